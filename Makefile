@@ -1,0 +1,130 @@
+# kx - GNU make. Three worlds with their own rules:
+#   lib/        pure C, no libc (compiler headers only), no I/O
+#   purgatory/  freestanding blob per architecture, embedded in the binary
+#   tool/       the kx command
+# Targets: all (build/kx), static (build/kx-static), check, unit, e2e, demo,
+#          install, clean. ARCH defaults to the host's.
+
+ARCH    ?= x86_64
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+MUSLCC  ?= musl-gcc
+LD      := ld
+OBJCOPY := objcopy
+
+B       := build
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
+           -Werror=int-conversion -Werror=return-type -Werror=vla
+CSTD    := -std=c11
+OPT     ?= -O2
+WERROR  ?= -Werror
+CFLAGS_COMMON = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -MMD -MP
+
+GCCINC  := $(shell $(CC) -print-file-name=include)
+# lib/: no libc headers at all, so nothing of the hosted world can creep in
+LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
+
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c)
+TOOL_SRC := $(wildcard tool/*.c) $(wildcard tool/arch/$(ARCH)/*.c)
+TOOL_ASM := $(wildcard tool/arch/$(ARCH)/*.S)
+
+# ---- purgatory ------------------------------------------------------------
+P        := $(B)/purgatory/$(ARCH)
+PURG_SRC := purgatory/main.c purgatory/string.c lib/digest.c \
+            $(wildcard purgatory/arch/$(ARCH)/*.c)
+PURG_ASM := $(wildcard purgatory/arch/$(ARCH)/*.S)
+PURG_LDS := purgatory/arch/$(ARCH)/purgatory.lds
+PURG_CFLAGS = $(CSTD) -Os $(WARN) $(WERROR) -Iinclude -MMD -MP -ffreestanding -nostdinc \
+           -isystem $(GCCINC) -fpie -fvisibility=hidden -fno-stack-protector \
+           -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+           -mno-red-zone -mgeneral-regs-only -fno-builtin-memcpy \
+           -fno-sanitize=all -fno-profile-arcs -fno-test-coverage
+PURG_OBJ := $(patsubst %,$(P)/%.o,$(PURG_SRC) $(PURG_ASM))
+PURG_BIN := $(P)/purgatory.bin
+
+$(P)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PURG_CFLAGS) -c $< -o $@
+$(P)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(PURG_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# Linked at two bases: identical bytes prove the blob is position independent.
+$(PURG_BIN): $(PURG_OBJ) $(PURG_LDS)
+	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0 -o $(P)/purgatory.elf $(PURG_OBJ)
+	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0x1230000 -o $(P)/purgatory-hi.elf $(PURG_OBJ)
+	$(OBJCOPY) -O binary $(P)/purgatory.elf $@.tmp
+	$(OBJCOPY) -O binary $(P)/purgatory-hi.elf $(P)/purgatory-hi.bin
+	@cmp -s $@.tmp $(P)/purgatory-hi.bin || { echo "purgatory is not position independent" >&2; exit 1; }
+	@mv $@.tmp $@
+	@echo "purgatory ($(ARCH)): $$(stat -c %s $@) bytes"
+
+purgatory: $(PURG_BIN)
+
+# ---- lib + tool, one object tree per compiler ---------------------------------
+define variant # $(1)=dir $(2)=compiler $(3)=extra cflags
+$(1)/lib/%.c.o: lib/%.c
+	@mkdir -p $$(dir $$@)
+	$(2) $$(LIB_CFLAGS) $(3) -c $$< -o $$@
+$(1)/tool/%.c.o: tool/%.c
+	@mkdir -p $$(dir $$@)
+	$(2) $$(CFLAGS_COMMON) $(3) -D_GNU_SOURCE -DKX_VERSION='"$(VERSION)"' -c $$< -o $$@
+$(1)/tool/%.S.o: tool/%.S $(PURG_BIN)
+	@mkdir -p $$(dir $$@)
+	$(2) $(3) -DPURGATORY_BIN='"$(PURG_BIN)"' -c $$< -o $$@
+endef
+
+OBJ_DYN  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
+OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
+LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
+
+$(eval $(call variant,$(B)/obj,$(CC),))
+$(eval $(call variant,$(B)/objs,$(MUSLCC),-Os -ffunction-sections -fdata-sections))
+
+all: $(B)/kx
+$(B)/kx: $(OBJ_DYN)
+	$(CC) -o $@ $^
+static: $(B)/kx-static
+$(B)/kx-static: $(OBJ_STAT)
+	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
+	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
+
+# ---- tests --------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/*.c)
+$(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
+	@mkdir -p $(B)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -o $@ $(UNIT_SRC) $(LIB_SRC)
+
+unit: $(B)/unit
+	$(B)/unit
+
+e2e: static
+	tests/e2e/run.sh
+
+deps:
+	tests/deps.sh
+
+# Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
+check: deps
+	$(MAKE) all static unit
+	tests/e2e/run.sh
+
+demo: deps
+	$(MAKE) static
+	tests/e2e/demo.sh
+
+install: $(B)/kx
+	install -D -m 0755 $(B)/kx $(DESTDIR)$(PREFIX)/sbin/kx
+	install -D -m 0644 docs/kx.8 $(DESTDIR)$(PREFIX)/share/man/man8/kx.8
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all static purgatory unit e2e deps check demo install clean
+.DEFAULT_GOAL := all
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

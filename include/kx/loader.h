@@ -1,0 +1,43 @@
+/* Image loaders: one table, probe without side effects, load fills a plan. */
+#ifndef KX_LOADER_H
+#define KX_LOADER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "plan.h"
+
+#define KX_MAX_INITRDS 8
+
+struct kx_blob { const uint8_t *buf; uint64_t len; const char *name; };
+
+/* What the running system tells us about itself (gathered by tool/). */
+struct kx_sysinfo {
+	struct kx_memmap mem;      /* firmware memory map */
+	const uint8_t *boot_params; /* x86: /sys/kernel/boot_params/data, or NULL */
+	size_t boot_params_len;
+	uint64_t acpi_rsdp;        /* 0 = unknown */
+	uint8_t rng_seed[32];
+	int have_rng_seed;
+};
+
+struct kx_load_req {
+	struct kx_blob image;
+	struct kx_blob initrd[KX_MAX_INITRDS];
+	unsigned ninitrd;
+	const char *cmdline;           /* final command line, NUL-terminated */
+	struct kx_window window;
+	const struct kx_sysinfo *sys;
+	uint8_t *scratch;              /* room for built segments (boot params ...) */
+	size_t scratch_len;
+};
+
+struct kx_loader {
+	const char *name;              /* canonical -t name */
+	const char *const *aliases;    /* NULL-terminated, kexec-tools names */
+	int (*probe)(const uint8_t *buf, size_t len);   /* 1 = mine */
+	struct kx_err (*load)(const struct kx_load_req *r, struct kx_plan *p);
+};
+
+extern const struct kx_loader *const kx_loaders[]; /* NULL-terminated, probe order */
+const struct kx_loader *kx_loader_by_name(const char *name);
+const struct kx_loader *kx_loader_probe(const uint8_t *buf, size_t len);
+#endif

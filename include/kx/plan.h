@@ -1,0 +1,66 @@
+/* A kexec plan: the segments the kernel will copy into place and the way
+ * the purgatory hands over to the next kernel. Pure values, no I/O. */
+#ifndef KX_PLAN_H
+#define KX_PLAN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "purgatory.h"
+#include "range.h"
+
+#define KX_MAX_SEGMENTS 16  /* KEXEC_SEGMENT_MAX */
+#define KX_PAGE 4096ull
+
+struct kx_segment {
+	const void *buf;     /* bytes to copy (may be NULL when bufsz == 0) */
+	uint64_t bufsz;
+	uint64_t mem;        /* physical destination, page aligned */
+	uint64_t memsz;      /* bytes reserved, page aligned, >= bufsz; rest zeroed */
+	const char *purpose; /* "kernel", "initrd", "boot-params", "purgatory", ... */
+	const char *source;  /* file name or "built" */
+	uint64_t digest;     /* digest of buf, for the purgatory */
+	int verify;          /* the purgatory checks this one */
+};
+
+struct kx_plan {
+	unsigned nseg;
+	struct kx_segment seg[KX_MAX_SEGMENTS];
+	uint64_t entry;                /* where the kernel jumps: the purgatory */
+	/* the purgatory's hand-off */
+	uint64_t target;               /* the next kernel's entry */
+	uint8_t entry_mode;            /* KX_PURG_ENTRY_* */
+	uint64_t regs[KX_PURG_NREGS];
+	uint32_t regs_used;            /* bit i: regs[i] is meaningful */
+	const char *type;              /* loader name */
+	const char *cmdline;           /* what the next kernel gets, for display */
+};
+
+/* Limits that restrict placement (--mem-min/--mem-max). */
+struct kx_window { uint64_t min, max; /* [min, max) */ };
+
+/* Add a segment; its memory must already be chosen. */
+struct kx_err kx_plan_add(struct kx_plan *p, const char *purpose, const char *source,
+			  const void *buf, uint64_t bufsz, uint64_t mem, uint64_t memsz);
+
+/*
+ * Find a free, aligned place of `size` bytes in RAM inside [lo, hi) and the
+ * window, not overlapping any segment of the plan. top_down picks the highest
+ * fit, otherwise the lowest. Returns false when nothing fits.
+ */
+int kx_plan_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		 uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
+		 uint64_t *out);
+
+/* Check the plan the way the kernel's sanity_check_segment_list will. */
+struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m);
+
+/*
+ * Digest every segment marked verify, copy the purgatory blob into `buf`,
+ * fill its parameter block from the plan, and add it as the last segment,
+ * placed below 4 GiB. The plan's entry becomes the purgatory.
+ */
+struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m,
+				    struct kx_window w, const uint8_t *blob, size_t bloblen,
+				    uint8_t *buf, size_t buflen, uint32_t flags,
+				    uint16_t serial_port);
+#endif

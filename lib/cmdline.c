@@ -1,0 +1,69 @@
+#include <kx/bytes.h>
+#include <kx/cmdline.h>
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Next word in [*pp, end): returns its start and sets *wl; 0 at the end. */
+static const char *next_word(const char **pp, const char *end, size_t *wl)
+{
+	const char *p = *pp, *w;
+	int quoted = 0;
+
+	while (p < end && is_space(*p))
+		p++;
+	if (p >= end)
+		return 0;
+	w = p;
+	while (p < end && *p && (quoted || !is_space(*p))) {
+		if (*p == '"')
+			quoted = !quoted;
+		p++;
+	}
+	*wl = (size_t)(p - w);
+	*pp = p;
+	return w;
+}
+
+static int has_word(const char *buf, const char *w, size_t wl)
+{
+	const char *p = buf, *end = buf + kx_strlen(buf), *x;
+	size_t xl;
+
+	while ((x = next_word(&p, end, &xl)))
+		if (xl == wl && !kx_memcmp(x, w, wl))
+			return 1;
+	return 0;
+}
+
+static int dropped(const char *w, size_t wl, const char *const *drop)
+{
+	size_t k = 0;
+
+	while (k < wl && w[k] != '=')
+		k++;
+	for (; drop && *drop; drop++)
+		if (kx_strlen(*drop) == k && !kx_memcmp(*drop, w, k))
+			return 1;
+	return 0;
+}
+
+struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
+			     const char *const *drop)
+{
+	const char *p = add, *end = add + len, *w;
+	size_t used = kx_strlen(buf), wl;
+
+	while ((w = next_word(&p, end, &wl))) {
+		size_t need = wl + (used ? 1 : 0);
+		if (dropped(w, wl, drop) || has_word(buf, w, wl))
+			continue;
+		if (need >= cap - used)
+			return kx_err(KX_E_CMDLINE_TOO_LONG, 0, used + need, cap - 1);
+		if (used)
+			buf[used++] = ' ';
+		kx_memcpy(buf + used, w, wl);
+		used += wl;
+		buf[used] = 0;
+	}
+	return KX_NOERR;
+}

@@ -1,0 +1,33 @@
+#include <kx/err.h>
+
+static const char *const names[KX_E__COUNT] = {
+	[KX_OK] = "ok",
+	[KX_E_TRUNCATED] = "truncated",
+	[KX_E_NOT_BZIMAGE] = "not-bzimage",
+	[KX_E_OLD_PROTOCOL] = "old-protocol",
+	[KX_E_NOT_64BIT] = "not-64bit",
+	[KX_E_BAD_HEADER] = "bad-header",
+	[KX_E_CMDLINE_TOO_LONG] = "cmdline-too-long",
+	[KX_E_NO_SPACE] = "no-space",
+	[KX_E_TOO_MANY_SEGMENTS] = "too-many-segments",
+	[KX_E_SEG_ALIGN] = "segment-alignment",
+	[KX_E_SEG_WRAP] = "segment-wrap",
+	[KX_E_SEG_BUFSZ] = "segment-bufsz",
+	[KX_E_SEG_OVERLAP] = "segment-overlap",
+	[KX_E_SEG_NOT_RAM] = "segment-not-ram",
+	[KX_E_SEG_TOO_BIG] = "segment-too-big",
+	[KX_E_MEMMAP] = "memmap",
+	[KX_E_NO_RAM] = "no-ram",
+	[KX_E_TOO_MANY] = "too-many",
+	[KX_E_SCRATCH] = "scratch",
+	[KX_E_PURGATORY] = "purgatory",
+	[KX_E_UNKNOWN_TYPE] = "unknown-type",
+	[KX_E_BAD_OPTION] = "bad-option",
+};
+
+const char *kx_errname(enum kx_errcode c)
+{
+	if ((unsigned)c >= KX_E__COUNT || !names[c])
+		return "unknown";
+	return names[c];
+}

@@ -1,0 +1,102 @@
+/*
+ * kx purgatory, x86_64 entry.
+ *
+ * The kernel's relocate_kernel enters here in 64-bit mode, paging on with
+ * its identity map of RAM, interrupts off, and a stack and GDT we must not
+ * trust (they live in the old kernel's memory, now overwritten). We load our
+ * own GDT and stack, verify the segments in C, then set the registers from
+ * the parameter block and jump to the next kernel.
+ *
+ * The blob is position independent: everything is RIP-relative, and the
+ * build links it at two bases and checks the bytes are identical.
+ */
+#include <kx/purgatory.h>
+
+	.section .head, "ax"
+	.code64
+	.globl _start
+_start:
+	jmp	start64
+	.balign	16
+	/* header, see include/kx/purgatory.h */
+	.long	KX_PURG_MAGIC
+	.short	KX_PURG_VERSION
+	.short	KX_PURG_HDR_SIZE
+	.long	kx_memsz
+	.long	KX_PURG_ARCH_X86_64
+	.globl	kx_params
+kx_params:
+	.fill	KX_PURG_PARAMS_SIZE, 1, 0
+
+	.text
+start64:
+	cli
+	cld
+	leaq	stack_top(%rip), %rsp
+	/* GDT base is absolute: patch it in at run time */
+	leaq	gdt(%rip), %rax
+	movq	%rax, gdt_ptr+2(%rip)
+	lgdt	gdt_ptr(%rip)
+	pushq	$0x10
+	leaq	1f(%rip), %rax
+	pushq	%rax
+	lretq
+1:	movl	$0x18, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+
+	call	kx_purgatory_main	/* returns only if the segments are intact */
+
+	/* hand-off: registers from params.regs, then jump to params.entry */
+	leaq	kx_params(%rip), %r15
+	movq	KX_PP_REGS+0*8(%r15), %rax
+	movq	KX_PP_REGS+1*8(%r15), %rbx
+	movq	KX_PP_REGS+2*8(%r15), %rcx
+	movq	KX_PP_REGS+3*8(%r15), %rdx
+	movq	KX_PP_REGS+4*8(%r15), %rsi
+	movq	KX_PP_REGS+5*8(%r15), %rdi
+	movq	KX_PP_REGS+6*8(%r15), %rbp
+	movq	KX_PP_REGS+7*8(%r15), %r8
+	testq	%r8, %r8
+	jz	2f
+	movq	%r8, %rsp
+2:	movq	KX_PP_ENTRY(%r15), %r8
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	xorl	%r11d, %r11d
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	xorl	%r14d, %r14d
+	xorl	%r15d, %r15d
+	jmp	*%r8
+
+	.globl	kx_halt
+kx_halt:
+	cli
+3:	hlt
+	jmp	3b
+
+	.section .rodata
+	.balign	16
+gdt:
+	.quad	0			/* 0x00 null */
+	.quad	0			/* 0x08 unused */
+	.quad	0x00af9a000000ffff	/* 0x10 64-bit code (__BOOT_CS) */
+	.quad	0x00cf92000000ffff	/* 0x18 data (__BOOT_DS) */
+	.quad	0x00cf9a000000ffff	/* 0x20 32-bit code */
+gdt_end:
+
+	.data
+	.balign	16
+gdt_ptr:
+	.short	gdt_end - gdt - 1
+	.quad	0
+
+	.bss
+	.balign	16
+stack:
+	.skip	4096
+stack_top:

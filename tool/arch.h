@@ -1,0 +1,16 @@
+/* What each architecture's tool code provides (tool/arch/<arch>/). */
+#ifndef KX_TOOL_ARCH_H
+#define KX_TOOL_ARCH_H
+#include <kx/loader.h>
+
+extern const char kx_arch_name[];
+extern const unsigned long kx_arch_kexec_flag;   /* KEXEC_ARCH_* << 16 */
+extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
+extern const uint8_t kx_purgatory_blob[];
+extern const uint8_t kx_purgatory_blob_end[];
+
+/* Fill si from /sys, /proc and the firmware; 0, or -1 after printing why. */
+int arch_sysinfo(struct kx_sysinfo *si);
+/* Names of the registers the purgatory sets, for the plan printout. */
+extern const char *const kx_arch_reg_names[KX_PURG_NREGS];
+#endif

@@ -1,0 +1,111 @@
+/* x86_64: the firmware memory map, boot_params and ACPI RSDP of the running system. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../arch.h"
+#include "../../msg.h"
+#include "../../sys.h"
+
+const char kx_arch_name[] = "x86_64";
+const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
+const uint16_t kx_arch_serial_port = 0x3f8;
+const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
+};
+
+static const char memmap_dir[] = "/sys/firmware/memmap";
+static uint8_t boot_params[4096];
+
+static int read_u64(const char *dir, const char *name, const char *file, uint64_t *v)
+{
+	char path[256], buf[64], *end;
+	int e;
+
+	snprintf(path, sizeof(path), "%s/%.15s/%.15s", dir, name, file);
+	e = sys_read_text(path, buf, sizeof(buf), 0);
+	if (e)
+		return e;
+	errno = 0;
+	*v = strtoull(buf, &end, 0);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+static int from_sysfs_memmap(struct kx_memmap *m)
+{
+	char names[KX_MEMMAP_MAX][16];
+	int n = sys_list_dir(memmap_dir, names, KX_MEMMAP_MAX), i;
+
+	if (n <= 0)
+		return n < 0 ? n : -ENOENT;
+	for (i = 0; i < n; i++) {
+		char path[256], type[64];
+		uint64_t s, e;
+		size_t tl;
+		struct kx_err err;
+
+		if (read_u64(memmap_dir, names[i], "start", &s) ||
+		    read_u64(memmap_dir, names[i], "end", &e))
+			return -EINVAL;
+		snprintf(path, sizeof(path), "%s/%.15s/type", memmap_dir, names[i]);
+		if (sys_read_text(path, type, sizeof(type), &tl))
+			return -EINVAL;
+		if (e == UINT64_MAX || e < s)
+			return -EINVAL;
+		err = kx_memmap_add(m, s, e + 1, kx_memtype_from_name(type, tl) ?: KX_MEM_RESERVED);
+		if (KX_FAILED(err))
+			return -E2BIG;
+	}
+	return 0;
+}
+
+static uint64_t rsdp_from_efi(void)
+{
+	char buf[4096], *p;
+
+	if (sys_read_text("/sys/firmware/efi/systab", buf, sizeof(buf), 0))
+		return 0;
+	if ((p = strstr(buf, "ACPI20=")))
+		return strtoull(p + 7, 0, 0);
+	if ((p = strstr(buf, "ACPI=")))
+		return strtoull(p + 5, 0, 0);
+	return 0;
+}
+
+int arch_sysinfo(struct kx_sysinfo *si)
+{
+	static char iomem[256 * 1024];
+	size_t len;
+	int e;
+
+	memset(&si->mem, 0, sizeof(si->mem));
+	if (from_sysfs_memmap(&si->mem)) {
+		struct kx_err err;
+
+		memset(&si->mem, 0, sizeof(si->mem));
+		e = sys_read_text("/proc/iomem", iomem, sizeof(iomem), &len);
+		if (e) {
+			msg_file_error("memory map", "/proc/iomem", e);
+			return -1;
+		}
+		err = kx_iomem_parse(iomem, len, &si->mem);
+		if (KX_FAILED(err)) {
+			msg_lib_error(err, "/proc/iomem");
+			return -1;
+		}
+	}
+	if (!kx_memmap_ram(&si->mem)) {
+		msg_lib_error(kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
+		return -1;
+	}
+	si->boot_params = 0;
+	si->boot_params_len = 0;
+	if (!sys_read_bin("/sys/kernel/boot_params/data", boot_params, sizeof(boot_params), &len) &&
+	    len == sizeof(boot_params)) {
+		si->boot_params = boot_params;
+		si->boot_params_len = len;
+	}
+	si->acpi_rsdp = rsdp_from_efi();
+	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
+	return 0;
+}

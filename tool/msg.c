@@ -1,0 +1,211 @@
+#include "msg.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "sys.h"
+
+int msg_debug;
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void dbg(const char *fmt, ...)
+{
+	va_list ap;
+	if (!msg_debug)
+		return;
+	fputs("kx: debug: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void msg_file_error(const char *role, const char *path, int e)
+{
+	switch (-e) {
+	case ENOENT:
+		msg("cannot open the %s '%s': no such file. Check the path.", role, path);
+		break;
+	case EACCES:
+	case EPERM:
+		msg("cannot read the %s '%s': permission denied. Run kx as root or fix the file's permissions.",
+		    role, path);
+		break;
+	case EISDIR:
+		msg("the %s '%s' is a directory, not a file.", role, path);
+		break;
+	case ENODATA:
+		msg("the %s '%s' is empty.", role, path);
+		break;
+	case EINVAL:
+		msg("the %s '%s' is not a regular file.", role, path);
+		break;
+	default:
+		msg("cannot read the %s '%s': %s.", role, path, strerror(-e));
+	}
+}
+
+static const char *size_str(uint64_t v, char *buf, size_t n)
+{
+	if (v >= (1ull << 20))
+		snprintf(buf, n, "%.1f MiB", (double)v / (1 << 20));
+	else
+		snprintf(buf, n, "%" PRIu64 " bytes", v);
+	return buf;
+}
+
+void msg_lib_error(struct kx_err e, const char *s)
+{
+	char b1[32];
+
+	switch (e.code) {
+	case KX_E_TRUNCATED:
+		msg("%s is truncated: its %s needs %" PRIu64 " bytes but only %" PRIu64
+		    " are there. Check that the file was copied completely.", s, e.what, e.a, e.b);
+		break;
+	case KX_E_NOT_BZIMAGE:
+		msg("%s is not a bzImage kernel (bad %s). Give kx a Linux kernel image such as /boot/vmlinuz-*.",
+		    s, e.what);
+		break;
+	case KX_E_OLD_PROTOCOL:
+		msg("%s uses x86 boot protocol %u.%02u; kx needs 2.12 or newer (Linux 3.8 and later).", s,
+		    (unsigned)(e.a >> 8), (unsigned)(e.a & 0xff));
+		break;
+	case KX_E_NOT_64BIT:
+		msg("%s has no 64-bit entry point; kx boots 64-bit x86 kernels only.", s);
+		break;
+	case KX_E_BAD_HEADER:
+		msg("%s has an invalid %s (0x%" PRIx64 ") in its header; the file looks damaged.", s,
+		    e.what, e.a);
+		break;
+	case KX_E_CMDLINE_TOO_LONG:
+		msg("the command line is %" PRIu64 " bytes but this kernel accepts at most %" PRIu64
+		    "; shorten --append/--command-line.", e.a, e.b);
+		break;
+	case KX_E_NO_SPACE:
+		if (e.b && e.b != UINT64_MAX)
+			msg("the %s (%s) fits nowhere in free RAM below 0x%" PRIx64
+			    "; use a smaller file or check --mem-min/--mem-max.", e.what,
+			    size_str(e.a, b1, sizeof(b1)), e.b);
+		else
+			msg("the %s (%s) fits nowhere in free RAM; use a smaller file or check --mem-min/--mem-max.",
+			    e.what, size_str(e.a, b1, sizeof(b1)));
+		break;
+	case KX_E_TOO_MANY_SEGMENTS:
+		msg("this load needs %" PRIu64 " memory segments but the kernel takes at most %" PRIu64
+		    "; use fewer initrd files.", e.a, e.b);
+		break;
+	case KX_E_SEG_ALIGN:
+	case KX_E_SEG_WRAP:
+	case KX_E_SEG_BUFSZ:
+	case KX_E_SEG_OVERLAP:
+		msg("internal error: the %s segment breaks the kernel's rules (%s); nothing was loaded. "
+		    "Please report this with the output of kx -d.", e.what ? e.what : "?", kx_errname(e.code));
+		break;
+	case KX_E_SEG_NOT_RAM:
+		msg("the %s segment at 0x%" PRIx64 " is not in System RAM; check --mem-min/--mem-max.",
+		    e.what, e.b);
+		break;
+	case KX_E_SEG_TOO_BIG:
+		msg("%s need %s, more than half of RAM (the kernel's limit for a kexec load); "
+		    "use smaller files.", !strcmp(e.what, "all segments") ? "the files" : e.what,
+		    size_str(e.a, b1, sizeof(b1)));
+		break;
+	case KX_E_MEMMAP:
+		if (strstr(e.what, "not root"))
+			msg("cannot read the memory map: %s has its addresses hidden; run kx as root.", s);
+		else
+			msg("cannot read the memory map: %s has %s (line %" PRIu64 ").", s, e.what, e.a);
+		break;
+	case KX_E_NO_RAM:
+		msg("%s lists no usable RAM; kx cannot place anything.", s);
+		break;
+	case KX_E_TOO_MANY:
+		msg("%s has too many %s (kx handles %" PRIu64 ").", s, e.what, e.a);
+		break;
+	case KX_E_SCRATCH:
+		msg("the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64
+		    "); use a shorter command line.", e.what, e.a, e.b);
+		break;
+	case KX_E_PURGATORY:
+		msg("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, e.what);
+		break;
+	case KX_E_UNKNOWN_TYPE:
+		msg("%s is not a kernel image kx recognises (it knows: %s). Name the type with -t if you are sure.",
+		    s, e.what);
+		break;
+	case KX_E_BAD_OPTION:
+		msg("%s: %s.", s, e.what);
+		break;
+	default:
+		msg("%s: unexpected error %s.", s, kx_errname(e.code));
+	}
+}
+
+static int file_says_1(const char *path)
+{
+	char b[16];
+	return !sys_read_text(path, b, sizeof(b), 0) && b[0] == '1';
+}
+
+/* The lockdown mode in force ("integrity", "confidentiality"), or NULL. */
+static const char *lockdown(char *buf, size_t n)
+{
+	char *a, *z;
+
+	if (sys_read_text("/sys/kernel/security/lockdown", buf, n, 0))
+		return 0;
+	a = strchr(buf, '[');
+	z = a ? strchr(a, ']') : 0;
+	if (!a || !z)
+		return 0;
+	*z = 0;
+	return strcmp(a + 1, "none") ? a + 1 : 0;
+}
+
+void msg_kexec_error(const char *op, int e)
+{
+	char lb[128];
+	const char *ld;
+
+	switch (-e) {
+	case EPERM:
+		if (!sys_is_root())
+			msg("%s: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo.", op);
+		else if (file_says_1("/proc/sys/kernel/kexec_load_disabled"))
+			msg("%s: refused because kexec_load is disabled (kernel.kexec_load_disabled=1); "
+			    "it stays off until reboot.", op);
+		else if ((ld = lockdown(lb, sizeof(lb))))
+			msg("%s: refused because the kernel is locked down (%s); only signed kernels can be "
+			    "loaded, with kexec_file_load (kx -s).", op, ld);
+		else
+			msg("%s: permission denied by the kernel (a security module may forbid kexec).", op);
+		break;
+	case ENOSYS:
+		msg("%s: this kernel has no kexec support (built without CONFIG_KEXEC).", op);
+		break;
+	case EBUSY:
+		msg("%s: another kexec load or exec is in progress; try again.", op);
+		break;
+	case ENOMEM:
+		msg("%s: the kernel ran out of memory staging the segments; free memory and try again.", op);
+		break;
+	case EADDRNOTAVAIL:
+	case EINVAL:
+		msg("%s: the kernel rejected the segment plan (%s); nothing was loaded. Please report this "
+		    "with the output of kx -d --dry-run.", op, strerror(-e));
+		break;
+	default:
+		msg("%s failed: %s.", op, strerror(-e));
+	}
+}

@@ -1,0 +1,13 @@
+/* Every message the user sees about a failure: one sentence, what went
+ * wrong and what to do. Printed to stderr prefixed "kx: ". */
+#ifndef KX_MSG_H
+#define KX_MSG_H
+#include <kx/err.h>
+
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_file_error(const char *role, const char *path, int neg_errno);
+void msg_lib_error(struct kx_err e, const char *subject);
+void msg_kexec_error(const char *op, int neg_errno);
+extern int msg_debug;
+void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

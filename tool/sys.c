@@ -1,0 +1,141 @@
+#include "sys.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* <linux/reboot.h> values; musl ships no kernel headers */
+#define REBOOT_MAGIC1 0xfee1deadu
+#define REBOOT_MAGIC2 672274793u
+#define REBOOT_CMD_KEXEC 0x45584543u
+
+int sys_map(const char *path, struct kx_file *f)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	f->path = path;
+	f->buf = 0;
+	f->len = 0;
+	f->mapped = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return st.st_size == 0 && S_ISREG(st.st_mode) ? -ENODATA : -EINVAL;
+	}
+	p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	f->buf = p;
+	f->len = (size_t)st.st_size;
+	f->mapped = 1;
+	return 0;
+}
+
+void sys_unmap(struct kx_file *f)
+{
+	if (f->mapped)
+		munmap((void *)f->buf, f->len);
+	f->mapped = 0;
+}
+
+int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (got < cap) {
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+int sys_read_text(const char *path, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int e;
+
+	if (!cap)
+		return -EINVAL;
+	e = sys_read_bin(path, (uint8_t *)buf, cap - 1, &n);
+	buf[e ? 0 : n] = 0;
+	if (len)
+		*len = e ? 0 : n;
+	return e;
+}
+
+int sys_list_dir(const char *path, char names[][16], int max)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= 16)
+			continue;
+		strcpy(names[n++], de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+int sys_random(void *buf, size_t n)
+{
+	ssize_t r = getrandom(buf, n, GRND_NONBLOCK);
+	if (r == (ssize_t)n)
+		return 0;
+	return r < 0 ? -errno : -EIO;
+}
+
+int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags)
+{
+	if (syscall(SYS_kexec_load, (unsigned long)entry, nr, segs, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int sys_reboot_kexec(void)
+{
+	if (syscall(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2,
+		    REBOOT_CMD_KEXEC, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+void sys_sync(void) { sync(); }
+
+int sys_is_root(void) { return geteuid() == 0; }

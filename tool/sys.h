@@ -1,0 +1,27 @@
+/* The tool's only contact with the system: files, /sys, /proc, syscalls.
+ * Every function returns 0 or a negative errno; nothing here prints. */
+#ifndef KX_SYS_H
+#define KX_SYS_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct kx_file {
+	const char *path;
+	const uint8_t *buf;
+	size_t len;
+	int mapped;
+};
+
+struct kx_kseg { const void *buf; size_t bufsz; const void *mem; size_t memsz; };
+
+int sys_map(const char *path, struct kx_file *f);       /* map a regular file read-only */
+void sys_unmap(struct kx_file *f);
+int sys_read_text(const char *path, char *buf, size_t cap, size_t *len); /* NUL-terminated */
+int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len);
+int sys_list_dir(const char *path, char names[][16], int max); /* short numeric names */
+int sys_random(void *buf, size_t n);
+int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags);
+int sys_reboot_kexec(void);
+void sys_sync(void);
+int sys_is_root(void);
+#endif
