@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install what building and testing kx needs (Debian 12). Idempotent: does
+# nothing when everything is present. Needs root (or sudo) only to install.
+set -eu
+here=$(dirname "$0")
+pkgs="make gcc binutils musl-tools qemu-system-x86 cpio gzip"
+[ -f "$here/e2e/deps.txt" ] && pkgs="$pkgs $(grep -v '^#' "$here/e2e/deps.txt" | tr '\n' ' ')"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+# apt-get download (kernel and busybox fixtures) needs package lists
+lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)
+[ -z "$missing" ] && [ -n "$lists" ] && exit 0
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "deps: installing:${missing:- (package lists only)}"
+$sudo apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+[ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null

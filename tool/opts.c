@@ -1,0 +1,154 @@
+#include "opts.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arch.h"
+#include "msg.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "0.1.0"
+#endif
+
+void usage(FILE *f)
+{
+	fputs("usage: kx -l KERNEL [--initrd=FILE]... [--append=ARGS] [options]   load a kernel\n"
+	      "       kx -e            boot the loaded kernel now\n"
+	      "       kx -u            unload it          kx -S   is one loaded? (exit 0/1)\n"
+	      "       kx --dry-run KERNEL [...] [--json]   show the plan, change nothing\n"
+	      "Try 'kx --help' for all options, 'man 8 kx' for details.\n", f);
+}
+
+static void help(void)
+{
+	printf("kx %s - load and boot another kernel with kexec\n\n", KX_VERSION);
+	usage(stdout);
+	puts("\nActions:\n"
+	     "  -l, --load KERNEL        load KERNEL to boot later with -e\n"
+	     "  -e, --exec               sync file systems and boot the loaded kernel\n"
+	     "  -f, --force              load, then boot at once (no -e needed)\n"
+	     "  -u, --unload             unload the loaded kernel\n"
+	     "  -S, --status             exit 0 if a kernel is loaded, 1 if not\n"
+	     "      --dry-run            do everything but the kexec syscalls; print the plan\n"
+	     "\nKernel options:\n"
+	     "      --initrd=FILE        initial ramdisk (repeat for several: concatenated)\n"
+	     "      --ramdisk=FILE       same as --initrd\n"
+	     "      --append=ARGS        add ARGS to the kernel command line\n"
+	     "      --command-line=ARGS  same as --append (as kexec-tools on x86_64)\n"
+	     "      --reuse-cmdline      start from /proc/cmdline (without BOOT_IMAGE=)\n"
+	     "  -t, --type=TYPE          image type: bzimage (alias bzImage64)\n"
+	     "\nOther options:\n"
+	     "  -c, --kexec-syscall      use kexec_load (the default for now)\n"
+	     "  -i, --no-checks          do not verify the segments in purgatory\n"
+	     "      --mem-min=ADDR       place nothing below ADDR\n"
+	     "      --mem-max=ADDR       place nothing at or above ADDR\n"
+	     "      --json               with --dry-run: print the plan as JSON\n"
+	     "  -y, --no-sync            with -e: do not sync file systems first\n"
+	     "  -x, --no-ifdown          accepted for compatibility (kx never downs interfaces)\n"
+	     "  -d, --debug              explain each step on stderr\n"
+	     "  -v, --version            print the version\n"
+	     "  -h, --help               print this help");
+}
+
+static int parse_addr(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		*v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		*v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		*v <<= 30, end++;
+	return *end ? -1 : 0;
+}
+
+enum { O_INITRD = 256, O_APPEND, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX };
+
+int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "load", no_argument, 0, 'l' },	{ "exec", no_argument, 0, 'e' },
+		{ "force", no_argument, 0, 'f' },	{ "unload", no_argument, 0, 'u' },
+		{ "status", no_argument, 0, 'S' },	{ "debug", no_argument, 0, 'd' },
+		{ "no-checks", no_argument, 0, 'i' },	{ "type", required_argument, 0, 't' },
+		{ "kexec-syscall", no_argument, 0, 'c' }, { "no-sync", no_argument, 0, 'y' },
+		{ "no-ifdown", no_argument, 0, 'x' },	{ "version", no_argument, 0, 'v' },
+		{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
+		{ "ramdisk", required_argument, 0, O_INITRD },
+		{ "append", required_argument, 0, O_APPEND },
+		{ "command-line", required_argument, 0, O_APPEND },
+		{ "reuse-cmdline", no_argument, 0, O_REUSE },
+		{ "dry-run", no_argument, 0, O_DRY },	{ "json", no_argument, 0, O_JSON },
+		{ "mem-min", required_argument, 0, O_MEMMIN },
+		{ "mem-max", required_argument, 0, O_MEMMAX },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	o->mem_max = UINT64_MAX;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":lefuSdit:cyxvh", lo, 0)) != -1) {
+		switch (c) {
+		case 'l': o->load = 1; break;
+		case 'e': o->exec = 1; break;
+		case 'f': o->force = 1; break;
+		case 'u': o->unload = 1; break;
+		case 'S': o->status = 1; break;
+		case 'd': msg_debug = 1; break;
+		case 'i': o->no_checks = 1; break;
+		case 't': o->type = optarg; break;
+		case 'c': break;
+		case 'y': o->no_sync = 1; break;
+		case 'x': break;
+		case 'v': printf("kx %s (%s, purgatory %zu bytes)\n", KX_VERSION, kx_arch_name,
+				 (size_t)(kx_purgatory_blob_end - kx_purgatory_blob));
+			exit(EXIT_OK);
+		case 'h': help(); exit(EXIT_OK);
+		case O_INITRD:
+			if (o->ninitrd == KX_MAX_INITRDS) {
+				msg("too many --initrd files (kx takes at most %d).", KX_MAX_INITRDS);
+				return -1;
+			}
+			o->initrd[o->ninitrd++] = optarg;
+			break;
+		case O_APPEND:
+			if (o->nappend == 16) {
+				msg("too many --append/--command-line options (at most 16).");
+				return -1;
+			}
+			o->append[o->nappend++] = optarg;
+			break;
+		case O_REUSE: o->reuse = 1; break;
+		case O_DRY: o->dry_run = 1; break;
+		case O_JSON: o->json = 1; break;
+		case O_MEMMIN:
+		case O_MEMMAX:
+			if (parse_addr(optarg, c == O_MEMMIN ? &o->mem_min : &o->mem_max)) {
+				msg("'%s' is not an address (use a number like 0x1000000 or 16M).", optarg);
+				return -1;
+			}
+			break;
+		case ':':
+			msg("option '%s' needs a value.", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				msg("unknown option '-%c'; see kx --help.", optopt);
+			else
+				msg("unknown option '%s'; see kx --help.", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->kernel = argv[optind++];
+	if (optind < argc) {
+		msg("unexpected argument '%s' (only one kernel can be given).", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
