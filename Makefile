@@ -96,12 +96,23 @@ $(B)/kx-static: $(OBJ_STAT)
 
 # ---- tests --------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
-$(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
+UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
+UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# one binary per compiler, so make unit CC=clang really builds with clang
+$(B)/unit-%: $(UNIT_DEPS)
 	@mkdir -p $(B)
-	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -o $@ $(UNIT_SRC) $(LIB_SRC)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(LIB_SRC)
+$(B)/unit-san-%: $(UNIT_DEPS)
+	@mkdir -p $(B)
+	$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC)
 
-unit: $(B)/unit
-	$(B)/unit
+CCNAME  := $(notdir $(CC))
+unit: $(B)/unit-$(CCNAME)
+	$(B)/unit-$(CCNAME)
+# the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
+unit-san: $(B)/unit-san-$(CCNAME)
+	$(B)/unit-san-$(CCNAME)
 
 e2e: static
 	tests/e2e/run.sh
@@ -111,7 +122,7 @@ deps:
 
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
-	$(MAKE) all static unit
+	$(MAKE) all static unit unit-san
 	tests/e2e/run.sh
 
 demo: deps
@@ -125,6 +136,6 @@ install: $(B)/kx
 clean:
 	rm -rf $(B)
 
-.PHONY: all static purgatory unit e2e deps check demo install clean
+.PHONY: all static purgatory unit unit-san e2e deps check demo install clean
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

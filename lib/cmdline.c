@@ -11,7 +11,7 @@ static const char *next_word(const char **pp, const char *end, size_t *wl)
 
 	while (p < end && is_space(*p))
 		p++;
-	if (p >= end)
+	if (p >= end || !*p) /* a NUL ends the text, whatever len said */
 		return 0;
 	w = p;
 	while (p < end && *p && (quoted || !is_space(*p))) {

@@ -47,7 +47,7 @@ static inline uint64_t merge(uint64_t h, uint64_t v)
 uint64_t kx_xxh64(const void *data, size_t len, uint64_t seed)
 {
 	const uint8_t *p = data;
-	const uint8_t *end = p + len;
+	const uint8_t *end = len ? p + len : p; /* no arithmetic on NULL */
 	uint64_t h;
 
 	if (len >= 32) {

@@ -157,7 +157,7 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 				    uint8_t *buf, size_t buflen, uint32_t flags,
 				    uint16_t serial_port)
 {
-	struct kx_purg_params *pp;
+	struct kx_purg_params pp; /* built here, copied in: buf needs no alignment */
 	uint64_t memsz, mem;
 	unsigned i;
 	struct kx_err err;
@@ -172,6 +172,9 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	if (kx_le16(blob + 22) != KX_PURG_HDR_SIZE)
 		return kx_err(KX_E_PURGATORY, "has a header of the wrong size", kx_le16(blob + 22),
 			      KX_PURG_HDR_SIZE);
+	if (kx_le32(blob + 28) != KX_PURG_ARCH_NATIVE)
+		return kx_err(KX_E_PURGATORY, "is for another architecture", kx_le32(blob + 28),
+			      KX_PURG_ARCH_NATIVE);
 	memsz = kx_le32(blob + 24);
 	if (memsz < bloblen)
 		return kx_err(KX_E_PURGATORY, "declares less memory than its size", memsz, bloblen);
@@ -179,36 +182,35 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 		return kx_err(KX_E_SCRATCH, "purgatory", bloblen, buflen);
 	if (p->nseg >= KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, "purgatory", p->nseg + 1, KX_MAX_SEGMENTS);
-
-	kx_memcpy(buf, blob, bloblen);
-	pp = (struct kx_purg_params *)(void *)(buf + KX_PURG_PARAMS_OFF);
-	kx_memset(pp, 0, sizeof(*pp));
-	pp->magic = KX_PURG_MAGIC;
-	pp->version = KX_PURG_VERSION;
-	pp->serial_port = serial_port;
-	pp->flags = flags;
-	pp->entry_mode = p->entry_mode;
-	pp->digest_alg = KX_DIGEST_XXH64;
-	pp->entry = p->target;
-	for (i = 0; i < KX_PURG_NREGS; i++)
-		pp->regs[i] = p->regs[i];
-	for (i = 0; i < p->nseg; i++) {
-		struct kx_segment *s = &p->seg[i];
-		if (!s->verify || !s->bufsz)
-			continue;
-		if (flags & KX_PURG_VERIFY)
-			s->digest = kx_xxh64(s->buf, (size_t)s->bufsz, 0);
-		pp->ranges[pp->nranges].start = s->mem;
-		pp->ranges[pp->nranges].len = s->bufsz;
-		pp->ranges[pp->nranges].digest = s->digest;
-		pp->nranges++;
-	}
-
 	if (!kx_align_up(memsz, KX_PAGE, &memsz))
 		return kx_err(KX_E_PURGATORY, "declares an impossible size", memsz, 0);
 	/* Below 4 GiB, so that a 32-bit hand-off can run from it too. */
 	if (!kx_plan_find(p, m, w, memsz, KX_PAGE, 1ull << 20, 1ull << 32, 0, &mem))
-		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, 1ull << 32);
+		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, w.max < (1ull << 32) ? w.max : 1ull << 32);
+
+	/* Nothing can fail from here on. */
+	kx_memset(&pp, 0, sizeof(pp));
+	pp.magic = KX_PURG_MAGIC;
+	pp.version = KX_PURG_VERSION;
+	pp.serial_port = serial_port;
+	pp.flags = flags;
+	pp.entry_mode = p->entry_mode;
+	pp.digest_alg = KX_DIGEST_XXH64;
+	pp.entry = p->target;
+	for (i = 0; i < KX_PURG_NREGS; i++)
+		pp.regs[i] = p->regs[i];
+	for (i = 0; i < p->nseg; i++) {
+		struct kx_segment *s = &p->seg[i];
+		if (!s->verify || !s->bufsz)
+			continue;
+		s->digest = flags & KX_PURG_VERIFY ? kx_xxh64(s->buf, (size_t)s->bufsz, 0) : 0;
+		pp.ranges[pp.nranges].start = s->mem;
+		pp.ranges[pp.nranges].len = s->bufsz;
+		pp.ranges[pp.nranges].digest = s->digest;
+		pp.nranges++;
+	}
+	kx_memcpy(buf, blob, bloblen);
+	kx_memcpy(buf + KX_PURG_PARAMS_OFF, &pp, sizeof(pp));
 	err = kx_plan_add(p, "purgatory", "built-in", buf, bloblen, mem, memsz);
 	if (KX_FAILED(err))
 		return err;

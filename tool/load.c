@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stddef.h>
+#include <kx/bytes.h>
 #include <kx/cmdline.h>
 #include "arch.h"
 #include "msg.h"
@@ -130,8 +132,9 @@ int do_load(const struct opts *o)
 	}
 	if (fault && !strcmp(fault, "digest")) {
 		/* test hook: make the purgatory see a wrong digest for segment 0 */
-		struct kx_purg_params *pp = (void *)(purg + KX_PURG_PARAMS_OFF);
-		pp->ranges[0].digest ^= 1;
+		uint8_t *d = purg + KX_PURG_PARAMS_OFF + offsetof(struct kx_purg_params, ranges) +
+			     offsetof(struct kx_purg_range, digest);
+		kx_put64(d, kx_le64(d) ^ 1);
 	}
 	err = kx_plan_validate(&plan, &si.mem);
 	if (KX_FAILED(err)) {

@@ -21,15 +21,16 @@ static int loaded(void)
 	return b[0] == '1';
 }
 
+/* Exit status as kexec-tools: 1 if a kernel is loaded, 0 if not (2: cannot tell). */
 static int do_status(void)
 {
 	int l = loaded();
 	if (l < 0) {
 		msg("cannot tell: /sys/kernel/kexec_loaded is missing (kernel without kexec support?).");
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	}
 	printf(l ? "kx: a kernel is loaded; kx -e boots it\n" : "kx: no kernel is loaded\n");
-	return l ? EXIT_OK : EXIT_FAIL;
+	return l ? 1 : 0;
 }
 
 static int do_unload(void)

@@ -14,7 +14,7 @@ void usage(FILE *f)
 {
 	fputs("usage: kx -l KERNEL [--initrd=FILE]... [--append=ARGS] [options]   load a kernel\n"
 	      "       kx -e            boot the loaded kernel now\n"
-	      "       kx -u            unload it          kx -S   is one loaded? (exit 0/1)\n"
+	      "       kx -u            unload it          kx -S   is one loaded?\n"
 	      "       kx --dry-run KERNEL [...] [--json]   show the plan, change nothing\n"
 	      "Try 'kx --help' for all options, 'man 8 kx' for details.\n", f);
 }
@@ -28,7 +28,7 @@ static void help(void)
 	     "  -e, --exec               sync file systems and boot the loaded kernel\n"
 	     "  -f, --force              load, then boot at once (no -e needed)\n"
 	     "  -u, --unload             unload the loaded kernel\n"
-	     "  -S, --status             exit 0 if a kernel is loaded, 1 if not\n"
+	     "  -S, --status             say whether a kernel is loaded; exit 1 if so, 0 if not (as kexec-tools)\n"
 	     "      --dry-run            do everything but the kexec syscalls; print the plan\n"
 	     "\nKernel options:\n"
 	     "      --initrd=FILE        initial ramdisk (repeat for several: concatenated)\n"

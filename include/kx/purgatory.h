@@ -42,8 +42,14 @@
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
 
-/* header.arch */
+/* header.arch: the ELF machine number */
 #define KX_PURG_ARCH_X86_64  62
+#define KX_PURG_ARCH_AARCH64 183
+#if defined(__x86_64__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_X86_64
+#elif defined(__aarch64__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_AARCH64
+#endif
 
 /* field offsets inside params, for assembly */
 #define KX_PP_ENTRY          16

@@ -114,6 +114,12 @@ struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage
 	return KX_NOERR;
 }
 
+/* The highest address a placement below `hi` may reach, for messages. */
+static uint64_t limit(const struct kx_load_req *r, uint64_t hi)
+{
+	return r->window.max < hi ? r->window.max : hi;
+}
+
 static int fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 		   uint64_t at, uint64_t size)
 {
@@ -251,10 +257,13 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	} else if (!bz.relocatable) {
 		return kx_err(KX_E_NO_SPACE, "non-relocatable kernel", kmemsz, bz.pref_address);
 	} else {
+		/* Never below pref_address: a relocatable x86_64 kernel loaded lower
+		 * decompresses itself at LOAD_PHYSICAL_ADDR anyway, over whatever
+		 * else the plan put there. */
 		align = bz.kernel_alignment < KX_PAGE ? KX_PAGE : bz.kernel_alignment;
-		if (!kx_plan_find(p, &r->sys->mem, r->window, kmemsz, align, MiB, UINT64_MAX, 0,
-				  &kmem))
-			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, UINT64_MAX);
+		if (!kx_plan_find(p, &r->sys->mem, r->window, kmemsz, align,
+				  bz.pref_address > MiB ? bz.pref_address : MiB, UINT64_MAX, 0, &kmem))
+			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, limit(r, UINT64_MAX));
 	}
 	err = kx_plan_add(p, "kernel", r->image.name, bz.kernel, bz.kernel_len, kmem, kmemsz);
 	if (KX_FAILED(err))
@@ -278,8 +287,8 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 			    !kx_plan_find(p, &r->sys->mem, r->window, rd_span, KX_PAGE, 4 * GiB,
 					  UINT64_MAX, 1, &rd_mem))
 				return kx_err(KX_E_NO_SPACE, "initrd", rd_span,
-					      bz.xloadflags & KX_XLF_CAN_BE_LOADED_ABOVE_4G ?
-					      UINT64_MAX : rd_hi);
+					      limit(r, bz.xloadflags & KX_XLF_CAN_BE_LOADED_ABOVE_4G ?
+							       UINT64_MAX : rd_hi));
 		}
 		{
 			uint64_t at = rd_mem;
@@ -301,7 +310,7 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	/* Zero page + command line + setup_data: one segment below 4 GiB. */
 	if (!kx_align_up(l.size, KX_PAGE, &bp_memsz) ||
 	    !kx_plan_find(p, &r->sys->mem, r->window, bp_memsz, KX_PAGE, MiB, 4 * GiB, 0, &bp_mem))
-		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, 4 * GiB);
+		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, limit(r, 4 * GiB));
 	build_zero_page(r, &bz, &l, bp_mem, kmem, rd_mem, rd_len);
 	err = kx_plan_add(p, "boot-params", "built", r->scratch, l.size, bp_mem, bp_memsz);
 	if (KX_FAILED(err))

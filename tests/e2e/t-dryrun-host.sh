@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# t-dryrun-host.sh - on the host, without root: kx --dry-run --json describes
+# a real Debian kernel's plan. Only --dry-run runs here (never a real load):
+# it makes no kexec system call.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+kx=${KX_HOST_BIN:-$E2E_ROOT/build/kx}
+[ -x "$kx" ] || kx=$E2E_ROOT/$KX_BIN
+build_initrd_b "$E2E_WORK/initrd.gz" 1
+chmod 755 "$E2E_WORK"
+chmod 644 "$E2E_WORK/initrd.gz"
+cp "$E2E_VMLINUZ" "$E2E_WORK/vmlinuz" && chmod 644 "$E2E_WORK/vmlinuz"
+
+# as nobody when we are root (setpriv from util-linux), else as ourselves
+run=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	run=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+json=$E2E_WORK/plan.json
+if "${run[@]}" "$kx" --dry-run --json "$E2E_WORK/vmlinuz" --initrd="$E2E_WORK/initrd.gz" \
+	--append="console=ttyS0 kxtest=dry" >"$json" 2>"$E2E_WORK/err"; then
+	e2e_check "dry-run exits 0" true
+else
+	e2e_check "dry-run should exit 0; stderr: $(cat "$E2E_WORK/err")" false
+fi
+out=$(python3 - "$json" "$E2E_WORK/vmlinuz" "$E2E_WORK/initrd.gz" <<'PY'
+import json, os, sys
+p = json.load(open(sys.argv[1]))
+k, rd = os.path.getsize(sys.argv[2]), os.path.getsize(sys.argv[3])
+err = []
+def want(c, m):
+    if not c: err.append(m)
+want(p["syscall"] == "kexec_load", "syscall is kexec_load")
+want(isinstance(p["entry"], int), "entry is a number")
+segs = p["segments"]
+want([s["purpose"] for s in segs] == ["kernel", "initrd", "boot-params", "purgatory"], "segment order")
+for s in segs:
+    for key in ("purpose", "mem", "memsz", "bufsz"):
+        want(key in s, "segment has " + key)
+    want(s["mem"] % 4096 == 0 and s["memsz"] % 4096 == 0, "page aligned " + s["purpose"])
+    want(s["bufsz"] <= s["memsz"], "bufsz <= memsz " + s["purpose"])
+setup = (open(sys.argv[2], "rb").read(0x1f2)[0x1f1] + 1) * 512
+want(segs[0]["bufsz"] == k - setup, "kernel bufsz is the file minus its setup sectors")
+want(segs[1]["bufsz"] == rd, "initrd bufsz is the initrd's size")
+want(segs[3]["mem"] == p["entry"], "entry is the purgatory")
+want(p["handoff"]["target"] == segs[0]["mem"] + 0x200, "target is kernel + 0x200")
+want(p["handoff"]["registers"]["rsi"] == segs[2]["mem"], "rsi is the zero page")
+want(p["cmdline"] == "console=ttyS0 kxtest=dry", "command line")
+r = sorted((s["mem"], s["mem"] + s["memsz"]) for s in segs)
+want(all(a[1] <= b[0] for a, b in zip(r, r[1:])), "no overlap")
+print("; ".join(err) if err else "ok")
+PY
+)
+e2e_check "JSON plan checks: $out" [ "$out" = ok ]
+e2e_finish

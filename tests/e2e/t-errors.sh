@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# t-errors.sh - bad input inside kernel A: each failure gets its exact
+# one-sentence message and exit status, and a failed load never unloads the
+# kernel loaded before it. At the end that kernel must still boot.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+log=$E2E_WORK/console.log
+nonce=$(e2e_nonce)
+build_initrd_b "$E2E_WORK/initrd-b.gz" 1
+
+cat >"$E2E_WORK/scenario.sh" <<EOF
+. /t.sh
+long=\$(printf "%2048s" "" | tr " " x)
+mkdir -p /etc
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' > /etc/passwd
+echo 'nogroup:x:65534:' > /etc/group
+expect -r 2 -o "usage: kx -l KERNEL" -n "bare kx: usage" -- kx
+expect -r 2 -o "unknown option '--bogus'" -n "unknown option" -- kx --bogus
+expect -r 1 -o "kx: no kernel is loaded, so there is nothing to boot; load one first with kx -l KERNEL." \\
+	-n "kx -e with nothing loaded" -- kx -e
+expect -r 1 -o "kx: cannot open the kernel '/nope': no such file. Check the path." \\
+	-n "missing kernel" -- kx -l /nope
+expect -r 1 -o "kx: cannot open the initrd '/missing.img': no such file. Check the path." \\
+	-n "missing initrd" -- kx -l /b/vmlinuz --initrd=/missing.img
+expect -r 1 -o "kx: /bin/busybox is not a kernel image kx recognises" \\
+	-n "not a kernel" -- kx -l /bin/busybox
+head -c 600 /b/vmlinuz > /tmp/trunc
+expect -r 1 -o "kx: /tmp/trunc is truncated: its bzImage header needs 612 bytes but only 600 are there." \\
+	-n "truncated kernel" -- kx -l /tmp/trunc -t bzimage
+expect -r 1 -o "kx: the command line is 2048 bytes but this kernel accepts at most 2047; shorten --append/--command-line." \\
+	-n "command line too long" -- kx -l /b/vmlinuz --append="\$long"
+expect -r 0 -n "command line of exactly 2047 bytes" -- kx --dry-run /b/vmlinuz --append="\${long%x}"
+head -c \$((40 << 20)) /dev/zero > /tmp/big.img
+expect -r 1 -o "kx: the initrd (40.0 MiB) fits nowhere in free RAM below 0x5000000; use a smaller file or check --mem-min/--mem-max." \\
+	-n "initrd that fits nowhere" -- kx -l /b/vmlinuz --initrd=/tmp/big.img --mem-max=0x5000000
+rm -f /tmp/big.img
+expect -r 1 -o "kx: loading the kernel: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo." \\
+	-n "not root" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"
+expect -r 1 -o "kx: unloading: permission denied; kexec needs root" \\
+	-n "unload not root" -- su -s /bin/sh nobody -c "kx -u"
+
+expect -r 0 -n "load kernel B" -- kx -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS kxtest.nonce=$nonce"
+expect -r 1 -n "failed load (missing initrd)" -- kx -l /b/vmlinuz --initrd=/missing.img
+expect -r 1 -n "failed load (command line)" -- kx -l /b/vmlinuz --append="\$long"
+expect -r 1 -o "permission denied" -n "failed load (not root)" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"
+expect -r 1 -o "kx: a kernel is loaded" -n "still loaded after failed loads" -- kx -S
+kxt_summary
+kx -e
+kxt_fail "kx -e" "returned rc=\$? instead of booting kernel B"
+EOF
+
+build_initrd_a "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$E2E_WORK/initrd-b.gz"
+run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
+
+assert_qemu_rc 0
+assert_no_kxt_fail "$log"
+assert_log_has "$log" "KXT-SUMMARY pass=17 fail=0"
+assert_log_line "$log" "KXB-CMDLINE:" "kxtest.nonce=$nonce" \
+	"the kernel loaded before the failed loads should still boot"
+assert_log_has "$log" "KXB-DONE"
+e2e_finish

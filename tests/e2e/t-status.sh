@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# t-status.sh - kx -S / -l / -u round trip inside kernel A, cross-checked with
+# the kernel's own /sys/kernel/kexec_loaded. Kernel B must not boot.
+# kx -S exits as kexec-tools does: 1 if a kernel is loaded, 0 if not.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+log=$E2E_WORK/console.log
+
+build_initrd_b "$E2E_WORK/initrd-b.gz" 1
+
+cat >"$E2E_WORK/scenario.sh" <<EOF
+. /t.sh
+expect_out 0 -n "kexec_loaded=0 at boot" -- cat /sys/kernel/kexec_loaded
+expect -r 0 -o "kx: no kernel is loaded" -n "kx -S before load" -- kx -S
+expect_rc 0 -n "kx -l" -- kx -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS"
+expect_out 1 -n "kexec_loaded=1 after kx -l" -- cat /sys/kernel/kexec_loaded
+expect -r 1 -o "kx: a kernel is loaded; kx -e boots it" -n "kx -S after load" -- kx -S
+expect_rc 0 -n "kx -u" -- kx -u
+expect_out 0 -n "kexec_loaded=0 after kx -u" -- cat /sys/kernel/kexec_loaded
+expect -r 0 -o "kx: no kernel is loaded" -n "kx -S after unload" -- kx -S
+expect_rc 0 -n "kx -u with nothing loaded" -- kx -u
+kxt_summary
+EOF
+
+build_initrd_a "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$E2E_WORK/initrd-b.gz"
+run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
+
+assert_qemu_rc 0
+assert_no_kxt_fail "$log"
+assert_kxt_pass_count "$log" 9
+assert_log_has "$log" "KXT-SUMMARY pass=9 fail=0"
+assert_log_has "$log" "KXA-SCENARIO-EXIT: rc=0"
+assert_log_lacks "$log" "KXB-" "kernel B must not boot in this test"
+e2e_finish

@@ -1,0 +1,157 @@
+/* The loader table, error names and the freestanding helpers. */
+#include <stdlib.h>
+#include <string.h>
+#include <kx/bytes.h>
+#include <kx/bzimage.h>
+#include <kx/err.h>
+#include <kx/loader.h>
+#include "fixtures.h"
+#include "t.h"
+
+TEST(loader_by_name_table)
+{
+	static const struct { const char *name; int found; } rows[] = {
+		{ "bzimage", 1 }, { "bzImage", 1 }, { "bzImage64", 1 }, { "bzimage64", 1 },
+		{ "", 0 },        { "bz", 0 },      { "bzimag", 0 },    { "bzimagee", 0 },
+		{ "BZIMAGE", 0 }, { "bzImage32", 0 }, { "elf", 0 },     { "elf-x86_64", 0 },
+		{ "multiboot-x86", 0 }, { "bzimage ", 0 }, { " bzimage", 0 },
+	};
+	const struct kx_loader *bz = kx_loader_by_name("bzimage");
+	size_t r;
+
+	REQUIRE(bz);
+	CHECK_STR(bz->name, "bzimage");
+	CHECK(bz->probe == kx_bzimage_probe);
+	CHECK(bz->load == kx_bzimage_load);
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		const struct kx_loader *l = kx_loader_by_name(rows[r].name);
+		T_ROW("\"%s\"", rows[r].name);
+		if (rows[r].found)
+			CHECK(l == bz);
+		else
+			CHECK(l == 0);
+	}
+}
+
+TEST(loader_table_well_formed)
+{
+	const struct kx_loader *const *l;
+	unsigned n = 0;
+
+	for (l = kx_loaders; *l && n < 64; l++, n++) {
+		const char *const *a;
+		T_ROW("loader %u", n);
+		CHECK((*l)->name && (*l)->name[0]);
+		CHECK((*l)->probe != 0);
+		CHECK((*l)->load != 0);
+		/* each name and alias finds this loader */
+		CHECK(kx_loader_by_name((*l)->name) == *l);
+		for (a = (*l)->aliases; a && *a; a++) {
+			T_ROW("loader %u alias %s", n, *a);
+			CHECK(kx_loader_by_name(*a) == *l);
+		}
+	}
+	T_ROW_CLEAR();
+	CHECK(n >= 1 && n < 64);
+}
+
+TEST(loader_probe_table)
+{
+	struct bz_spec s;
+	uint8_t *img, junk[4096];
+	size_t len;
+	const struct kx_loader *bz = kx_loader_by_name("bzimage");
+
+	bz_spec_default(&s);
+	img = bz_build(&s, &len);
+	T_ROW("synthetic bzImage");
+	CHECK(kx_loader_probe(img, len) == bz);
+	T_ROW("header only");
+	CHECK(kx_loader_probe(img, 0x264) == bz);
+	T_ROW("too short");
+	CHECK(kx_loader_probe(img, 0x263) == 0);
+	T_ROW("empty");
+	CHECK(kx_loader_probe(img, 0) == 0);
+	CHECK(kx_loader_probe(0, 0) == 0);
+	memset(junk, 0, sizeof(junk));
+	memcpy(junk, "\177ELF\2\1\1", 7);
+	T_ROW("ELF file");
+	CHECK(kx_loader_probe(junk, sizeof(junk)) == 0);
+	memset(junk, 0xff, sizeof(junk));
+	T_ROW("0xff");
+	CHECK(kx_loader_probe(junk, sizeof(junk)) == 0);
+	free(img);
+}
+
+TEST(errname_every_code)
+{
+	unsigned c, d;
+
+	for (c = 0; c < KX_E__COUNT; c++) {
+		const char *n = kx_errname((enum kx_errcode)c);
+		T_ROW("code %u", c);
+		CHECK(n && n[0]);
+		CHECK(strcmp(n, "unknown") != 0);
+		for (d = 0; d < c; d++)
+			if (!strcmp(n, kx_errname((enum kx_errcode)d)))
+				CHECK(!"two codes share a name");
+	}
+	T_ROW_CLEAR();
+	CHECK_STR(kx_errname(KX_OK), "ok");
+	CHECK_STR(kx_errname(KX_E__COUNT), "unknown");
+	CHECK_STR(kx_errname((enum kx_errcode)1000), "unknown");
+	CHECK_STR(kx_errname((enum kx_errcode)-1), "unknown");
+}
+
+TEST(bytes_le_and_align)
+{
+	static const uint8_t b[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+	uint8_t out[8];
+	uint64_t r;
+
+	CHECK_EQ(kx_le16(b), 0x2301);
+	CHECK_EQ(kx_le32(b), 0x67452301);
+	CHECK_EQ(kx_le64(b), 0xefcdab8967452301ull);
+	kx_put64(out, 0xefcdab8967452301ull);
+	CHECK_MEM(out, b, 8);
+	memset(out, 0, 8);
+	kx_put32(out, 0x67452301);
+	CHECK_MEM(out, b, 4);
+	kx_put16(out, 0x2301);
+	CHECK_MEM(out, b, 2);
+
+	CHECK(kx_align_up(0, 4096, &r) && r == 0);
+	CHECK(kx_align_up(1, 4096, &r) && r == 4096);
+	CHECK(kx_align_up(4096, 4096, &r) && r == 4096);
+	CHECK(kx_align_up(UINT64_MAX - 4095, 4096, &r) && r == UINT64_MAX - 4095);
+	CHECK(!kx_align_up(UINT64_MAX - 4094, 4096, &r));
+	CHECK(!kx_align_up(UINT64_MAX, 2, &r));
+	CHECK(kx_align_up(UINT64_MAX, 1, &r) && r == UINT64_MAX);
+	CHECK_EQ(kx_align_down(4097, 4096), 4096);
+	CHECK_EQ(kx_align_down(UINT64_MAX, 4096), UINT64_MAX - 4095);
+	CHECK(!kx_is_pow2(0));
+	CHECK(kx_is_pow2(1));
+	CHECK(kx_is_pow2(1ull << 63));
+	CHECK(!kx_is_pow2(3));
+	CHECK(!kx_is_pow2(UINT64_MAX));
+}
+
+TEST(util_mem_str)
+{
+	char a[16], b[16];
+
+	memset(a, 'x', sizeof(a));
+	CHECK(kx_memset(a, 'y', 5) == a);
+	CHECK_MEM(a, "yyyyyxxxxx", 10);
+	CHECK(kx_memcpy(b, "hello", 6) == b);
+	CHECK_STR(b, "hello");
+	kx_memcpy(b, "zz", 0);
+	CHECK_STR(b, "hello");
+	CHECK_EQ(kx_memcmp("abc", "abc", 3), 0);
+	CHECK(kx_memcmp("abc", "abd", 3) < 0);
+	CHECK(kx_memcmp("abd", "abc", 3) > 0);
+	CHECK(kx_memcmp("\x80", "\x01", 1) > 0); /* unsigned bytes */
+	CHECK_EQ(kx_memcmp("abc", "xyz", 0), 0);
+	CHECK_EQ(kx_strlen(""), 0);
+	CHECK_EQ(kx_strlen("kexec"), 5);
+}
