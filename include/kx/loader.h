@@ -6,15 +6,24 @@
 #include "plan.h"
 
 #define KX_MAX_INITRDS 8
+#define KX_MAX_MODULES 12
 
 struct kx_blob { const uint8_t *buf; uint64_t len; const char *name; };
+
+/* A multiboot module: a file and its string (--module "FILE ARGS"). */
+struct kx_module { struct kx_blob file; const char *string; };
+
+/* A raw segment: a file copied to a fixed address (--segment FILE@ADDR). */
+struct kx_raw_seg { struct kx_blob file; uint64_t addr; };
 
 /* What the running system tells us about itself (gathered by tool/). */
 struct kx_sysinfo {
 	struct kx_memmap mem;      /* firmware memory map */
 	const uint8_t *boot_params; /* x86: /sys/kernel/boot_params/data, or NULL */
 	size_t boot_params_len;
-	uint64_t acpi_rsdp;        /* 0 = unknown */
+	uint64_t acpi_rsdp;        /* physical address, 0 = unknown */
+	uint8_t rsdp[36];          /* the RSDP structure itself (multiboot2 ACPI tags) */
+	unsigned rsdp_len;         /* 20 (ACPI 1.0), 36 (2.0+), 0 = unknown */
 	uint8_t rng_seed[32];
 	int have_rng_seed;
 };
@@ -24,6 +33,13 @@ struct kx_load_req {
 	struct kx_blob initrd[KX_MAX_INITRDS];
 	unsigned ninitrd;
 	const char *cmdline;           /* final command line, NUL-terminated */
+	struct kx_module module[KX_MAX_MODULES];
+	unsigned nmodule;
+	struct kx_raw_seg raw[KX_MAX_SEGMENTS];
+	unsigned nraw;
+	uint64_t entry;                /* --entry, when have_entry */
+	int have_entry;
+	const char *loader_name;       /* for boot-loader-name fields, e.g. "kx 0.2.0" */
 	struct kx_window window;
 	const struct kx_sysinfo *sys;
 	uint8_t *scratch;              /* room for built segments (boot params ...) */

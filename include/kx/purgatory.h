@@ -37,7 +37,7 @@
 
 /* params.entry_mode */
 #define KX_PURG_ENTRY_64     1     /* x86_64: long mode, identity map kept */
-#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off (reserved) */
+#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off */
 
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
@@ -52,6 +52,7 @@
 #endif
 
 /* field offsets inside params, for assembly */
+#define KX_PP_MODE           12
 #define KX_PP_ENTRY          16
 #define KX_PP_REGS           24
 
@@ -96,6 +97,7 @@ struct kx_purg_header {
 #define KX_PURG_CHECK_LAYOUT()                                                      \
 	_Static_assert(sizeof(struct kx_purg_params) == KX_PURG_PARAMS_SIZE, "params"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, entry) == KX_PP_ENTRY, "entry"); \
+	_Static_assert(__builtin_offsetof(struct kx_purg_params, entry_mode) == KX_PP_MODE, "mode"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, regs) == KX_PP_REGS, "regs"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, ranges) == 112, "ranges"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_header, params) == KX_PURG_PARAMS_OFF, "hdr"); \

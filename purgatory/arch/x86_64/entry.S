@@ -50,8 +50,11 @@ start64:
 
 	call	kx_purgatory_main	/* returns only if the segments are intact */
 
-	/* hand-off: registers from params.regs, then jump to params.entry */
 	leaq	kx_params(%rip), %r15
+	cmpb	$KX_PURG_ENTRY_32, KX_PP_MODE(%r15)
+	je	to32
+
+	/* 64-bit hand-off: registers from params.regs, then jump to params.entry */
 	movq	KX_PP_REGS+0*8(%r15), %rax
 	movq	KX_PP_REGS+1*8(%r15), %rbx
 	movq	KX_PP_REGS+2*8(%r15), %rcx
@@ -72,6 +75,51 @@ start64:
 	xorl	%r14d, %r14d
 	xorl	%r15d, %r15d
 	jmp	*%r8
+
+	/*
+	 * 32-bit hand-off (multiboot, ELF32): protected mode, paging off.
+	 * Far return into the 32-bit code segment (we run below 4 GiB, identity
+	 * mapped), then turn paging and long mode off.
+	 */
+to32:
+	movq	%r15, %rsi		/* params, < 4 GiB */
+	pushq	$0x20
+	leaq	prot32(%rip), %rax
+	pushq	%rax
+	lretq
+
+	.code32
+prot32:
+	movl	%cr0, %eax
+	andl	$0x7fffffff, %eax	/* paging off */
+	movl	%eax, %cr0
+	movl	$0xc0000080, %ecx	/* EFER: long mode off */
+	rdmsr
+	andl	$~0x100, %eax
+	wrmsr
+	xorl	%eax, %eax		/* no PAE, no LA57: a clean CR4 */
+	movl	%eax, %cr4
+	movl	$0x18, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	%eax, %ss
+	/* esp: ours, or the one asked for; the entry goes just below it */
+	movl	KX_PP_REGS+7*8(%esi), %eax
+	testl	%eax, %eax
+	jz	4f
+	movl	%eax, %esp
+4:	pushl	KX_PP_ENTRY(%esi)
+	movl	KX_PP_REGS+0*8(%esi), %eax
+	movl	KX_PP_REGS+1*8(%esi), %ebx
+	movl	KX_PP_REGS+2*8(%esi), %ecx
+	movl	KX_PP_REGS+3*8(%esi), %edx
+	movl	KX_PP_REGS+5*8(%esi), %edi
+	movl	KX_PP_REGS+6*8(%esi), %ebp
+	movl	KX_PP_REGS+4*8(%esi), %esi
+	ret
+	.code64
 
 	.globl	kx_halt
 kx_halt:
