@@ -91,7 +91,7 @@ $(B)/kx: $(OBJ_DYN)
 	$(CC) -o $@ $^
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
-	$(MUSLCC) -static -s -Wl,--gc-sections -o $@ $^
+	$(MUSLCC) -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -o $@ $^
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- tests --------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "arch.h"
+#include "check.h"
 #include "load.h"
 #include "msg.h"
 #include "opts.h"
@@ -31,17 +32,6 @@ static int do_status(void)
 	}
 	printf(l ? "kx: a kernel is loaded; kx -e boots it\n" : "kx: no kernel is loaded\n");
 	return l ? 1 : 0;
-}
-
-static int do_unload(void)
-{
-	int e = sys_kexec_load(0, 0, 0, kx_arch_kexec_flag);
-	if (e) {
-		msg_kexec_error("unloading", e);
-		return EXIT_FAIL;
-	}
-	dbg("unloaded");
-	return EXIT_OK;
 }
 
 static int do_exec(const struct opts *o)
@@ -71,24 +61,26 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	actions = o.load + o.exec + o.unload + o.status + o.force + o.dry_run;
+	actions = o.load + o.exec + o.unload + o.status + o.force + o.dry_run + o.check;
 	if (!actions) {
 		if (o.kernel)
 			msg("say what to do with '%s': -l to load it, --dry-run to see the plan.", o.kernel);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.json && !o.dry_run) {
-		msg("--json goes with --dry-run.");
+	if (o.json && !o.dry_run && !o.check) {
+		msg("--json goes with --dry-run or --check.");
 		return EXIT_USAGE;
 	}
+	if (o.check && !o.dry_run)
+		return do_check(o.json);
 	if (o.status)
 		return do_status();
 	if (o.unload)
-		return do_unload();
+		return do_unload(&o);
 	if (o.load || o.force || o.dry_run) {
 		int rc;
-		if (!o.kernel) {
+		if (!o.kernel && !o.nsegment) {
 			msg("no kernel given; name the kernel image to load, e.g. kx -l /boot/vmlinuz.");
 			return EXIT_USAGE;
 		}

@@ -183,7 +183,7 @@ void msg_kexec_error(const char *op, int e)
 		if (!sys_is_root())
 			msg("%s: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo.", op);
 		else if (file_says_1("/proc/sys/kernel/kexec_load_disabled"))
-			msg("%s: refused because kexec_load is disabled (kernel.kexec_load_disabled=1); "
+			msg("%s: refused because kexec is disabled (kernel.kexec_load_disabled=1); "
 			    "it stays off until reboot.", op);
 		else if ((ld = lockdown(lb, sizeof(lb))))
 			msg("%s: refused because the kernel is locked down (%s); only signed kernels can be "
@@ -208,4 +208,87 @@ void msg_kexec_error(const char *op, int e)
 	default:
 		msg("%s failed: %s.", op, strerror(-e));
 	}
+}
+
+/* Where the kernel looks for keys, for signature messages. */
+#define KEYS "keys the running kernel trusts (built-in, secondary, or the firmware's db/MOK)"
+
+void msg_kexec_file_error(int e, const char *image)
+{
+	char lb[128];
+	const char *ld = lockdown(lb, sizeof(lb));
+
+	switch (-e) {
+	case EPERM:
+		if (!sys_is_root() || file_says_1("/proc/sys/kernel/kexec_load_disabled"))
+			msg_kexec_error("loading the kernel", e);
+		else if (ld)
+			msg("%s was refused: the kernel is locked down (%s) and does not trust the image's "
+			    "signature; only kernels signed with %s can be loaded.", image, ld, KEYS);
+		else
+			msg("loading with kexec_file_load: permission denied by the kernel "
+			    "(a security module such as IMA may require a signed image).");
+		break;
+	case EKEYREJECTED:
+		msg("%s was refused: its signature does not verify against %s (lockdown: %s); "
+		    "sign it with a trusted key, or enroll the key with mokutil.", image, KEYS,
+		    ld ? ld : "none");
+		break;
+	case ENOKEY:
+		msg("%s was refused: it is signed with a key the running kernel does not know "
+		    "(lockdown: %s); enroll the key (mokutil --import) or use a kernel signed by your "
+		    "distribution.", image, ld ? ld : "none");
+		break;
+	case ENODATA:
+		msg("%s was refused: it carries no signature and this kernel requires one "
+		    "(lockdown: %s); sign it (sbsign) or boot a signed kernel.", image, ld ? ld : "none");
+		break;
+	case EBADMSG:
+		msg("%s was refused: its signature is malformed; re-sign the image.", image);
+		break;
+	case EKEYREVOKED:
+	case EKEYEXPIRED:
+		msg("%s was refused: the key that signed it is %s; use an image signed with a current key.",
+		    image, -e == EKEYREVOKED ? "revoked" : "expired");
+		break;
+	case ENOPKG:
+		msg("%s was refused: the kernel lacks the crypto algorithm its signature uses.", image);
+		break;
+	case ENOEXEC:
+		msg("the kernel cannot parse %s with kexec_file_load (not a bzImage it accepts); "
+		    "try kx -c, which loads it with kx's own loader.", image);
+		break;
+	case EINVAL:
+		msg("kexec_file_load rejected %s or its arguments (EINVAL); try kx -c.", image);
+		break;
+	case ENOSYS:
+	case EOPNOTSUPP:
+		msg("this kernel has no kexec_file_load (built without CONFIG_KEXEC_FILE); use kx -c.");
+		break;
+	case ETXTBSY:
+		msg("%s is open for writing by another program; kexec_file_load will not read it until "
+		    "it is closed.", image);
+		break;
+	case EFBIG:
+		msg("%s is too large for kexec_file_load.", image);
+		break;
+	case EBUSY:
+	case ENOMEM:
+	default:
+		msg_kexec_error("loading with kexec_file_load", e);
+	}
+}
+
+void msg_kexec_fallback_error(int e, const char *image)
+{
+	char lb[128];
+	const char *ld = lockdown(lb, sizeof(lb));
+
+	if (-e == EPERM && ld && sys_is_root())
+		msg("%s could not be loaded: kexec_file_load does not take this image, and kexec_load is "
+		    "refused because the kernel is locked down (%s); under lockdown only signed bzImage "
+		    "kernels can be loaded.", image, ld);
+	else
+		msg_kexec_error("loading the kernel (kexec_file_load could not take it, so kx tried kexec_load)",
+				e);
 }

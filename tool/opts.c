@@ -36,13 +36,21 @@ static void help(void)
 	     "      --append=ARGS        add ARGS to the kernel command line\n"
 	     "      --command-line=ARGS  same as --append (as kexec-tools on x86_64)\n"
 	     "      --reuse-cmdline      start from /proc/cmdline (without BOOT_IMAGE=)\n"
-	     "  -t, --type=TYPE          image type: bzimage (alias bzImage64)\n"
+	     "  -t, --type=TYPE          image type instead of probing: bzimage, uki, elf,\n"
+	     "                           multiboot, multiboot2, raw (kexec-tools names work)\n"
+	     "      --module=\"FILE ARGS\" multiboot module with its string (repeatable)\n"
+	     "      --segment=FILE@ADDR  raw image: put FILE at physical ADDR (repeatable)\n"
+	     "      --entry=ADDR         jump to ADDR instead of the image's entry point\n"
+	     "      --purgatory=FILE     your own preamble instead of kx's (docs/purgatory.md)\n"
 	     "\nOther options:\n"
-	     "  -c, --kexec-syscall      use kexec_load (the default for now)\n"
+	     "  -a, --kexec-syscall-auto try kexec_file_load, fall back to kexec_load (default)\n"
+	     "  -s, --kexec-file-syscall use kexec_file_load only (the kernel parses, checks signatures)\n"
+	     "  -c, --kexec-syscall      use kexec_load only (kx plans, its purgatory verifies)\n"
+	     "      --check              what this system allows: lockdown, syscalls, memory\n"
 	     "  -i, --no-checks          do not verify the segments in purgatory\n"
 	     "      --mem-min=ADDR       place nothing below ADDR\n"
 	     "      --mem-max=ADDR       place nothing at or above ADDR\n"
-	     "      --json               with --dry-run: print the plan as JSON\n"
+	     "      --json               with --dry-run or --check: print JSON\n"
 	     "  -y, --no-sync            with -e: do not sync file systems first\n"
 	     "  -x, --no-ifdown          accepted for compatibility (kx never downs interfaces)\n"
 	     "  -d, --debug              explain each step on stderr\n"
@@ -66,7 +74,8 @@ static int parse_addr(const char *s, uint64_t *v)
 	return *end ? -1 : 0;
 }
 
-enum { O_INITRD = 256, O_APPEND, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX };
+enum { O_INITRD = 256, O_APPEND, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
+       O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY };
 
 int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -76,6 +85,13 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		{ "status", no_argument, 0, 'S' },	{ "debug", no_argument, 0, 'd' },
 		{ "no-checks", no_argument, 0, 'i' },	{ "type", required_argument, 0, 't' },
 		{ "kexec-syscall", no_argument, 0, 'c' }, { "no-sync", no_argument, 0, 'y' },
+		{ "kexec-file-syscall", no_argument, 0, 's' },
+		{ "kexec-syscall-auto", no_argument, 0, 'a' },
+		{ "check", no_argument, 0, O_CHECK },
+		{ "module", required_argument, 0, O_MODULE },
+		{ "segment", required_argument, 0, O_SEGMENT },
+		{ "entry", required_argument, 0, O_ENTRY },
+		{ "purgatory", required_argument, 0, O_PURGATORY },
 		{ "no-ifdown", no_argument, 0, 'x' },	{ "version", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
 		{ "ramdisk", required_argument, 0, O_INITRD },
@@ -91,7 +107,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 
 	o->mem_max = UINT64_MAX;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":lefuSdit:cyxvh", lo, 0)) != -1) {
+	while ((c = getopt_long(argc, argv, ":lefuSdit:csayxvh", lo, 0)) != -1) {
 		switch (c) {
 		case 'l': o->load = 1; break;
 		case 'e': o->exec = 1; break;
@@ -101,7 +117,36 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case 'd': msg_debug = 1; break;
 		case 'i': o->no_checks = 1; break;
 		case 't': o->type = optarg; break;
-		case 'c': break;
+		case 'c': o->syscall = SYSCALL_CLASSIC; break;
+		case 's': o->syscall = SYSCALL_FILE; break;
+		case 'a': o->syscall = SYSCALL_AUTO; break;
+		case O_CHECK: o->check = 1; break;
+		case O_MODULE:
+			if (o->nmodule == KX_MAX_MODULES) {
+				msg("too many --module options (kx takes at most %d).", KX_MAX_MODULES);
+				return -1;
+			}
+			o->module[o->nmodule++] = optarg;
+			break;
+		case O_SEGMENT:
+			if (o->nsegment == KX_MAX_SEGMENTS - 1) {
+				msg("too many --segment options (at most %d).", KX_MAX_SEGMENTS - 1);
+				return -1;
+			}
+			if (!strrchr(optarg, '@')) {
+				msg("--segment needs FILE@ADDR, e.g. --segment=code.bin@0x100000.");
+				return -1;
+			}
+			o->segment[o->nsegment++] = optarg;
+			break;
+		case O_ENTRY:
+			if (parse_addr(optarg, &o->entry)) {
+				msg("'%s' is not an address (use a number like 0x100000).", optarg);
+				return -1;
+			}
+			o->have_entry = 1;
+			break;
+		case O_PURGATORY: o->purgatory = optarg; break;
 		case 'y': o->no_sync = 1; break;
 		case 'x': break;
 		case 'v': printf("kx %s (%s, purgatory %zu bytes)\n", KX_VERSION, kx_arch_name,

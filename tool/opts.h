@@ -7,14 +7,24 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+enum { SYSCALL_AUTO, SYSCALL_FILE, SYSCALL_CLASSIC };
+
 struct opts {
-	int load, exec, unload, status, force, dry_run, json, no_checks, no_sync, reuse;
+	int load, exec, unload, status, force, dry_run, json, no_checks, no_sync, reuse, check;
+	int syscall;            /* SYSCALL_*: -a (default), -s, -c */
 	const char *kernel, *type;
 	const char *initrd[KX_MAX_INITRDS];
 	unsigned ninitrd;
 	const char *append[16]; /* --append and --command-line, in order */
 	unsigned nappend;
 	uint64_t mem_min, mem_max;
+	const char *module[KX_MAX_MODULES]; /* --module "FILE ARGS" */
+	unsigned nmodule;
+	const char *segment[KX_MAX_SEGMENTS]; /* --segment FILE@ADDR */
+	unsigned nsegment;
+	uint64_t entry;
+	int have_entry;
+	const char *purgatory;  /* --purgatory FILE */
 };
 
 void usage(FILE *f);

@@ -47,13 +47,21 @@ static void jstr(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void show_plan_json(FILE *f, const struct kx_plan *p, const char *syscall, int verify)
+void show_plan_json(FILE *f, const struct kx_plan *p, const char *syscall, const char *fallback,
+		    const char *why, int verify, const struct preflight *pf)
 {
 	unsigned i;
 	int first = 1;
 
 	fprintf(f, "{\"syscall\":");
 	jstr(f, syscall);
+	fprintf(f, ",\"fallback\":");
+	if (fallback)
+		jstr(f, fallback);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"syscall_reason\":");
+	jstr(f, why);
 	fprintf(f, ",\"type\":");
 	jstr(f, p->type);
 	fprintf(f, ",\"arch\":");
@@ -83,5 +91,9 @@ void show_plan_json(FILE *f, const struct kx_plan *p, const char *syscall, int v
 		}
 	fprintf(f, "}},\"verify\":%s,\"cmdline\":", verify ? "\"xxh64\"" : "null");
 	jstr(f, p->cmdline ? p->cmdline : "");
+	if (pf) {
+		fprintf(f, ",\"preflight\":");
+		check_json(f, pf);
+	}
 	fprintf(f, "}\n");
 }

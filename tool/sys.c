@@ -128,6 +128,70 @@ int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs,
 	return 0;
 }
 
+int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags)
+{
+	unsigned long len = cmdline ? strlen(cmdline) + 1 : 0; /* counts the NUL */
+	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len, cmdline, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int sys_open_ro(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int sys_memfd(const char *name, const void *const *bufs, const size_t *lens, const size_t *pads,
+	      unsigned n)
+{
+	static const char zeros[64];
+	unsigned i;
+	int e, fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		size_t pad = pads ? pads[i] : 0;
+		if ((e = write_all(fd, bufs[i], lens[i])))
+			goto fail;
+		while (pad) {
+			size_t k = pad < sizeof(zeros) ? pad : sizeof(zeros);
+			if ((e = write_all(fd, zeros, k)))
+				goto fail;
+			pad -= k;
+		}
+	}
+	/* sealed: the kernel reads exactly what we wrote */
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+fail:
+	close(fd);
+	return e;
+}
+
+void sys_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 int sys_reboot_kexec(void)
 {
 	if (syscall(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2,

@@ -21,6 +21,11 @@ int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len);
 int sys_list_dir(const char *path, char names[][16], int max); /* short numeric names */
 int sys_random(void *buf, size_t n);
 int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags);
+int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
+int sys_open_ro(const char *path);                    /* fd or -errno */
+int sys_memfd(const char *name, const void *const *bufs, const size_t *lens,
+	      const size_t *pads, unsigned n);       /* sealed memfd holding the bufs, or -errno */
+void sys_close(int fd);
 int sys_reboot_kexec(void);
 void sys_sync(void);
 int sys_is_root(void);

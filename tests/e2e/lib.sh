@@ -192,6 +192,19 @@ build_initrd_b() {
 	e2e_log "initrd B: $out ($(du -k "$out" | cut -f1) KiB, payload sha256 $KXB_PAYLOAD_SHA256)"
 }
 
+# build_initrd_extra OUT NAME [KIB]: a second initrd for kernel B holding only
+# /extra/NAME (random bytes); sets KXB_EXTRA_SHA256. Kernel B's /init prints
+# "KXB-EXTRA: NAME <sha256>" when it finds it.
+build_initrd_extra() {
+	local out=$1 name=$2 kib=${3:-64} stage
+	stage=$(mktemp -d "$E2E_WORK/stage-x.XXXXXX")
+	mkdir -p "$stage/extra"
+	head -c "$((kib * 1024))" /dev/urandom >"$stage/extra/$name"
+	KXB_EXTRA_SHA256=$(sha256sum "$stage/extra/$name" | cut -d' ' -f1)
+	make_initramfs "$stage" "$out"
+	rm -rf "$stage"
+}
+
 # _e2e_stage_guest DIR SCENARIO: busybox + guest/init-a as /init + guest/t.sh as
 # /t.sh + SCENARIO as /scenario.sh + $KX_E2E_EXTRA_DIR on top.
 _e2e_stage_guest() {
@@ -368,4 +381,46 @@ assert_kxt_pass_count() {
 log_value() {
 	grep -F -e "$2" "$1" 2>/dev/null | head -n1 | tr -d '\r' |
 		awk -v m="$2" '{ i = index($0, m); s = substr($0, i + length(m)); sub(/^ /, "", s); print s }'
+}
+
+# e2e_boot_test "KX OPTIONS" [EXTRA]: the whole chain. Kernel A runs
+#   kx -l OPTIONS /b/vmlinuz --initrd=/b/initrd.gz [--initrd=/b/extra.gz] --append="... nonce"
+#   kx -e
+# and kernel B must show the nonce on its command line, initrd B's payload
+# intact and, with EXTRA=1, the second initrd's file too. kx's stderr in kernel
+# A is on the console, for further assert_log_* checks on $E2E_LOG.
+e2e_boot_test() {
+	local opts=$1 extra=${2:-0} nonce initrds extra_dir
+	nonce=$(e2e_nonce)
+	E2E_LOG=$E2E_WORK/console.log
+	build_initrd_b "$E2E_WORK/initrd-b.gz" 2
+	initrds="--initrd=/b/initrd.gz"
+	if [ "$extra" = 1 ]; then
+		extra_dir=$E2E_WORK/extra-root
+		mkdir -p "$extra_dir/b"
+		build_initrd_extra "$extra_dir/b/extra.gz" second.bin
+		initrds="$initrds --initrd=/b/extra.gz"
+		export KX_E2E_EXTRA_DIR=$extra_dir
+	fi
+	cat >"$E2E_WORK/scenario.sh" <<EOF
+. /t.sh
+expect_rc 0 -n "kx -l $opts" -- kx -l $opts /b/vmlinuz $initrds --append="$E2E_KARGS kxtest.nonce=$nonce"
+echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
+kx -e
+kxt_fail "kx -e" "returned rc=\$? instead of booting kernel B"
+EOF
+	build_initrd_a "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$E2E_WORK/initrd-b.gz"
+	unset KX_E2E_EXTRA_DIR
+	run_qemu "$E2E_LOG" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
+	assert_qemu_rc 0
+	assert_no_kxt_fail "$E2E_LOG"
+	assert_log_line "$E2E_LOG" "KXB-CMDLINE:" "kxtest.nonce=$nonce" \
+		"kernel B should get the command line given to kx (nonce $nonce); got: $(log_value "$E2E_LOG" KXB-CMDLINE:)"
+	assert_log_has "$E2E_LOG" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" \
+		"kernel B should get initrd B intact; got: $(log_value "$E2E_LOG" KXB-PAYLOAD:)"
+	if [ "$extra" = 1 ]; then
+		assert_log_has "$E2E_LOG" "KXB-EXTRA: second.bin $KXB_EXTRA_SHA256" \
+			"kernel B should get the second initrd's file intact"
+	fi
+	assert_log_has "$E2E_LOG" "KXB-DONE" "kernel B's /init should run to the end"
 }

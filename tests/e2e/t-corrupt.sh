@@ -12,7 +12,7 @@ build_initrd_b "$E2E_WORK/initrd-b.gz" 1
 
 cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
-expect_rc 0 -n "kx -l with a corrupted digest" -- env KX_FAULT=digest kx -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS"
+expect_rc 0 -n "kx -l with a corrupted digest" -- env KX_FAULT=digest kx -c -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS"
 kxt_summary
 kx -e
 kxt_fail "kx -e" "returned rc=\$?"

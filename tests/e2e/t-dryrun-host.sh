@@ -32,7 +32,8 @@ k, rd = os.path.getsize(sys.argv[2]), os.path.getsize(sys.argv[3])
 err = []
 def want(c, m):
     if not c: err.append(m)
-want(p["syscall"] == "kexec_load", "syscall is kexec_load")
+want(p["syscall"] == "kexec_file_load" and p["fallback"] == "kexec_load", "auto: kexec_file_load, then kexec_load")
+want("lockdown" in p["preflight"], "preflight in the plan")
 want(isinstance(p["entry"], int), "entry is a number")
 segs = p["segments"]
 want([s["purpose"] for s in segs] == ["kernel", "initrd", "boot-params", "purgatory"], "segment order")

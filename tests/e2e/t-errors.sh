@@ -34,7 +34,7 @@ expect -r 1 -o "kx: the command line is 2048 bytes but this kernel accepts at mo
 expect -r 0 -n "command line of exactly 2047 bytes" -- kx --dry-run /b/vmlinuz --append="\${long%x}"
 head -c \$((40 << 20)) /dev/zero > /tmp/big.img
 expect -r 1 -o "kx: the initrd (40.0 MiB) fits nowhere in free RAM below 0x5000000; use a smaller file or check --mem-min/--mem-max." \\
-	-n "initrd that fits nowhere" -- kx -l /b/vmlinuz --initrd=/tmp/big.img --mem-max=0x5000000
+	-n "initrd that fits nowhere" -- kx -c -l /b/vmlinuz --initrd=/tmp/big.img --mem-max=0x5000000
 rm -f /tmp/big.img
 expect -r 1 -o "kx: loading the kernel: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo." \\
 	-n "not root" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"

@@ -1,0 +1,158 @@
+#include "check.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "arch.h"
+#include "sys.h"
+
+static int read_flag(const char *path)
+{
+	char b[32];
+	if (sys_read_text(path, b, sizeof(b), 0))
+		return -1;
+	return b[0] == '1';
+}
+
+static void lockdown_mode(char *out, size_t n)
+{
+	char b[128], *a, *z;
+
+	snprintf(out, n, "unknown");
+	if (sys_read_text("/sys/kernel/security/lockdown", b, sizeof(b), 0))
+		return;
+	if ((a = strchr(b, '[')) && (z = strchr(a, ']'))) {
+		*z = 0;
+		snprintf(out, n, "%s", a + 1);
+	}
+}
+
+/* Does /proc/kallsyms name the syscall? Symbol names are visible to all. */
+static void syscalls(int *has_load, int *has_file)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	*has_load = *has_file = -1;
+	if (!f)
+		return;
+	*has_load = *has_file = 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		char *name = strrchr(buf, ' ');
+		if (!name)
+			continue;
+		name++;
+		if (strstr(name, "sys_kexec_file_load\n"))
+			*has_file = 1;
+		else if (strstr(name, "sys_kexec_load\n"))
+			*has_load = 1;
+		if (*has_load && *has_file)
+			break;
+	}
+	fclose(f);
+	if (!*has_load && !*has_file)
+		*has_load = *has_file = -1; /* no symbols at all: cannot tell */
+}
+
+static uint64_t meminfo(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	return p ? strtoull(p + strlen(key), 0, 10) * 1024 : 0;
+}
+
+void check_gather(struct preflight *pf)
+{
+	struct utsname u;
+	char b[4096];
+
+	memset(pf, 0, sizeof(*pf));
+	if (!uname(&u))
+		snprintf(pf->kernel, sizeof(pf->kernel), "%s", u.release);
+	lockdown_mode(pf->lockdown, sizeof(pf->lockdown));
+	pf->load_disabled = read_flag("/proc/sys/kernel/kexec_load_disabled");
+	pf->root = sys_is_root();
+	syscalls(&pf->has_load, &pf->has_file);
+	pf->loaded = read_flag("/sys/kernel/kexec_loaded");
+	pf->crash_loaded = read_flag("/sys/kernel/kexec_crash_loaded");
+	if (!sys_read_text("/sys/kernel/kexec_crash_size", b, sizeof(b), 0))
+		pf->crash_size = strtoull(b, 0, 10);
+	if (!sys_read_text("/proc/meminfo", b, sizeof(b), 0)) {
+		pf->mem_total = meminfo(b, "MemTotal:");
+		pf->mem_avail = meminfo(b, "MemAvailable:");
+	}
+	{
+		int locked = strcmp(pf->lockdown, "none") && strcmp(pf->lockdown, "unknown");
+		int allowed = pf->root && pf->load_disabled != 1;
+		pf->load_ok = allowed && pf->has_load != 0 && !locked;
+		pf->file_ok = allowed && pf->has_file != 0;
+	}
+}
+
+static const char *yn(int v) { return v < 0 ? "unknown" : v ? "yes" : "no"; }
+
+void check_print(FILE *f, const struct preflight *pf, uint64_t need)
+{
+	int locked = strcmp(pf->lockdown, "none") && strcmp(pf->lockdown, "unknown");
+
+	fprintf(f, "kx check on Linux %s (%s)\n", pf->kernel, kx_arch_name);
+	fprintf(f, "  running as root          %s%s\n", yn(pf->root),
+		pf->root ? "" : "  (loading needs root: CAP_SYS_BOOT)");
+	fprintf(f, "  lockdown                 %s%s\n", pf->lockdown,
+		locked ? "  (kexec_load refused; kexec_file_load takes signed kernels only)" : "");
+	fprintf(f, "  kexec_load_disabled      %s%s\n", yn(pf->load_disabled),
+		pf->load_disabled == 1 ? "  (no kexec until reboot)" : "");
+	fprintf(f, "  kexec_load syscall       %s%s\n", yn(pf->has_load),
+		pf->load_ok ? "  -> usable" : "  -> not usable now");
+	fprintf(f, "  kexec_file_load syscall  %s%s\n", yn(pf->has_file),
+		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
+			    : "  -> not usable now");
+	fprintf(f, "  kernel loaded            %s\n", yn(pf->loaded));
+	fprintf(f, "  crash kernel loaded      %s\n", yn(pf->crash_loaded));
+	if (pf->crash_size)
+		fprintf(f, "  crashkernel reservation  %" PRIu64 " MiB\n", pf->crash_size >> 20);
+	else
+		fprintf(f, "  crashkernel reservation  none (add crashkernel= to the command line for kdump)\n");
+	fprintf(f, "  memory                   %" PRIu64 " MiB available of %" PRIu64 " MiB",
+		pf->mem_avail >> 20, pf->mem_total >> 20);
+	if (need)
+		fprintf(f, "; this load needs %" PRIu64 " MiB%s", (need + (1 << 20) - 1) >> 20,
+			need > pf->mem_avail ? " (NOT available)" : "");
+	fputc('\n', f);
+}
+
+void check_print_short(FILE *f, const struct preflight *pf)
+{
+	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",
+		pf->lockdown, pf->load_ok ? "usable" : "not usable now",
+		pf->file_ok ? "usable" : "not usable now",
+		pf->loaded == 1 ? "a kernel is" : "nothing is");
+}
+
+static const char *jb(int v) { return v < 0 ? "null" : v ? "true" : "false"; }
+
+void check_json(FILE *f, const struct preflight *pf)
+{
+	fprintf(f,
+		"{\"kernel\":\"%s\",\"arch\":\"%s\",\"root\":%s,\"lockdown\":\"%s\","
+		"\"kexec_load_disabled\":%s,\"has_kexec_load\":%s,\"has_kexec_file_load\":%s,"
+		"\"kexec_load_usable\":%s,\"kexec_file_load_usable\":%s,\"loaded\":%s,"
+		"\"crash_loaded\":%s,\"crash_size\":%" PRIu64 ",\"mem_total\":%" PRIu64
+		",\"mem_available\":%" PRIu64 "}",
+		pf->kernel, kx_arch_name, jb(pf->root), pf->lockdown, jb(pf->load_disabled),
+		jb(pf->has_load), jb(pf->has_file), jb(pf->load_ok), jb(pf->file_ok), jb(pf->loaded),
+		jb(pf->crash_loaded), pf->crash_size, pf->mem_total, pf->mem_avail);
+}
+
+int do_check(int json)
+{
+	struct preflight pf;
+
+	check_gather(&pf);
+	if (json) {
+		check_json(stdout, &pf);
+		fputc('\n', stdout);
+	} else {
+		check_print(stdout, &pf, 0);
+	}
+	return pf.load_ok || pf.file_ok ? 0 : 1;
+}
