@@ -23,6 +23,9 @@ static const char *const names[KX_E__COUNT] = {
 	[KX_E_PURGATORY] = "purgatory",
 	[KX_E_UNKNOWN_TYPE] = "unknown-type",
 	[KX_E_BAD_OPTION] = "bad-option",
+	[KX_E_NOT_PE] = "not-pe",
+	[KX_E_NOT_UKI] = "not-uki",
+	[KX_E_UKI_DUP] = "uki-duplicate",
 };
 
 const char *kx_errname(enum kx_errcode c)

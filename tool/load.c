@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <kx/bytes.h>
 #include <kx/cmdline.h>
+#include <kx/pe.h>
 #include "arch.h"
 #include "check.h"
 #include "msg.h"
@@ -39,6 +40,8 @@ struct job {
 	unsigned nraw;
 	const char *cmdline;
 	int file_ok;                    /* kexec_file_load can take this image */
+	int is_uki;
+	struct kx_uki uki;              /* its sections, when is_uki */
 	const char *classic_only;       /* an option only kexec_load honours, or NULL */
 };
 
@@ -182,10 +185,24 @@ static int prepare(const struct opts *o, struct job *j)
 			return EXIT_FAIL;
 	}
 	j->nraw = o->nsegment;
-	if (build_cmdline(o, 0, 0))
+	if (is_named(j->ld, "uki")) {
+		struct kx_err err = kx_uki_parse(j->kernel.buf, j->kernel.len, &j->uki);
+		if (KX_FAILED(err)) {
+			msg_lib_error(err, o->kernel);
+			return EXIT_FAIL;
+		}
+		j->is_uki = 1;
+		j->kernel_file = 0; /* the kernel gets .linux through a memfd */
+	}
+	/* a UKI's own command line, unless --command-line/--reuse-cmdline replace it */
+	if (j->is_uki && j->uki.cmdline.present && !o->replace_cmdline) {
+		if (build_cmdline(o, (const char *)j->uki.cmdline.buf, j->uki.cmdline.len))
+			return EXIT_FAIL;
+	} else if (build_cmdline(o, 0, 0)) {
 		return EXIT_FAIL;
+	}
 	j->cmdline = cmdline;
-	j->file_ok = is_named(j->ld, "bzimage");
+	j->file_ok = is_named(j->ld, "bzimage") || j->is_uki;
 	/* options only kexec_load can honour: kx's own plan and purgatory */
 	if (o->purgatory)
 		j->classic_only = "--purgatory";
@@ -345,36 +362,53 @@ static int file_load(const struct job *j, int *errno_out)
 	unsigned long flags = 0;
 	unsigned i;
 
+	const struct kx_blob *pieces = j->initrd;
+	struct kx_blob uki_pieces[MAX_BLOBS];
+	unsigned npieces = j->ninitrd;
+	int files_only = j->initrd_files_only;
+
 	*errno_out = 0;
+	if (j->is_uki) {
+		/* .ucode, then .initrd, then the user's files: the EFI stub's order */
+		npieces = 0;
+		if (j->uki.ucode.present && j->uki.ucode.len)
+			uki_pieces[npieces++] = (struct kx_blob){ j->uki.ucode.buf, j->uki.ucode.len, ".ucode" };
+		if (j->uki.initrd.present && j->uki.initrd.len)
+			uki_pieces[npieces++] = (struct kx_blob){ j->uki.initrd.buf, j->uki.initrd.len, ".initrd" };
+		files_only = !npieces;
+		for (i = 0; i < j->ninitrd; i++)
+			uki_pieces[npieces++] = j->initrd[i];
+		pieces = uki_pieces;
+	}
 	if (j->kernel_file) {
 		kfd = sys_open_ro(j->kernel_file);
 	} else {
-		const void *b[1] = { j->kernel.buf };
-		size_t l[1] = { j->kernel.len };
+		const void *b[1] = { j->is_uki ? j->uki.kernel.buf : j->kernel.buf };
+		size_t l[1] = { j->is_uki ? j->uki.kernel.len : j->kernel.len };
 		kfd = sys_memfd("kx-kernel", b, l, 0, 1);
 	}
 	if (kfd < 0) {
 		msg_file_error("kernel", j->kernel.name, kfd);
 		return EXIT_FAIL;
 	}
-	if (!j->ninitrd) {
+	if (!npieces) {
 		flags |= KEXEC_FILE_NO_INITRAMFS;
-	} else if (j->ninitrd == 1 && j->initrd_files_only) {
-		ifd = sys_open_ro(j->initrd[0].name);
+	} else if (npieces == 1 && files_only) {
+		ifd = sys_open_ro(pieces[0].name);
 	} else {
 		/* several pieces: one sealed memfd, each piece padded to 4 bytes as
 		 * the kernel's cpio unpacker expects */
 		const void *b[MAX_BLOBS];
 		size_t l[MAX_BLOBS], pad[MAX_BLOBS];
-		for (i = 0; i < j->ninitrd; i++) {
-			b[i] = j->initrd[i].buf;
-			l[i] = j->initrd[i].len;
+		for (i = 0; i < npieces; i++) {
+			b[i] = pieces[i].buf;
+			l[i] = pieces[i].len;
 			pad[i] = (4 - l[i] % 4) % 4;
 		}
-		ifd = sys_memfd("kx-initrd", b, l, pad, j->ninitrd);
+		ifd = sys_memfd("kx-initrd", b, l, pad, npieces);
 	}
-	if (j->ninitrd && ifd < 0) {
-		msg_file_error("initrd", j->initrd[0].name, ifd);
+	if (npieces && ifd < 0) {
+		msg_file_error("initrd", pieces[0].name, ifd);
 		sys_close(kfd);
 		return EXIT_FAIL;
 	}
@@ -412,8 +446,10 @@ static void show(const struct job *j, int use_file, const char *why)
 	show_plan(stdout, &plan, sc, !j->o->no_checks);
 	printf("  syscall: %s (%s)\n", sc, why);
 	if (use_file)
-		printf("  kexec_file_load gets: kernel %s, %u initrd piece%s, the command line above\n",
-		       j->kernel_file ? j->kernel_file : "(memfd)", j->ninitrd, j->ninitrd == 1 ? "" : "s");
+		printf("  kexec_file_load gets: kernel %s, %u initrd piece(s), the command line above%s\n",
+		       j->kernel_file ? j->kernel_file : "(memfd of .linux)",
+		       j->ninitrd + (j->is_uki ? !!j->uki.ucode.len + !!j->uki.initrd.len : 0),
+		       "" /* count shown is pieces */);
 	check_print_short(stdout, &pf);
 }
 
@@ -441,7 +477,7 @@ int do_load(const struct opts *o)
 		if (!e)
 			return rc;
 		if (o->syscall != SYSCALL_AUTO || !falls_back(e)) {
-			msg_kexec_file_error(e, j.kernel.name);
+			msg_kexec_file_error(e, j.kernel.name, j.is_uki);
 			return EXIT_FAIL;
 		}
 		dbg("kexec_file_load: %s; trying kexec_load", strerror(-e));

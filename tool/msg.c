@@ -144,6 +144,15 @@ void msg_lib_error(struct kx_err e, const char *s)
 		msg("%s is not a kernel image kx recognises (it knows: %s). Name the type with -t if you are sure.",
 		    s, e.what);
 		break;
+	case KX_E_NOT_PE:
+		msg("%s is not a PE/EFI image (bad %s).", s, e.what);
+		break;
+	case KX_E_NOT_UKI:
+		msg("%s is an EFI image but not a unified kernel image: it has no .linux section.", s);
+		break;
+	case KX_E_UKI_DUP:
+		msg("%s is a damaged unified kernel image: it has more than one %s section.", s, e.what);
+		break;
 	case KX_E_BAD_OPTION:
 		msg("%s: %s.", s, e.what);
 		break;
@@ -213,10 +222,17 @@ void msg_kexec_error(const char *op, int e)
 /* Where the kernel looks for keys, for signature messages. */
 #define KEYS "keys the running kernel trusts (built-in, secondary, or the firmware's db/MOK)"
 
-void msg_kexec_file_error(int e, const char *image)
+void msg_kexec_file_error(int e, const char *image, int is_uki)
 {
-	char lb[128];
+	char lb[128], ub[512];
 	const char *ld = lockdown(lb, sizeof(lb));
+
+	if (is_uki) {
+		/* the kernel checks .linux's own signature, not the UKI envelope's */
+		snprintf(ub, sizeof(ub), "%s's .linux section (the kernel checks the signature of the "
+			 "kernel inside the UKI, not of the UKI itself)", image);
+		image = ub;
+	}
 
 	switch (-e) {
 	case EPERM:

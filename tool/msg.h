@@ -9,7 +9,7 @@ void msg_file_error(const char *role, const char *path, int neg_errno);
 void msg_lib_error(struct kx_err e, const char *subject);
 void msg_kexec_error(const char *op, int neg_errno);
 /* kexec_file_load failed for good (no fallback). */
-void msg_kexec_file_error(int neg_errno, const char *image);
+void msg_kexec_file_error(int neg_errno, const char *image, int is_uki);
 /* kexec_file_load could not take the image and kexec_load failed too. */
 void msg_kexec_fallback_error(int neg_errno, const char *image);
 extern int msg_debug;

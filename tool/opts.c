@@ -34,7 +34,8 @@ static void help(void)
 	     "      --initrd=FILE        initial ramdisk (repeat for several: concatenated)\n"
 	     "      --ramdisk=FILE       same as --initrd\n"
 	     "      --append=ARGS        add ARGS to the kernel command line\n"
-	     "      --command-line=ARGS  same as --append (as kexec-tools on x86_64)\n"
+	     "      --command-line=ARGS  same as --append (as kexec-tools on x86_64), but a\n"
+	     "                           UKI's embedded command line is then not used\n"
 	     "      --reuse-cmdline      start from /proc/cmdline (without BOOT_IMAGE=)\n"
 	     "  -t, --type=TYPE          image type instead of probing: bzimage, uki, elf,\n"
 	     "                           multiboot, multiboot2, raw (kexec-tools names work)\n"
@@ -74,7 +75,7 @@ static int parse_addr(const char *s, uint64_t *v)
 	return *end ? -1 : 0;
 }
 
-enum { O_INITRD = 256, O_APPEND, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
+enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
        O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY };
 
 int parse_opts(int argc, char **argv, struct opts *o)
@@ -96,7 +97,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
 		{ "ramdisk", required_argument, 0, O_INITRD },
 		{ "append", required_argument, 0, O_APPEND },
-		{ "command-line", required_argument, 0, O_APPEND },
+		{ "command-line", required_argument, 0, O_CMDLINE },
 		{ "reuse-cmdline", no_argument, 0, O_REUSE },
 		{ "dry-run", no_argument, 0, O_DRY },	{ "json", no_argument, 0, O_JSON },
 		{ "mem-min", required_argument, 0, O_MEMMIN },
@@ -160,6 +161,10 @@ int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->initrd[o->ninitrd++] = optarg;
 			break;
+		case O_CMDLINE:
+			o->replace_cmdline = 1;
+			/* on x86_64, as in kexec-tools, it appends too */
+			__attribute__((fallthrough));
 		case O_APPEND:
 			if (o->nappend == 16) {
 				msg("too many --append/--command-line options (at most 16).");
@@ -167,7 +172,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->append[o->nappend++] = optarg;
 			break;
-		case O_REUSE: o->reuse = 1; break;
+		case O_REUSE: o->reuse = o->replace_cmdline = 1; break;
 		case O_DRY: o->dry_run = 1; break;
 		case O_JSON: o->json = 1; break;
 		case O_MEMMIN:

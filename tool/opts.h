@@ -12,6 +12,7 @@ enum { SYSCALL_AUTO, SYSCALL_FILE, SYSCALL_CLASSIC };
 struct opts {
 	int load, exec, unload, status, force, dry_run, json, no_checks, no_sync, reuse, check;
 	int syscall;            /* SYSCALL_*: -a (default), -s, -c */
+	int replace_cmdline;    /* --command-line or --reuse-cmdline: a UKI's .cmdline is not used */
 	const char *kernel, *type;
 	const char *initrd[KX_MAX_INITRDS];
 	unsigned ninitrd;

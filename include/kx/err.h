@@ -27,6 +27,9 @@ enum kx_errcode {
 	KX_E_PURGATORY,        /* what: problem with the purgatory blob */
 	KX_E_UNKNOWN_TYPE,     /* no loader recognises the image */
 	KX_E_BAD_OPTION,       /* what: option; a loader does not support it */
+	KX_E_NOT_PE,           /* what: which signature is missing */
+	KX_E_NOT_UKI,          /* a PE/EFI image without a .linux section */
+	KX_E_UKI_DUP,          /* what: the duplicated section */
 	KX_E__COUNT
 };
 

@@ -11,4 +11,17 @@ static const struct kx_loader bzimage = {
 	.load = kx_bzimage_load,
 };
 
-const struct kx_loader *const kx_loaders[] = { &bzimage, 0 };
+int kx_uki_x86_probe(const uint8_t *buf, size_t len);
+struct kx_err kx_uki_x86_load(const struct kx_load_req *r, struct kx_plan *p);
+
+static const char *const uki_aliases[] = { "UKI", "efi", 0 };
+
+static const struct kx_loader uki = {
+	.name = "uki",
+	.aliases = uki_aliases,
+	.probe = kx_uki_x86_probe,
+	.load = kx_uki_x86_load,
+};
+
+/* bzImage first: a bzImage is a PE too (its EFI stub), but has no .linux */
+const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, 0 };
