@@ -15,6 +15,7 @@ LD      := ld
 OBJCOPY := objcopy
 
 B       := build
+SHELL   := /bin/bash
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
            -Werror=int-conversion -Werror=return-type -Werror=vla
@@ -114,6 +115,28 @@ unit: $(B)/unit-$(CCNAME)
 unit-san: $(B)/unit-san-$(CCNAME)
 	$(B)/unit-san-$(CCNAME)
 
+# libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+FUZZ_TIME ?= 60
+FUZZCC    ?= clang
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h)
+	@mkdir -p $(B)/fuzz
+	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -Iinclude -o $@ $< $(LIB_SRC)
+$(B)/fuzz/seeds: tests/fuzz/seeds.sh
+	rm -rf $@ && tests/fuzz/seeds.sh $@
+# each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME
+fuzz: $(FUZZ_BIN) $(B)/fuzz/seeds
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
+	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+# a short run of every harness, part of make check
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_TIME=10
+
 e2e: static
 	tests/e2e/run.sh
 
@@ -122,7 +145,7 @@ deps:
 
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
-	$(MAKE) all static unit unit-san
+	$(MAKE) all static unit unit-san fuzz-smoke
 	tests/e2e/run.sh
 
 demo: deps
@@ -136,6 +159,6 @@ install: $(B)/kx
 clean:
 	rm -rf $(B)
 
-.PHONY: all static purgatory unit unit-san e2e deps check demo install clean
+.PHONY: all static purgatory unit unit-san fuzz fuzz-smoke e2e deps check demo install clean
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -465,6 +465,24 @@ int do_load(const struct opts *o)
 		return rc;
 	dbg("syscall: %s (%s)", use_file ? "kexec_file_load" : "kexec_load", why);
 
+	if (o->check && !o->dry_run) {
+		/* kx --check KERNEL: the preflight, with the memory this load needs */
+		struct preflight pf;
+		uint64_t need = 0;
+		unsigned i;
+		if ((rc = make_plan(&j)))
+			return rc;
+		for (i = 0; i < plan.nseg; i++)
+			need += plan.seg[i].memsz;
+		check_gather(&pf);
+		if (o->json) {
+			check_json(stdout, &pf);
+			printf("\n");
+		} else {
+			check_print(stdout, &pf, need);
+		}
+		return pf.load_ok || pf.file_ok ? EXIT_OK : EXIT_FAIL;
+	}
 	if (o->dry_run) {
 		/* the kexec_load plan is shown in every case: it is also the fallback */
 		if ((rc = make_plan(&j)))

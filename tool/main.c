@@ -72,20 +72,20 @@ int main(int argc, char **argv)
 		msg("--json goes with --dry-run or --check.");
 		return EXIT_USAGE;
 	}
-	if (o.check && !o.dry_run)
+	if (o.check && !o.dry_run && !o.kernel && !o.nsegment)
 		return do_check(o.json);
 	if (o.status)
 		return do_status();
 	if (o.unload)
 		return do_unload(&o);
-	if (o.load || o.force || o.dry_run) {
+	if (o.load || o.force || o.dry_run || o.check) {
 		int rc;
 		if (!o.kernel && !o.nsegment) {
 			msg("no kernel given; name the kernel image to load, e.g. kx -l /boot/vmlinuz.");
 			return EXIT_USAGE;
 		}
 		rc = do_load(&o);
-		if (rc || o.dry_run || !(o.force || o.exec))
+		if (rc || o.dry_run || o.check || !(o.force || o.exec))
 			return rc;
 	} else if (o.kernel) {
 		msg("'%s' given without -l; did you mean kx -l %s?", o.kernel, o.kernel);

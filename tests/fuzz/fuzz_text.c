@@ -1,0 +1,19 @@
+/* Text from /proc and the user: /proc/iomem, memory type names, command lines. */
+#include <kx/cmdline.h>
+#include <kx/range.h>
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct kx_memmap m;
+	static const char *const drop[] = { "BOOT_IMAGE", "crashkernel", 0 };
+	char buf[512];
+
+	memset(&m, 0, sizeof(m));
+	(void)kx_iomem_parse((const char *)data, size, &m);
+	(void)kx_memtype_from_name((const char *)data, size);
+	buf[0] = 0;
+	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, drop);
+	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, 0);
+	return 0;
+}

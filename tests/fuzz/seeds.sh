@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# seeds.sh OUTDIR: seed corpora for the fuzzers, one directory per harness.
+# Small synthetic seeds are made here; real images come from the e2e cache
+# (fetched with apt-get download, never committed), cut to a size a fuzzer
+# can mutate.
+set -eu
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text"
+
+# text: /proc/iomem and command lines
+printf '00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n000a0000-000bffff : PCI Bus 0000:00\n00100000-7ffdffff : System RAM\n  01000000-01ffffff : Kernel code\n7ffe0000-7fffffff : Reserved\nfeb00000-febfffff : PCI Bus 0000:00\n100000000-17fffffff : System RAM\n' >"$out/fuzz_text/iomem"
+printf 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet foo="a b" crashkernel=256M console=ttyS0,115200\n' >"$out/fuzz_text/cmdline"
+
+vmlinuz=$("$here/../e2e/fetch.sh" 2>/dev/null) || { echo "seeds: no kernel fixture; synthetic seeds only" >&2; exit 0; }
+head -c 32768 "$vmlinuz" >"$out/fuzz_bzimage/vmlinuz-head"
+head -c 32768 "$vmlinuz" >"$out/fuzz_pe/bzimage-head"
+printf 'console=ttyS0 x=1' >"$out/cmdline.tmp"
+if KX_E2E_CACHE=${KX_E2E_CACHE:-$here/../e2e/cache} "$here/../e2e/mkuki.sh" "$out/fuzz_bzimage/vmlinuz-head" "" \
+	"console=ttyS0 uki=1" "$out/fuzz_pe/uki" >/dev/null 2>&1; then
+	:
+else
+	echo "seeds: could not build a UKI seed (no systemd-boot-efi stub?)" >&2
+fi
+rm -f "$out/cmdline.tmp"
