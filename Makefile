@@ -130,7 +130,7 @@ $(B)/fuzz/seeds: tests/fuzz/seeds.sh
 fuzz: $(FUZZ_BIN) $(B)/fuzz/seeds
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
-	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
+	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
 	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 # a short run of every harness, part of make check
