@@ -95,6 +95,14 @@ $(B)/kx-static: $(OBJ_STAT)
 	$(MUSLCC) -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -o $@ $^
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
+# ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
+EXAMPLES := $(B)/examples/minimal-purgatory.bin
+$(B)/examples/minimal-purgatory.bin: examples/purgatory/minimal.S include/kx/purgatory.h
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude -D__ASSEMBLER__ -c $< -o $(B)/examples/minimal.o
+	$(OBJCOPY) -O binary -j .text $(B)/examples/minimal.o $@
+examples: $(EXAMPLES)
+
 # ---- tests --------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
@@ -137,7 +145,7 @@ fuzz: $(FUZZ_BIN) $(B)/fuzz/seeds
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
 
-e2e: static
+e2e: static examples
 	tests/e2e/run.sh
 
 deps:
@@ -145,7 +153,7 @@ deps:
 
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
-	$(MAKE) all static unit unit-san fuzz-smoke
+	$(MAKE) all static examples unit unit-san fuzz-smoke
 	tests/e2e/run.sh
 
 demo: deps
@@ -159,6 +167,6 @@ install: $(B)/kx
 clean:
 	rm -rf $(B)
 
-.PHONY: all static purgatory unit unit-san fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all static purgatory examples unit unit-san fuzz fuzz-smoke e2e deps check demo install clean
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -26,6 +26,8 @@ static const char *const names[KX_E__COUNT] = {
 	[KX_E_NOT_PE] = "not-pe",
 	[KX_E_NOT_UKI] = "not-uki",
 	[KX_E_UKI_DUP] = "uki-duplicate",
+	[KX_E_USER_SEG] = "user-segment",
+	[KX_E_WRONG_MACHINE] = "wrong-machine",
 };
 
 const char *kx_errname(enum kx_errcode c)

@@ -134,8 +134,8 @@ void msg_lib_error(struct kx_err e, const char *s)
 		msg("%s has too many %s (kx handles %" PRIu64 ").", s, e.what, e.a);
 		break;
 	case KX_E_SCRATCH:
-		msg("the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64
-		    "); use a shorter command line.", e.what, e.a, e.b);
+		msg("the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64 ")%s.", e.what,
+		    e.a, e.b, strstr(e.what, "boot") ? "; use a shorter command line" : "");
 		break;
 	case KX_E_PURGATORY:
 		msg("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, e.what);
@@ -152,6 +152,13 @@ void msg_lib_error(struct kx_err e, const char *s)
 		break;
 	case KX_E_UKI_DUP:
 		msg("%s is a damaged unified kernel image: it has more than one %s section.", s, e.what);
+		break;
+	case KX_E_USER_SEG:
+		msg("--segment #%" PRIu64 " (at 0x%" PRIx64 ") %s.", e.a + 1, e.b, e.what);
+		break;
+	case KX_E_WRONG_MACHINE:
+		msg("%s is an ELF file for another machine (e_machine %" PRIu64 "); kx loads %s here.", s,
+		    e.a, e.what);
 		break;
 	case KX_E_BAD_OPTION:
 		msg("%s: %s.", s, e.what);

@@ -30,6 +30,8 @@ enum kx_errcode {
 	KX_E_NOT_PE,           /* what: which signature is missing */
 	KX_E_NOT_UKI,          /* a PE/EFI image without a .linux section */
 	KX_E_UKI_DUP,          /* what: the duplicated section */
+	KX_E_USER_SEG,         /* --segment: what: problem; a: index; b: address */
+	KX_E_WRONG_MACHINE,    /* what: what kx loads; a: e_machine found */
 	KX_E__COUNT
 };
 

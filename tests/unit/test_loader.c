@@ -21,6 +21,8 @@ TEST(loader_by_name_table)
 
 	REQUIRE(bz);
 	CHECK_STR(bz->name, "bzimage");
+	CHECK(kx_loader_by_name("elf") && !strcmp(kx_loader_by_name("elf-x86_64")->name, "elf"));
+	CHECK(kx_loader_by_name("nonsense") == 0);
 	CHECK(bz->probe == kx_bzimage_probe);
 	CHECK(bz->load == kx_bzimage_load);
 	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
@@ -29,7 +31,7 @@ TEST(loader_by_name_table)
 		if (rows[r].found)
 			CHECK(l == bz);
 		else
-			CHECK(l == 0);
+			CHECK(l != bz);
 	}
 }
 

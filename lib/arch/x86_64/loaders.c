@@ -1,5 +1,7 @@
 /* The x86_64 loader table, in probe order. */
 #include <kx/bzimage.h>
+#include <kx/elf.h>
+#include <kx/raw.h>
 #include <kx/loader.h>
 
 static const char *const bz_aliases[] = { "bzImage", "bzImage64", "bzimage64", 0 };
@@ -23,5 +25,22 @@ static const struct kx_loader uki = {
 	.load = kx_uki_x86_load,
 };
 
-/* bzImage first: a bzImage is a PE too (its EFI stub), but has no .linux */
-const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, 0 };
+static const char *const elf_aliases[] = { "elf-x86_64", "elf-x86", "elf32-x86", "elf64", 0 };
+
+static const struct kx_loader elf = {
+	.name = "elf",
+	.aliases = elf_aliases,
+	.probe = kx_elf_probe,
+	.load = kx_elf_load,
+};
+
+static const struct kx_loader raw = {
+	.name = "raw",
+	.aliases = 0,
+	.probe = kx_raw_probe, /* never: only with -t raw */
+	.load = kx_raw_load,
+};
+
+/* Probe order: bzImage first (a bzImage is a PE too, its EFI stub, but has no
+ * .linux); multiboot before ELF (multiboot kernels are ELF files). */
+const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, &elf, &raw, 0 };

@@ -1,0 +1,75 @@
+/* Raw loader: files at fixed physical addresses, a jump to --entry. */
+#include <kx/bytes.h>
+#include <kx/raw.h>
+
+int kx_raw_probe(const uint8_t *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+/* Is [a, b) covered by RAM entries (adjacent entries may split it)? */
+static int in_ram(const struct kx_memmap *m, uint64_t a, uint64_t b)
+{
+	unsigned i, guard;
+
+	for (guard = 0; a < b && guard <= m->n; guard++) {
+		for (i = 0; i < m->n; i++)
+			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= a && a < m->e[i].end)
+				break;
+		if (i == m->n)
+			return 0;
+		a = m->e[i].end;
+	}
+	return a >= b;
+}
+
+struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	uint64_t memsz[KX_MAX_SEGMENTS];
+	unsigned i, j;
+	struct kx_err err;
+
+	if (!r->nraw)
+		return kx_err(KX_E_BAD_OPTION, "the raw type needs at least one --segment=FILE@ADDR",
+			      0, 0);
+	if (r->nraw > KX_MAX_SEGMENTS)
+		return kx_err(KX_E_TOO_MANY_SEGMENTS, "raw", r->nraw, KX_MAX_SEGMENTS);
+	if (!r->have_entry)
+		return kx_err(KX_E_BAD_OPTION, "the raw type needs --entry=ADDR", 0, 0);
+	/* every check first, so that the plan is untouched on error */
+	for (i = 0; i < r->nraw; i++) {
+		const struct kx_raw_seg *s = &r->raw[i];
+
+		if (!s->file.len)
+			return kx_err(KX_E_BAD_OPTION, "a --segment file is empty", i, s->addr);
+		if (s->addr % KX_PAGE)
+			return kx_err(KX_E_USER_SEG, "is not page aligned (4 KiB)", i, s->addr);
+		if (!kx_align_up(s->file.len, KX_PAGE, &memsz[i]) || s->addr + memsz[i] < s->addr)
+			return kx_err(KX_E_USER_SEG, "runs past the end of memory", i, s->addr);
+		for (j = 0; j < i; j++)
+			if (s->addr < r->raw[j].addr + memsz[j] && r->raw[j].addr < s->addr + memsz[i])
+				return kx_err(KX_E_USER_SEG, "overlaps an earlier --segment", i, s->addr);
+		if (s->addr < r->window.min || s->addr + memsz[i] > r->window.max ||
+		    !in_ram(&r->sys->mem, s->addr, s->addr + memsz[i]))
+			return kx_err(KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", i,
+				      s->addr);
+	}
+	if (p->nseg + r->nraw > KX_MAX_SEGMENTS)
+		return kx_err(KX_E_TOO_MANY_SEGMENTS, "raw", p->nseg + r->nraw, KX_MAX_SEGMENTS);
+	for (i = 0; i < r->nraw; i++) {
+		err = kx_plan_add(p, "raw", r->raw[i].file.name, r->raw[i].file.buf, r->raw[i].file.len,
+				  r->raw[i].addr, memsz[i]);
+		if (KX_FAILED(err))
+			return err;
+	}
+	p->target = r->entry;
+	p->entry_mode = KX_PURG_ENTRY_64; /* the native 64-bit hand-off */
+	for (i = 0; i < KX_PURG_NREGS; i++)
+		p->regs[i] = 0;
+	p->regs_used = 0;
+	p->cmdline = 0;
+	p->type = "raw";
+	return KX_NOERR;
+}
