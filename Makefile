@@ -96,11 +96,15 @@ $(B)/kx-static: $(OBJ_STAT)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
-EXAMPLES := $(B)/examples/minimal-purgatory.bin
+EXAMPLES := $(B)/examples/minimal-purgatory.bin $(B)/examples/raw-hello.bin
 $(B)/examples/minimal-purgatory.bin: examples/purgatory/minimal.S include/kx/purgatory.h
 	@mkdir -p $(dir $@)
 	$(CC) -Iinclude -D__ASSEMBLER__ -c $< -o $(B)/examples/minimal.o
 	$(OBJCOPY) -O binary -j .text $(B)/examples/minimal.o $@
+$(B)/examples/raw-hello.bin: examples/raw/hello.S
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $(B)/examples/raw-hello.o
+	$(OBJCOPY) -O binary -j .text $(B)/examples/raw-hello.o $@
 examples: $(EXAMPLES)
 
 # ---- tests --------------------------------------------------------------------

@@ -383,28 +383,31 @@ log_value() {
 		awk -v m="$2" '{ i = index($0, m); s = substr($0, i + length(m)); sub(/^ /, "", s); print s }'
 }
 
-# e2e_boot_test "KX OPTIONS" [EXTRA]: the whole chain. Kernel A runs
-#   kx -l OPTIONS /b/vmlinuz --initrd=/b/initrd.gz [--initrd=/b/extra.gz] --append="... nonce"
+# e2e_boot_test "KX OPTIONS" [EXTRA [KERNEL]]: the whole chain. Kernel A runs
+#   kx -l OPTIONS KERNEL --initrd=/b/initrd.gz [--initrd=/b/extra.gz] --append="... nonce"
+# (KERNEL defaults to /b/vmlinuz; files put in $E2E_WORK/extra-root beforehand
+# are added to initrd A)
 #   kx -e
 # and kernel B must show the nonce on its command line, initrd B's payload
 # intact and, with EXTRA=1, the second initrd's file too. kx's stderr in kernel
 # A is on the console, for further assert_log_* checks on $E2E_LOG.
 e2e_boot_test() {
-	local opts=$1 extra=${2:-0} nonce initrds extra_dir
+	local opts=$1 extra=${2:-0} kernel=${3:-/b/vmlinuz} nonce initrds extra_dir
 	nonce=$(e2e_nonce)
 	E2E_LOG=$E2E_WORK/console.log
 	build_initrd_b "$E2E_WORK/initrd-b.gz" 2
 	initrds="--initrd=/b/initrd.gz"
+	# files a test put in $E2E_WORK/extra-root land in initrd A
+	extra_dir=$E2E_WORK/extra-root
+	mkdir -p "$extra_dir/b"
 	if [ "$extra" = 1 ]; then
-		extra_dir=$E2E_WORK/extra-root
-		mkdir -p "$extra_dir/b"
 		build_initrd_extra "$extra_dir/b/extra.gz" second.bin
 		initrds="$initrds --initrd=/b/extra.gz"
-		export KX_E2E_EXTRA_DIR=$extra_dir
 	fi
+	export KX_E2E_EXTRA_DIR=$extra_dir
 	cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
-expect_rc 0 -n "kx -l $opts" -- kx -l $opts /b/vmlinuz $initrds --append="$E2E_KARGS kxtest.nonce=$nonce"
+expect_rc 0 -n "kx -l $opts" -- kx -l $opts $kernel $initrds --append="$E2E_KARGS kxtest.nonce=$nonce"
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 kx -e
 kxt_fail "kx -e" "returned rc=\$? instead of booting kernel B"
