@@ -9,12 +9,11 @@ ARCH    ?= x86_64
 VERSION := 0.1.0
 PREFIX  ?= /usr/local
 DESTDIR ?=
-CC      ?= cc
-MUSLCC  ?= musl-gcc
-LD      := ld
-OBJCOPY := objcopy
+# per-architecture compilers and flags (CC, STATIC_CC, LD, OBJCOPY,
+# PURG_ARCH_CFLAGS, STATIC_LDFLAGS; BUILDDIR for cross builds)
+include mk/$(ARCH).mk
 
-B       := build
+B       ?= build
 SHELL   := /bin/bash
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
@@ -39,9 +38,9 @@ PURG_SRC := purgatory/main.c purgatory/string.c lib/digest.c \
 PURG_ASM := $(wildcard purgatory/arch/$(ARCH)/*.S)
 PURG_LDS := purgatory/arch/$(ARCH)/purgatory.lds
 PURG_CFLAGS = $(CSTD) -Os $(WARN) $(WERROR) -Iinclude -MMD -MP -ffreestanding -nostdinc \
-           -isystem $(GCCINC) -fpie -fvisibility=hidden -fno-stack-protector \
-           -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-           -mno-red-zone -mgeneral-regs-only -fno-builtin-memcpy \
+           -isystem $(GCCINC) -fvisibility=hidden -fno-stack-protector \
+           -fno-asynchronous-unwind-tables -fno-unwind-tables $(PURG_ARCH_CFLAGS) \
+           -fno-builtin-memcpy \
            -fno-sanitize=all -fno-profile-arcs -fno-test-coverage
 PURG_OBJ := $(patsubst %,$(P)/%.o,$(PURG_SRC) $(PURG_ASM))
 PURG_BIN := $(P)/purgatory.bin
@@ -85,14 +84,14 @@ OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
 LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
 
 $(eval $(call variant,$(B)/obj,$(CC),))
-$(eval $(call variant,$(B)/objs,$(MUSLCC),-Os -ffunction-sections -fdata-sections))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -ffunction-sections -fdata-sections))
 
 all: $(B)/kx
 $(B)/kx: $(OBJ_DYN)
 	$(CC) -o $@ $^
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
-	$(MUSLCC) -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -o $@ $^
+	$(STATIC_CC) -static -s -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
