@@ -4,6 +4,7 @@
 #include <kx/loader.h>
 
 extern const char kx_arch_name[];
+extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage" */
 extern const unsigned long kx_arch_kexec_flag;   /* KEXEC_ARCH_* << 16 */
 extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
 extern const uint8_t kx_purgatory_blob[];

@@ -17,11 +17,14 @@
 #include <kx/pe.h>
 #include "arch.h"
 #include "check.h"
+#include "crash.h"
 #include "msg.h"
 #include "show.h"
 #include "sys.h"
 
+#define KEXEC_ON_CRASH          0x1
 #define KEXEC_FILE_UNLOAD       0x1
+#define KEXEC_FILE_ON_CRASH     0x2
 #define KEXEC_FILE_NO_INITRAMFS 0x4
 #define MAX_BLOBS (KX_MAX_INITRDS + 2)
 
@@ -39,6 +42,7 @@ struct job {
 	struct kx_raw_seg raw[KX_MAX_SEGMENTS];
 	unsigned nraw;
 	const char *cmdline;
+	struct kx_blob dtb;             /* --dtb, or none */
 	int file_ok;                    /* kexec_file_load can take this image */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
@@ -60,6 +64,7 @@ static char cmdline[64 * 1024];
 static int build_cmdline(const struct opts *o, const char *base, size_t baselen)
 {
 	static const char *const drop_boot_image[] = { "BOOT_IMAGE", 0 };
+	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", 0 };
 	struct kx_err err = KX_NOERR;
 	unsigned i;
 
@@ -74,7 +79,9 @@ static int build_cmdline(const struct opts *o, const char *base, size_t baselen)
 			msg_file_error("current command line", "/proc/cmdline", e);
 			return -1;
 		}
-		err = kx_cmdline_add(cmdline, sizeof(cmdline), cur, n, drop_boot_image);
+		/* a crash kernel must not reserve a crash kernel of its own */
+		err = kx_cmdline_add(cmdline, sizeof(cmdline), cur, n,
+				     o->panic ? drop_crash : drop_boot_image);
 	}
 	for (i = 0; !KX_FAILED(err) && i < o->nappend; i++)
 		err = kx_cmdline_add(cmdline, sizeof(cmdline), o->append[i], strlen(o->append[i]), 0);
@@ -185,6 +192,8 @@ static int prepare(const struct opts *o, struct job *j)
 			return EXIT_FAIL;
 	}
 	j->nraw = o->nsegment;
+	if (o->dtb && map("device tree", o->dtb, &j->dtb))
+		return EXIT_FAIL;
 	if (is_named(j->ld, "uki")) {
 		struct kx_err err = kx_uki_parse(j->kernel.buf, j->kernel.len, &j->uki);
 		if (KX_FAILED(err)) {
@@ -202,7 +211,7 @@ static int prepare(const struct opts *o, struct job *j)
 		return EXIT_FAIL;
 	}
 	j->cmdline = cmdline;
-	j->file_ok = is_named(j->ld, "bzimage") || j->is_uki;
+	j->file_ok = j->ld->kernel_parses;
 	/* options only kexec_load can honour: kx's own plan and purgatory */
 	if (o->purgatory)
 		j->classic_only = "--purgatory";
@@ -229,8 +238,8 @@ static int choose(const struct job *j, int *use_file, const char **why)
 	}
 	if (o->syscall == SYSCALL_FILE) {
 		if (!j->file_ok) {
-			msg("kexec_file_load (-s) cannot load this %s image: the kernel parses only bzImage "
-			    "kernels on %s; use -c.", j->ld->name, kx_arch_name);
+			msg("kexec_file_load (-s) cannot load this %s image: the kernel parses only %s "
+			    "kernels on %s; use -c.", j->ld->name, kx_arch_kernel_format, kx_arch_name);
 			return EXIT_USAGE;
 		}
 		if (j->classic_only) {
@@ -242,7 +251,10 @@ static int choose(const struct job *j, int *use_file, const char **why)
 		return 0;
 	}
 	if (!j->file_ok) {
-		*why = "auto: the kernel's own loader takes only bzImage kernels, so kx plans it";
+		static char b[128];
+		snprintf(b, sizeof(b), "auto: the kernel's own loader takes only %s kernels, so kx plans it",
+			 kx_arch_kernel_format);
+		*why = b;
 		return 0;
 	}
 	if (j->classic_only) {
@@ -296,7 +308,21 @@ static int make_plan(const struct job *j)
 	req.sys = &si;
 	req.scratch = scratch;
 	req.scratch_len = sizeof(scratch);
+	req.dtb = j->dtb;
 	memset(&plan, 0, sizeof(plan));
+	if (o->panic) {
+		/* everything inside the reserved region; the core header first */
+		struct kx_window cw;
+		if (crash_region(&cw))
+			return EXIT_FAIL;
+		if (cw.min > req.window.min)
+			req.window.min = cw.min;
+		if (cw.max < req.window.max)
+			req.window.max = cw.max;
+		if (crash_prepare(&si, &plan, req.window, cmdline, sizeof(cmdline)))
+			return EXIT_FAIL;
+		req.cmdline = cmdline; /* j->cmdline is this buffer too */
+	}
 	err = j->ld->load(&req, &plan);
 	if (KX_FAILED(err)) {
 		msg_lib_error(err, o->kernel ? o->kernel : "the raw image");
@@ -345,7 +371,8 @@ static int classic_load(const struct job *j, int *errno_out)
 	for (i = 0; i < plan.nseg; i++)
 		ks[i] = (struct kx_kseg){ plan.seg[i].buf, plan.seg[i].bufsz,
 					  (const void *)(uintptr_t)plan.seg[i].mem, plan.seg[i].memsz };
-	e = sys_kexec_load(plan.entry, plan.nseg, ks, kx_arch_kexec_flag);
+	e = sys_kexec_load(plan.entry, plan.nseg, ks,
+			   kx_arch_kexec_flag | (j->o->panic ? KEXEC_ON_CRASH : 0));
 	if (e) {
 		*errno_out = e;
 		return EXIT_FAIL;
@@ -359,7 +386,7 @@ static int classic_load(const struct job *j, int *errno_out)
 static int file_load(const struct job *j, int *errno_out)
 {
 	int kfd, ifd = -1, e;
-	unsigned long flags = 0;
+	unsigned long flags = j->o->panic ? KEXEC_FILE_ON_CRASH : 0;
 	unsigned i;
 
 	const struct kx_blob *pieces = j->initrd;
@@ -465,6 +492,11 @@ int do_load(const struct opts *o)
 		return rc;
 	dbg("syscall: %s (%s)", use_file ? "kexec_file_load" : "kexec_load", why);
 
+	if (o->print_ckr) {
+		if ((rc = make_plan(&j)))
+			return rc;
+		return crash_print_size(&plan) ? EXIT_FAIL : EXIT_OK;
+	}
 	if (o->check && !o->dry_run) {
 		/* kx --check KERNEL: the preflight, with the memory this load needs */
 		struct preflight pf;
@@ -515,7 +547,7 @@ int do_unload(const struct opts *o)
 	int e = 0;
 
 	if (o->syscall != SYSCALL_FILE) {
-		e = sys_kexec_load(0, 0, 0, kx_arch_kexec_flag);
+		e = sys_kexec_load(0, 0, 0, kx_arch_kexec_flag | (o->panic ? KEXEC_ON_CRASH : 0));
 		if (!e || o->syscall == SYSCALL_CLASSIC) {
 			if (e)
 				msg_kexec_error("unloading", e);
@@ -524,7 +556,7 @@ int do_unload(const struct opts *o)
 		dbg("kexec_load unload: %s; trying kexec_file_load", strerror(-e));
 	}
 	/* under lockdown or kexec_load_disabled, only the file syscall may unload */
-	e = sys_kexec_file_load(-1, -1, 0, KEXEC_FILE_UNLOAD);
+	e = sys_kexec_file_load(-1, -1, 0, KEXEC_FILE_UNLOAD | (o->panic ? KEXEC_FILE_ON_CRASH : 0));
 	if (e) {
 		msg_kexec_error("unloading", e);
 		return EXIT_FAIL;

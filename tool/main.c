@@ -14,23 +14,31 @@
 #include "sys.h"
 
 /* 1 loaded, 0 not, -1 unknown (no kexec in this kernel). */
-static int loaded(void)
+/* 1 loaded, 0 not, -1 unknown (no kexec in this kernel). */
+static int loaded_file(const char *path)
 {
 	char b[16];
-	if (sys_read_text("/sys/kernel/kexec_loaded", b, sizeof(b), 0))
+	if (sys_read_text(path, b, sizeof(b), 0))
 		return -1;
 	return b[0] == '1';
 }
 
+static int loaded(void) { return loaded_file("/sys/kernel/kexec_loaded"); }
+
 /* Exit status as kexec-tools: 1 if a kernel is loaded, 0 if not (2: cannot tell). */
-static int do_status(void)
+static int do_status(int crash)
 {
-	int l = loaded();
+	const char *f = crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded";
+	int l = loaded_file(f);
+
 	if (l < 0) {
-		msg("cannot tell: /sys/kernel/kexec_loaded is missing (kernel without kexec support?).");
+		msg("cannot tell: %s is missing (kernel without kexec support?).", f);
 		return EXIT_USAGE;
 	}
-	printf(l ? "kx: a kernel is loaded; kx -e boots it\n" : "kx: no kernel is loaded\n");
+	if (crash)
+		printf(l ? "kx: a crash kernel is loaded; a panic boots it\n" : "kx: no crash kernel is loaded\n");
+	else
+		printf(l ? "kx: a kernel is loaded; kx -e boots it\n" : "kx: no kernel is loaded\n");
 	return l ? 1 : 0;
 }
 
@@ -61,6 +69,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (o.panic && !o.unload && !o.status)
+		o.load = 1;
+	if (o.print_ckr)
+		o.load = o.panic = 1;
 	actions = o.load + o.exec + o.unload + o.status + o.force + o.dry_run + o.check;
 	if (!actions) {
 		if (o.kernel)
@@ -75,7 +87,7 @@ int main(int argc, char **argv)
 	if (o.check && !o.dry_run && !o.kernel && !o.nsegment)
 		return do_check(o.json);
 	if (o.status)
-		return do_status();
+		return do_status(o.panic);
 	if (o.unload)
 		return do_unload(&o);
 	if (o.load || o.force || o.dry_run || o.check) {

@@ -27,7 +27,8 @@ static void help(void)
 	     "  -l, --load KERNEL        load KERNEL to boot later with -e\n"
 	     "  -e, --exec               sync file systems and boot the loaded kernel\n"
 	     "  -f, --force              load, then boot at once (no -e needed)\n"
-	     "  -u, --unload             unload the loaded kernel\n"
+	     "  -p, --load-panic KERNEL  load a crash kernel (kdump), booted on panic\n"
+	     "  -u, --unload             unload the loaded kernel (with -p: the crash kernel)\n"
 	     "  -S, --status             say whether a kernel is loaded; exit 1 if so, 0 if not (as kexec-tools)\n"
 	     "      --dry-run            do everything but the kexec syscalls; print the plan\n"
 	     "\nKernel options:\n"
@@ -43,6 +44,8 @@ static void help(void)
 	     "      --segment=FILE@ADDR  raw image: put FILE at physical ADDR (repeatable)\n"
 	     "      --entry=ADDR         jump to ADDR instead of the image's entry point\n"
 	     "      --purgatory=FILE     your own preamble instead of kx's (docs/purgatory.md)\n"
+	     "      --dtb=FILE           device tree to start from (arm64)\n"
+	     "      --print-ckr-size     with -p: the crashkernel= size these files need\n"
 	     "\nOther options:\n"
 	     "  -a, --kexec-syscall-auto try kexec_file_load, fall back to kexec_load (default)\n"
 	     "  -s, --kexec-file-syscall use kexec_file_load only (the kernel parses, checks signatures)\n"
@@ -75,7 +78,7 @@ static int parse_addr(const char *s, uint64_t *v)
 	return *end ? -1 : 0;
 }
 
-enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
+enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_DTB, O_CKR, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
        O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY };
 
 int parse_opts(int argc, char **argv, struct opts *o)
@@ -89,6 +92,9 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		{ "kexec-file-syscall", no_argument, 0, 's' },
 		{ "kexec-syscall-auto", no_argument, 0, 'a' },
 		{ "check", no_argument, 0, O_CHECK },
+		{ "load-panic", no_argument, 0, 'p' },
+		{ "dtb", required_argument, 0, O_DTB },
+		{ "print-ckr-size", no_argument, 0, O_CKR },
 		{ "module", required_argument, 0, O_MODULE },
 		{ "segment", required_argument, 0, O_SEGMENT },
 		{ "entry", required_argument, 0, O_ENTRY },
@@ -108,7 +114,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 
 	o->mem_max = UINT64_MAX;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":lefuSdit:csayxvh", lo, 0)) != -1) {
+	while ((c = getopt_long(argc, argv, ":lefpuSdit:csayxvh", lo, 0)) != -1) {
 		switch (c) {
 		case 'l': o->load = 1; break;
 		case 'e': o->exec = 1; break;
@@ -122,6 +128,9 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case 's': o->syscall = SYSCALL_FILE; break;
 		case 'a': o->syscall = SYSCALL_AUTO; break;
 		case O_CHECK: o->check = 1; break;
+		case 'p': o->panic = 1; break;
+		case O_DTB: o->dtb = optarg; break;
+		case O_CKR: o->print_ckr = 1; break;
 		case O_MODULE:
 			if (o->nmodule == KX_MAX_MODULES) {
 				msg("too many --module options (kx takes at most %d).", KX_MAX_MODULES);

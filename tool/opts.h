@@ -13,6 +13,9 @@ struct opts {
 	int load, exec, unload, status, force, dry_run, json, no_checks, no_sync, reuse, check;
 	int syscall;            /* SYSCALL_*: -a (default), -s, -c */
 	int replace_cmdline;    /* --command-line or --reuse-cmdline: a UKI's .cmdline is not used */
+	int panic;              /* -p: the crash kernel (kdump) */
+	int print_ckr;          /* --print-ckr-size */
+	const char *dtb;        /* --dtb FILE (arm64) */
 	const char *kernel, *type;
 	const char *initrd[KX_MAX_INITRDS];
 	unsigned ninitrd;

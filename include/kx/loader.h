@@ -40,6 +40,8 @@ struct kx_load_req {
 	uint64_t entry;                /* --entry, when have_entry */
 	int have_entry;
 	const char *loader_name;       /* for boot-loader-name fields, e.g. "kx 0.2.0" */
+	struct kx_blob dtb;            /* device tree to start from (--dtb or the running
+					  system's), arm64; buf NULL when none */
 	struct kx_window window;
 	const struct kx_sysinfo *sys;
 	uint8_t *scratch;              /* room for built segments (boot params ...) */
@@ -50,6 +52,7 @@ struct kx_loader {
 	const char *name;              /* canonical -t name */
 	const char *const *aliases;    /* NULL-terminated, kexec-tools names */
 	int (*probe)(const uint8_t *buf, size_t len);   /* 1 = mine */
+	int kernel_parses;             /* kexec_file_load can take this type */
 	struct kx_err (*load)(const struct kx_load_req *r, struct kx_plan *p);
 };
 

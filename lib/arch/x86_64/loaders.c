@@ -10,6 +10,7 @@ static const struct kx_loader bzimage = {
 	.name = "bzimage",
 	.aliases = bz_aliases,
 	.probe = kx_bzimage_probe,
+	.kernel_parses = 1,
 	.load = kx_bzimage_load,
 };
 
@@ -22,6 +23,7 @@ static const struct kx_loader uki = {
 	.name = "uki",
 	.aliases = uki_aliases,
 	.probe = kx_uki_x86_probe,
+	.kernel_parses = 1, /* its .linux, through a memfd */
 	.load = kx_uki_x86_load,
 };
 

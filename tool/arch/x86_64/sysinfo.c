@@ -8,6 +8,7 @@
 #include "../../sys.h"
 
 const char kx_arch_name[] = "x86_64";
+const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
