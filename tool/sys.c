@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,11 +16,59 @@
 #define REBOOT_MAGIC2 672274793u
 #define REBOOT_CMD_KEXEC 0x45584543u
 
+/*
+ * Fault injection, for tests: KX_FAULT="op[:ERRNO],..." makes the named
+ * contact with the system fail as if the kernel had said ERRNO (default EIO).
+ * ops: map open read short (reads return half) random memfd kexec_load
+ * kexec_file_load reboot sigbus (a mapped file shrinks under kx).
+ * Checked before the real call, which then never happens.
+ */
+static const struct { const char *name; int err; } errnames[] = {
+	{ "EPERM", EPERM },     { "ENOENT", ENOENT },   { "EINTR", EINTR },
+	{ "EIO", EIO },         { "ENOMEM", ENOMEM },   { "EACCES", EACCES },
+	{ "EBUSY", EBUSY },     { "EINVAL", EINVAL },   { "ENOSPC", ENOSPC },
+	{ "ENOSYS", ENOSYS },   { "ENOEXEC", ENOEXEC }, { "ETXTBSY", ETXTBSY },
+	{ "EFBIG", EFBIG },     { "ENODATA", ENODATA }, { "EBADMSG", EBADMSG },
+	{ "ENOKEY", ENOKEY },   { "EKEYREJECTED", EKEYREJECTED },
+	{ "EKEYREVOKED", EKEYREVOKED }, { "EKEYEXPIRED", EKEYEXPIRED },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EADDRNOTAVAIL", EADDRNOTAVAIL },
+	{ "ENOPKG", ENOPKG },   { "EAGAIN", EAGAIN },
+};
+
+int sys_fault(const char *op)
+{
+	const char *spec = getenv("KX_FAULT"), *p;
+	size_t n = strlen(op);
+	unsigned i;
+
+	for (p = spec; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		size_t len = strcspn(p, ",:");
+		const char *e;
+		if (len != n || strncmp(p, op, n))
+			continue;
+		if (p[len] != ':')
+			return -EIO;
+		e = p + len + 1;
+		for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+			if (!strncmp(e, errnames[i].name, strlen(errnames[i].name)) &&
+			    (e[strlen(errnames[i].name)] == ',' || !e[strlen(errnames[i].name)]))
+				return -errnames[i].err;
+		return atoi(e) > 0 ? -atoi(e) : -EIO;
+	}
+	return 0;
+}
+
 int sys_map(const char *path, struct kx_file *f)
 {
 	struct stat st;
 	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd, e;
+
+	if ((e = sys_fault("map"))) {
+		f->path = path, f->buf = 0, f->len = 0, f->mapped = 0;
+		return e;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	f->path = path;
 	f->buf = 0;
@@ -28,7 +77,7 @@ int sys_map(const char *path, struct kx_file *f)
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
-		int e = -errno;
+		e = -errno;
 		close(fd);
 		return e;
 	}
@@ -47,6 +96,8 @@ int sys_map(const char *path, struct kx_file *f)
 	f->buf = p;
 	f->len = (size_t)st.st_size;
 	f->mapped = 1;
+	if (sys_fault("sigbus"))
+		raise(SIGBUS); /* as when the file is truncated while mapped */
 	return 0;
 }
 
@@ -60,8 +111,13 @@ void sys_unmap(struct kx_file *f)
 int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd, e;
 
+	if ((e = sys_fault("read")))
+		return e;
+	if (sys_fault("short") && cap > 1)
+		cap /= 2;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	while (got < cap) {
@@ -69,7 +125,7 @@ int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = -errno;
+			e = -errno;
 			close(fd);
 			return e;
 		}
@@ -115,7 +171,11 @@ int sys_list_dir(const char *path, char names[][16], int max)
 
 int sys_random(void *buf, size_t n)
 {
-	ssize_t r = getrandom(buf, n, GRND_NONBLOCK);
+	ssize_t r;
+
+	if (sys_fault("random"))
+		return sys_fault("random");
+	r = getrandom(buf, n, GRND_NONBLOCK);
 	if (r == (ssize_t)n)
 		return 0;
 	return r < 0 ? -errno : -EIO;
@@ -123,22 +183,42 @@ int sys_random(void *buf, size_t n)
 
 int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags)
 {
-	if (syscall(SYS_kexec_load, (unsigned long)entry, nr, segs, flags) < 0)
-		return -errno;
-	return 0;
+	int e = sys_fault("kexec_load"), tries;
+
+	if (e)
+		return e;
+	for (tries = 0; tries < 3; tries++) {
+		if (syscall(SYS_kexec_load, (unsigned long)entry, nr, segs, flags) == 0)
+			return 0;
+		if (errno != EINTR)
+			break;
+	}
+	return -errno;
 }
 
 int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags)
 {
 	unsigned long len = cmdline ? strlen(cmdline) + 1 : 0; /* counts the NUL */
-	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len, cmdline, flags) < 0)
-		return -errno;
-	return 0;
+	int e = sys_fault("kexec_file_load"), tries;
+
+	if (e)
+		return e;
+	for (tries = 0; tries < 3; tries++) {
+		if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len, cmdline, flags) == 0)
+			return 0;
+		if (errno != EINTR)
+			break;
+	}
+	return -errno;
 }
 
 int sys_open_ro(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
+
+	if ((fd = sys_fault("open")))
+		return fd;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -162,8 +242,11 @@ int sys_memfd(const char *name, const void *const *bufs, const size_t *lens, con
 {
 	static const char zeros[64];
 	unsigned i;
-	int e, fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int e, fd;
 
+	if ((e = sys_fault("memfd")))
+		return e;
+	fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
 	for (i = 0; i < n; i++) {
@@ -194,6 +277,10 @@ void sys_close(int fd)
 
 int sys_reboot_kexec(void)
 {
+	int e = sys_fault("reboot");
+
+	if (e)
+		return e;
 	if (syscall(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2,
 		    REBOOT_CMD_KEXEC, 0) < 0)
 		return -errno;

@@ -29,4 +29,6 @@ void sys_close(int fd);
 int sys_reboot_kexec(void);
 void sys_sync(void);
 int sys_is_root(void);
+/* KX_FAULT test hook: -errno when the op is to fail, else 0 (see sys.c). */
+int sys_fault(const char *op);
 #endif

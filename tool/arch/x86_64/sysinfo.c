@@ -89,6 +89,11 @@ int arch_sysinfo(struct kx_sysinfo *si)
 			msg_file_error("memory map", "/proc/iomem", e);
 			return -1;
 		}
+		if (len >= sizeof(iomem) - 1) { /* never plan from a cut-off map */
+			msg("/proc/iomem is larger than kx can read (%zu bytes); nothing was loaded.",
+			    sizeof(iomem) - 1);
+			return -1;
+		}
 		err = kx_iomem_parse(iomem, len, &si->mem);
 		if (KX_FAILED(err)) {
 			msg_lib_error(err, "/proc/iomem");
