@@ -106,6 +106,10 @@ $(B)/examples/raw-hello.bin: examples/raw/hello.S
 	$(OBJCOPY) -O binary -j .text $(B)/examples/raw-hello.o $@
 examples: $(EXAMPLES)
 
+# tiny multiboot 1/2 test kernels that print what they received (tests/kernels)
+kernels:
+	$(MAKE) -f tests/kernels/Makefile
+
 # ---- tests --------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
@@ -144,11 +148,16 @@ fuzz: $(FUZZ_BIN) $(B)/fuzz/seeds
 	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
 	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+# the same code with clang: -Wall -Wextra -Werror build, unit tests plain and sanitized
+clang-check:
+	$(MAKE) B=$(B)/clang CC=clang all
+	$(MAKE) CC=clang unit unit-san
+
 # a short run of every harness, part of make check
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
 
-e2e: static examples
+e2e: static examples kernels
 	tests/e2e/run.sh
 
 deps:
@@ -156,7 +165,8 @@ deps:
 
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
-	$(MAKE) all static examples unit unit-san fuzz-smoke
+	$(MAKE) all static examples kernels unit unit-san fuzz-smoke
+	$(MAKE) clang-check
 	tests/e2e/run.sh
 
 demo: deps
@@ -170,6 +180,6 @@ install: $(B)/kx
 clean:
 	rm -rf $(B)
 
-.PHONY: all static purgatory examples unit unit-san fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

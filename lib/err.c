@@ -28,6 +28,7 @@ static const char *const names[KX_E__COUNT] = {
 	[KX_E_UKI_DUP] = "uki-duplicate",
 	[KX_E_USER_SEG] = "user-segment",
 	[KX_E_WRONG_MACHINE] = "wrong-machine",
+	[KX_E_UNSUPPORTED] = "unsupported",
 };
 
 const char *kx_errname(enum kx_errcode c)

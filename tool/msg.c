@@ -160,6 +160,10 @@ void msg_lib_error(struct kx_err e, const char *s)
 		msg("%s is an ELF file for another machine (e_machine %" PRIu64 "); kx loads %s here.", s,
 		    e.a, e.what);
 		break;
+	case KX_E_UNSUPPORTED:
+		msg("%s requires %s, which kx cannot provide; boot it with a firmware loader such as GRUB.",
+		    s, e.what);
+		break;
 	case KX_E_BAD_OPTION:
 		msg("%s: %s.", s, e.what);
 		break;

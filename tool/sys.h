@@ -23,6 +23,7 @@ int sys_random(void *buf, size_t n);
 int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags);
 int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
 int sys_open_ro(const char *path);                    /* fd or -errno */
+int sys_read_phys(uint64_t addr, void *buf, size_t len); /* /dev/mem; 0 or -errno */
 int sys_memfd(const char *name, const void *const *bufs, const size_t *lens,
 	      const size_t *pads, unsigned n);       /* sealed memfd holding the bufs, or -errno */
 void sys_close(int fd);

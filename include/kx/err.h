@@ -32,6 +32,7 @@ enum kx_errcode {
 	KX_E_UKI_DUP,          /* what: the duplicated section */
 	KX_E_USER_SEG,         /* --segment: what: problem; a: index; b: address */
 	KX_E_WRONG_MACHINE,    /* what: what kx loads; a: e_machine found */
+	KX_E_UNSUPPORTED,      /* the image requires what: a feature kx cannot provide; a: flag/tag */
 	KX_E__COUNT
 };
 

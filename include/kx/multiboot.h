@@ -124,7 +124,7 @@ struct kx_mb_image {
 	struct kx_mb_piece piece[KX_MB_MAX_PIECES];
 	unsigned n;
 	uint64_t entry;              /* physical; checked against the pieces by load */
-	uint64_t lo, hi;             /* lowest and highest (exclusive) address */
+	uint64_t lo, hi;             /* lowest and highest (exclusive) address, for callers */
 };
 
 /* An a.out-kludge layout: the header at file offset hdr_off is loaded at
@@ -136,9 +136,10 @@ struct kx_mb_aout {
 };
 struct kx_err kx_mb_aout_image(const uint8_t *buf, size_t len, const struct kx_mb_aout *a,
 			       uint32_t entry, struct kx_mb_image *im);
-/* An ELF32 (i386) or ELF64 (x86_64) executable: PT_LOAD segments at their
- * physical addresses, all below 4 GiB; the entry translated from virtual to
- * physical when it lies in a segment's virtual range. */
+/* An ELF32 (i386) or ELF64 (x86_64) executable, parsed by kx_elf_parse
+ * (lib/elf.c): its PT_LOAD segments at their physical addresses, all below
+ * 4 GiB, sorted by address; the entry made physical by kx_elf_to_phys (kept
+ * as found when no segment holds it). */
 struct kx_err kx_mb_elf_image(const uint8_t *buf, size_t len, struct kx_mb_image *im);
 
 /* Where the kernel, the modules and the MBI went, filled by kx_mb_place. */
@@ -150,8 +151,9 @@ struct kx_mb_placed {
 	uint8_t *mbi_buf;            /* r->scratch: build the MBI here, mbi_size bytes */
 };
 /*
- * Check the entry point (r->have_entry overrides im->entry) and the segment
- * budget, then add to the plan: the kernel pieces at their fixed addresses
+ * Check the pieces (sorted by address, disjoint, below 4 GiB), the entry
+ * point (inside a piece; r->have_entry overrides im->entry, below 4 GiB) and
+ * the segment budget, then add to the plan: the kernel pieces at their fixed addresses
  * (pieces sharing a page merged into one segment, built in scratch after the
  * MBI's mbi_size bytes), each module (one page-aligned segment, below 4 GiB,
  * above the kernel when it fits there), and the MBI segment (below 4 GiB,

@@ -22,7 +22,7 @@
 #ifndef KX_PURGATORY_H
 #define KX_PURGATORY_H
 
-#define KX_PURG_MAGIC        0x4750584bu /* "KXPG" */
+#define KX_PURG_MAGIC        0x4750584b /* "KXPG" */
 #define KX_PURG_VERSION      1
 #define KX_PURG_PARAMS_OFF   32
 #define KX_PURG_MAX_RANGES   16

@@ -6,7 +6,11 @@
 set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text"
+mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text" "$out/fuzz_elf" "$out/fuzz_plan"
+# plan: a few segments over a small map
+head -c 512 /dev/urandom >"$out/fuzz_plan/random"
+# elf: this machine's own small executables are valid ELF64 x86-64 files
+for f in /bin/true /bin/sleep; do [ -f "$f" ] && head -c 65536 "$f" >"$out/fuzz_elf/$(basename "$f")"; done
 
 # text: /proc/iomem and command lines
 printf '00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n000a0000-000bffff : PCI Bus 0000:00\n00100000-7ffdffff : System RAM\n  01000000-01ffffff : Kernel code\n7ffe0000-7fffffff : Reserved\nfeb00000-febfffff : PCI Bus 0000:00\n100000000-17fffffff : System RAM\n' >"$out/fuzz_text/iomem"

@@ -1,6 +1,7 @@
 /* The x86_64 loader table, in probe order. */
 #include <kx/bzimage.h>
 #include <kx/elf.h>
+#include <kx/multiboot.h>
 #include <kx/raw.h>
 #include <kx/loader.h>
 
@@ -43,6 +44,26 @@ static const struct kx_loader raw = {
 	.load = kx_raw_load,
 };
 
+static const char *const mb_aliases[] = { "multiboot-x86", 0 };
+
+static const struct kx_loader multiboot = {
+	.name = "multiboot",
+	.aliases = mb_aliases,
+	.probe = kx_multiboot_probe,
+	.load = kx_multiboot_load,
+};
+
+static const char *const mb2_aliases[] = { "multiboot2-x86", 0 };
+
+static const struct kx_loader multiboot2 = {
+	.name = "multiboot2",
+	.aliases = mb2_aliases,
+	.probe = kx_multiboot2_probe,
+	.load = kx_multiboot2_load,
+};
+
 /* Probe order: bzImage first (a bzImage is a PE too, its EFI stub, but has no
- * .linux); multiboot before ELF (multiboot kernels are ELF files). */
-const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, &elf, &raw, 0 };
+ * .linux); multiboot 2 before 1 (an image may carry both headers: like GRUB,
+ * kx prefers the newer); multiboot before ELF (multiboot kernels are ELF). */
+const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, &multiboot2, &multiboot, &elf,
+					      &raw, 0 };

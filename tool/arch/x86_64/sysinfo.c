@@ -73,6 +73,65 @@ static uint64_t rsdp_from_efi(void)
 	return 0;
 }
 
+/* A valid RSDP at p (len bytes available): its length (20 or 36), or 0. */
+static unsigned rsdp_valid(const uint8_t *p, size_t len)
+{
+	unsigned i, sum = 0, n;
+
+	if (len < 20 || memcmp(p, "RSD PTR ", 8))
+		return 0;
+	for (i = 0; i < 20; i++)
+		sum += p[i];
+	if (sum & 0xff)
+		return 0;
+	if (p[15] < 2)
+		return 20;
+	n = 36;
+	if (len < n)
+		return 0;
+	for (sum = 0, i = 0; i < n; i++)
+		sum += p[i];
+	return sum & 0xff ? 20 : n;
+}
+
+/* The ACPI RSDP itself, for multiboot2's ACPI tags: at the address EFI gave,
+ * or where BIOS puts it (the EBDA's first KiB, or 0xE0000-0xFFFFF). Needs
+ * /dev/mem (root); without it multiboot2 kernels just get no ACPI tag. */
+static void rsdp_bytes(struct kx_sysinfo *si)
+{
+	static uint8_t area[0x20000];
+	uint8_t ebda[2];
+	uint64_t base;
+	unsigned off, n;
+
+	si->rsdp_len = 0;
+	if (si->acpi_rsdp) {
+		if (!sys_read_phys(si->acpi_rsdp, si->rsdp, 36) && (n = rsdp_valid(si->rsdp, 36)))
+			si->rsdp_len = n;
+		return;
+	}
+	if (!sys_read_phys(0x40e, ebda, 2)) {
+		base = (uint64_t)(ebda[0] | ebda[1] << 8) << 4;
+		if (base >= 0x80000 && base < 0xa0000 && !sys_read_phys(base, area, 1024))
+			for (off = 0; off + 20 <= 1024; off += 16)
+				if ((n = rsdp_valid(area + off, 1024 - off))) {
+					memcpy(si->rsdp, area + off, n);
+					si->rsdp_len = n;
+					si->acpi_rsdp = base + off;
+					return;
+				}
+	}
+	if (sys_read_phys(0xe0000, area, sizeof(area)))
+		return;
+	for (off = 0; off + 20 <= sizeof(area); off += 16)
+		if ((n = rsdp_valid(area + off, sizeof(area) - off))) {
+			memcpy(si->rsdp, area + off, n);
+			si->rsdp_len = n;
+			si->acpi_rsdp = 0xe0000 + off;
+			return;
+		}
+}
+
 int arch_sysinfo(struct kx_sysinfo *si)
 {
 	static char iomem[256 * 1024];
@@ -112,6 +171,7 @@ int arch_sysinfo(struct kx_sysinfo *si)
 		si->boot_params_len = len;
 	}
 	si->acpi_rsdp = rsdp_from_efi();
+	rsdp_bytes(si);
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	return 0;
 }
