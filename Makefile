@@ -84,14 +84,14 @@ OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
 LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
 
 $(eval $(call variant,$(B)/obj,$(CC),))
-$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -ffunction-sections -fdata-sections))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections))
 
 all: $(B)/kx
 $(B)/kx: $(OBJ_DYN)
 	$(CC) -o $@ $^
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
-	$(STATIC_CC) -static -s -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^
+	$(STATIC_CC) -static -s -Os -flto -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include "arch.h"
 #include "sys.h"
 
@@ -31,26 +32,34 @@ static void lockdown_mode(char *out, size_t n)
 static void syscalls(int *has_load, int *has_file)
 {
 	static char buf[1 << 16];
-	FILE *f = fopen("/proc/kallsyms", "re");
+	size_t keep = 0;
+	long n;
+	int fd = sys_open_ro("/proc/kallsyms"), any = 0;
 
 	*has_load = *has_file = -1;
-	if (!f)
+	if (fd < 0)
 		return;
 	*has_load = *has_file = 0;
-	while (fgets(buf, sizeof(buf), f)) {
-		char *name = strrchr(buf, ' ');
-		if (!name)
-			continue;
-		name++;
-		if (strstr(name, "sys_kexec_file_load\n"))
-			*has_file = 1;
-		else if (strstr(name, "sys_kexec_load\n"))
-			*has_load = 1;
+	/* line by line over a sliding buffer; a line never exceeds 512 bytes */
+	while ((n = read(fd, buf + keep, sizeof(buf) - 1 - keep)) > 0) {
+		char *p = buf, *nl;
+		buf[keep + (size_t)n] = 0;
+		any = 1;
+		while ((nl = strchr(p, '\n'))) {
+			*nl = 0;
+			if (strlen(p) > 19 && !strcmp(p + strlen(p) - 19, "sys_kexec_file_load"))
+				*has_file = 1;
+			else if (strlen(p) > 14 && !strcmp(p + strlen(p) - 14, "sys_kexec_load"))
+				*has_load = 1;
+			p = nl + 1;
+		}
+		keep = strlen(p);
+		memmove(buf, p, keep);
 		if (*has_load && *has_file)
 			break;
 	}
-	fclose(f);
-	if (!*has_load && !*has_file)
+	sys_close(fd);
+	if (!any || (!*has_load && !*has_file))
 		*has_load = *has_file = -1; /* no symbols at all: cannot tell */
 }
 
@@ -88,26 +97,26 @@ void check_gather(struct preflight *pf)
 	}
 }
 
-static const char *yn(int v) { return v < 0 ? "unknown" : v ? "yes" : "no"; }
+static const char *yes_no(int v) { return v < 0 ? "unknown" : v ? "yes" : "no"; }
 
 void check_print(FILE *f, const struct preflight *pf, uint64_t need)
 {
 	int locked = strcmp(pf->lockdown, "none") && strcmp(pf->lockdown, "unknown");
 
 	fprintf(f, "kx check on Linux %s (%s)\n", pf->kernel, kx_arch_name);
-	fprintf(f, "  running as root          %s%s\n", yn(pf->root),
+	fprintf(f, "  running as root          %s%s\n", yes_no(pf->root),
 		pf->root ? "" : "  (loading needs root: CAP_SYS_BOOT)");
 	fprintf(f, "  lockdown                 %s%s\n", pf->lockdown,
 		locked ? "  (kexec_load refused; kexec_file_load takes signed kernels only)" : "");
-	fprintf(f, "  kexec_load_disabled      %s%s\n", yn(pf->load_disabled),
+	fprintf(f, "  kexec_load_disabled      %s%s\n", yes_no(pf->load_disabled),
 		pf->load_disabled == 1 ? "  (no kexec until reboot)" : "");
-	fprintf(f, "  kexec_load syscall       %s%s\n", yn(pf->has_load),
+	fprintf(f, "  kexec_load syscall       %s%s\n", yes_no(pf->has_load),
 		pf->load_ok ? "  -> usable" : "  -> not usable now");
-	fprintf(f, "  kexec_file_load syscall  %s%s\n", yn(pf->has_file),
+	fprintf(f, "  kexec_file_load syscall  %s%s\n", yes_no(pf->has_file),
 		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
 			    : "  -> not usable now");
-	fprintf(f, "  kernel loaded            %s\n", yn(pf->loaded));
-	fprintf(f, "  crash kernel loaded      %s\n", yn(pf->crash_loaded));
+	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));
+	fprintf(f, "  crash kernel loaded      %s\n", yes_no(pf->crash_loaded));
 	if (pf->crash_size)
 		fprintf(f, "  crashkernel reservation  %" PRIu64 " MiB\n", pf->crash_size >> 20);
 	else

@@ -58,7 +58,9 @@ void msg_file_error(const char *role, const char *path, int e)
 static const char *size_str(uint64_t v, char *buf, size_t n)
 {
 	if (v >= (1ull << 20))
-		snprintf(buf, n, "%.1f MiB", (double)v / (1 << 20));
+		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 " MiB", v >> 20,
+			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20 > 9 ? 9 :
+			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20);
 	else
 		snprintf(buf, n, "%" PRIu64 " bytes", v);
 	return buf;

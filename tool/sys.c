@@ -1,5 +1,4 @@
 #include "sys.h"
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -152,20 +151,36 @@ int sys_read_text(const char *path, char *buf, size_t cap, size_t *len)
 	return e;
 }
 
+/* getdents64 directly: no DIR, so no malloc in the static binary */
+struct kx_dirent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
 int sys_list_dir(const char *path, char names[][16], int max)
 {
-	DIR *d = opendir(path);
-	struct dirent *de;
-	int n = 0;
+	static char buf[8192];
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+	long got;
 
-	if (!d)
+	if (fd < 0)
 		return -errno;
-	while ((de = readdir(d)) && n < max) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= 16)
-			continue;
-		strcpy(names[n++], de->d_name);
+	while (n < max && (got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		long off = 0;
+		while (off < got && n < max) {
+			struct kx_dirent64 *de = (struct kx_dirent64 *)(void *)(buf + off);
+			if (de->reclen == 0 || off + de->reclen > got)
+				break;
+			off += de->reclen;
+			if (de->name[0] == '.' || strnlen(de->name, 16) >= 16)
+				continue;
+			strcpy(names[n++], de->name);
+		}
 	}
-	closedir(d);
+	close(fd);
 	return n;
 }
 
