@@ -82,16 +82,18 @@ endef
 OBJ_DYN  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
 OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
 LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
+# what every object waits for, and libraries for every link (mk/<arch>.mk; arm64: its sysroot, libfdt)
+$(OBJ_DYN) $(OBJ_STAT): | $(ARCH_DEPS)
 
 $(eval $(call variant,$(B)/obj,$(CC),))
 $(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections))
 
 all: $(B)/kx
 $(B)/kx: $(OBJ_DYN)
-	$(CC) -o $@ $^
+	$(CC) -o $@ $^ $(ARCH_LDLIBS)
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
-	$(STATIC_CC) -static -s -Os -flto -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^
+	$(STATIC_CC) -static -s -Os -flto -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ $(ARCH_LDLIBS)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
@@ -139,10 +141,10 @@ $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*
 	@mkdir -p $(B)/fuzz
 	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -Iinclude -o $@ $< $(LIB_SRC)
-$(B)/fuzz/seeds: tests/fuzz/seeds.sh
+$(B)/fuzz/seeds: tests/fuzz/seeds.sh $(wildcard tests/fuzz/corpus/*/*)
 	rm -rf $@ && tests/fuzz/seeds.sh $@
 # each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME
-fuzz: $(FUZZ_BIN) $(B)/fuzz/seeds
+fuzz: $(FUZZ_BIN) kernels $(B)/fuzz/seeds
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
 	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \

@@ -309,3 +309,29 @@ int kx_elf_to_phys(const struct kx_elf *e, uint64_t addr, uint64_t *paddr)
 		}
 	return 0;
 }
+
+int kx_elf_is_program(const uint8_t *buf, size_t len, const struct kx_elf *e)
+{
+	size_t ent = e->cls == 64 ? 56 : 32;
+	unsigned i;
+
+	for (i = 0; i < e->phnum; i++) {
+		uint64_t off = e->phoff + (uint64_t)i * ent;
+		uint32_t type;
+		if (off > len || ent > len - off)
+			break;
+		type = kx_le32(buf + off);
+		if (type == 3 /* PT_INTERP */ || type == 7 /* PT_TLS */)
+			return 1;
+	}
+	return 0;
+}
+
+int kx_elf_kernel_probe(const uint8_t *buf, size_t len)
+{
+	struct kx_elf e;
+
+	if (!kx_elf_probe(buf, len) || KX_FAILED(kx_elf_parse(buf, len, &e)))
+		return kx_elf_probe(buf, len); /* damaged: let the loader say why */
+	return !kx_elf_is_program(buf, len, &e);
+}

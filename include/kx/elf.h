@@ -59,6 +59,13 @@ struct kx_elf {
  * or ELFCLASS64, little endian, ET_EXEC or ET_DYN. Any machine. */
 int kx_elf_probe(const uint8_t *buf, size_t len);
 
+/* 1 if the parsed ELF is a user-space program, not a kernel: it has a
+ * PT_INTERP (dynamically linked) or a PT_TLS (thread-local storage, which no
+ * kernel, hypervisor or multiboot payload uses). Bounded by e_phnum. */
+int kx_elf_is_program(const uint8_t *buf, size_t len, const struct kx_elf *e);
+/* Probe for kernels: a parsable ELF that is not a user-space program. */
+int kx_elf_kernel_probe(const uint8_t *buf, size_t len);
+
 /*
  * Parse and validate an ELF executable. Errors: KX_E_TRUNCATED (what:
  * "ELF header", "ELF program headers", "ELF segment"), KX_E_BAD_HEADER (what

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # seeds.sh OUTDIR: seed corpora for the fuzzers, one directory per harness.
-# Small synthetic seeds are made here; real images come from the e2e cache
-# (fetched with apt-get download, never committed), cut to a size a fuzzer
-# can mutate.
+# Small seeds are committed in tests/fuzz/corpus/; real images come from the
+# e2e cache (fetched with apt-get download, never committed) and the build
+# (test kernels), cut to a size a fuzzer can mutate.
 set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text" "$out/fuzz_elf" "$out/fuzz_plan"
+mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text" "$out/fuzz_elf" "$out/fuzz_plan" \
+	"$out/fuzz_multiboot"
+cp -r "$here/corpus/." "$out/"
+for k in "$here"/../../build/kernels/*.elf "$here"/../../build/kernels/*.bin; do
+	[ -f "$k" ] && cp "$k" "$out/fuzz_multiboot/" && cp "$k" "$out/fuzz_elf/"
+done
 # plan: a few segments over a small map
 head -c 512 /dev/urandom >"$out/fuzz_plan/random"
 # elf: this machine's own small executables are valid ELF64 x86-64 files
 for f in /bin/true /bin/sleep; do [ -f "$f" ] && head -c 65536 "$f" >"$out/fuzz_elf/$(basename "$f")"; done
 
-# text: /proc/iomem and command lines
-printf '00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n000a0000-000bffff : PCI Bus 0000:00\n00100000-7ffdffff : System RAM\n  01000000-01ffffff : Kernel code\n7ffe0000-7fffffff : Reserved\nfeb00000-febfffff : PCI Bus 0000:00\n100000000-17fffffff : System RAM\n' >"$out/fuzz_text/iomem"
-printf 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet foo="a b" crashkernel=256M console=ttyS0,115200\n' >"$out/fuzz_text/cmdline"
 
 vmlinuz=$("$here/../e2e/fetch.sh" 2>/dev/null) || { echo "seeds: no kernel fixture; synthetic seeds only" >&2; exit 0; }
 head -c 32768 "$vmlinuz" >"$out/fuzz_bzimage/vmlinuz-head"

@@ -1822,3 +1822,35 @@ out:
 	free(z);
 	ld_free(&c);
 }
+
+/* User-space programs are not kernels: PT_INTERP or PT_TLS makes the kernel
+ * probe say no (a dynamically linked /bin/true has PT_INTERP). */
+TEST(elf_kernel_probe_refuses_programs)
+{
+	static uint8_t buf[1 << 20];
+	size_t len;
+	FILE *f = fopen("/bin/true", "rb");
+	struct kx_elf e;
+
+	if (!f)
+		SKIP("no /bin/true");
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	REQUIRE(kx_elf_probe(buf, len));
+	if (KX_FAILED(kx_elf_parse(buf, len, &e)))
+		SKIP("/bin/true does not parse here");
+	CHECK(kx_elf_is_program(buf, len, &e));
+	CHECK(!kx_elf_kernel_probe(buf, len));
+	/* the same file without its PT_INTERP: turn that header into PT_NULL */
+	{
+		size_t ent = e.cls == 64 ? 56 : 32;
+		unsigned i;
+		for (i = 0; i < e.phnum; i++) {
+			uint8_t *ph = buf + e.phoff + i * ent;
+			if (kx_le32(ph) == 3 || kx_le32(ph) == 7)
+				kx_put32(ph, 0);
+		}
+		CHECK(!kx_elf_is_program(buf, len, &e));
+		CHECK(kx_elf_kernel_probe(buf, len));
+	}
+}

@@ -33,7 +33,7 @@ static const char *const elf_aliases[] = { "elf-x86_64", "elf-x86", "elf32-x86",
 static const struct kx_loader elf = {
 	.name = "elf",
 	.aliases = elf_aliases,
-	.probe = kx_elf_probe,
+	.probe = kx_elf_kernel_probe, /* not user-space programs; -t elf forces */
 	.load = kx_elf_load,
 };
 
