@@ -21,6 +21,11 @@ expect_rc 0 -n "kx -u" -- kx -u
 expect_out 0 -n "kexec_loaded=0 after kx -u" -- cat /sys/kernel/kexec_loaded
 expect -r 0 -o "kx: no kernel is loaded" -n "kx -S after unload" -- kx -S
 expect_rc 0 -n "kx -u with nothing loaded" -- kx -u
+# the exact argv systemd's systemctl kexec uses (separate option arguments)
+ln -s /bin/kx /bin/kexec
+expect_rc 0 -n "systemd's call: kexec --load K --append ARGS --initrd F" -- kexec --load /b/vmlinuz --append "$E2E_KARGS" --initrd /b/initrd.gz
+expect -r 1 -o "kx: a kernel is loaded" -n "loaded by the systemd-style call" -- kexec -S
+expect_rc 0 -n "kexec -u" -- kexec -u
 kxt_summary
 EOF
 
@@ -29,8 +34,8 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_kxt_pass_count "$log" 9
-assert_log_has "$log" "KXT-SUMMARY pass=9 fail=0"
+assert_kxt_pass_count "$log" 12
+assert_log_has "$log" "KXT-SUMMARY pass=12 fail=0"
 assert_log_has "$log" "KXA-SCENARIO-EXIT: rc=0"
 assert_log_lacks "$log" "KXB-" "kernel B must not boot in this test"
 e2e_finish
