@@ -148,7 +148,7 @@ fuzz: $(FUZZ_BIN) kernels $(B)/fuzz/seeds
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
 	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
-	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' ; \
+	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|DONE.*cov:|ERROR|SUMMARY' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 # the same code with clang: -Wall -Wextra -Werror build, unit tests plain and sanitized
 clang-check:
