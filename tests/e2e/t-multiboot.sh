@@ -48,6 +48,29 @@ EOF
 	fi
 }
 
+# A plain ELF32 kernel: the same test kernel forced through the ELF path
+# (-t elf) is entered in 32-bit protected mode with paging off and all
+# registers zero, so it reports a missing multiboot magic, then powers off.
+boot_elf32() {
+	local log=$E2E_WORK/console-elf32.log
+	cp "$kdir/mb1.elf" "$root/b/mb1.elf"
+	cat >"$E2E_WORK/scenario.sh" <<EOF
+. /t.sh
+expect -r 0 -o "then 32-bit protected mode jump to 0x10000c" -n "ELF32: plan" -- kx --dry-run -t elf /b/mb1.elf
+expect -r 0 -n "ELF32: load" -- kx -l -t elf /b/mb1.elf
+kx -e
+kxt_fail "kx -e" "returned rc=\$?"
+EOF
+	KX_E2E_EXTRA_DIR=$root build_initrd_a "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$E2E_WORK/initrd-b.gz"
+	run_qemu "$log" 60 "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
+	assert_qemu_rc 0
+	assert_no_kxt_fail "$log"
+	assert_log_has "$log" "KXMB? BEGIN" "the ELF32 kernel should run"
+	assert_log_has "$log" "KXMB? error magic=0x0 mbi=0x0" "a plain ELF hand-off passes no boot information"
+	assert_log_has "$log" "KXMB? DONE"
+}
+
+boot_elf32
 boot_mb mb1.elf KXMB1 multiboot
 boot_mb mb1-aout.bin KXMB1 multiboot
 boot_mb mb2.elf KXMB2 multiboot2
