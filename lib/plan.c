@@ -193,7 +193,7 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	pp.magic = KX_PURG_MAGIC;
 	pp.version = KX_PURG_VERSION;
 	pp.serial_port = serial_port;
-	pp.flags = flags;
+	pp.flags = flags | p->purg_flags;
 	pp.entry_mode = p->entry_mode;
 	pp.digest_alg = KX_DIGEST_XXH64;
 	pp.entry = p->target;

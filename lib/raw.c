@@ -71,5 +71,6 @@ struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
 	p->regs_used = 0;
 	p->cmdline = 0;
 	p->type = "raw";
+	p->purg_flags |= KX_PURG_4LEVEL; /* raw code can't be assumed to know LA57 */
 	return KX_NOERR;
 }

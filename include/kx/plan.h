@@ -31,6 +31,7 @@ struct kx_plan {
 	uint8_t entry_mode;            /* KX_PURG_ENTRY_* */
 	uint64_t regs[KX_PURG_NREGS];
 	uint32_t regs_used;            /* bit i: regs[i] is meaningful */
+	uint32_t purg_flags;           /* KX_PURG_* the loader needs (e.g. 4LEVEL) */
 	const char *type;              /* loader name */
 	const char *cmdline;           /* what the next kernel gets, for display */
 };

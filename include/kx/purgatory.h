@@ -34,6 +34,9 @@
 /* params.flags */
 #define KX_PURG_VERIFY       0x1u  /* check every range's digest before jumping */
 #define KX_PURG_VERBOSE      0x2u  /* say what happens on the serial port */
+#define KX_PURG_4LEVEL       0x4u  /* x86_64: the next kernel needs 4-level paging;
+					if 5-level paging is on, switch to an
+					identity map of the first 4 GiB first */
 
 /* params.entry_mode */
 #define KX_PURG_ENTRY_64     1     /* x86_64: long mode, identity map kept */
@@ -52,6 +55,7 @@
 #endif
 
 /* field offsets inside params, for assembly */
+#define KX_PP_FLAGS          8
 #define KX_PP_MODE           12
 #define KX_PP_ENTRY          16
 #define KX_PP_REGS           24

@@ -1080,3 +1080,27 @@ out:
 	ld_free(&c);
 	free(img);
 }
+
+/* A kernel without XLF_5LEVEL asks the purgatory for 4-level paging (it then
+ * leaves 5-level paging if the running kernel uses it); one with it does not.
+ * The flag must reach the parameter block. */
+TEST(load_5level_flag)
+{
+	static const struct { uint16_t xlf; int want; } rows[] = {
+		{ KX_XLF_KERNEL_64, 1 },
+		{ KX_XLF_KERNEL_64 | KX_XLF_5LEVEL, 0 },
+		{ KX_XLF_KERNEL_64 | KX_XLF_CAN_BE_LOADED_ABOVE_4G, 1 },
+	};
+	size_t r;
+
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		struct ld c;
+		T_ROW("xloadflags 0x%x", rows[r].xlf);
+		ld_init(&c);
+		c.spec.xloadflags = rows[r].xlf;
+		ld_build(&c);
+		if (CHECK_OK(ld_run(&c)))
+			CHECK_EQ(!!(c.plan.purg_flags & KX_PURG_4LEVEL), rows[r].want);
+		ld_free(&c);
+	}
+}

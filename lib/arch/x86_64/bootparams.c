@@ -181,7 +181,7 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 	if (KX_FAILED(err))
 		return err;
 	if (!kx_align_up(l.size, KX_PAGE, &bp_memsz) ||
-	    !kx_plan_find(p, &r->sys->mem, r->window, bp_memsz, KX_PAGE, MiB, 4 * GiB, 0, &bp_mem))
+	    !kx_plan_find(p, &r->sys->mem, r->window, bp_memsz, KX_PAGE, MiB, 4 * GiB, 1, &bp_mem))
 		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_x86_limit(r, 4 * GiB));
 	build(r, lx, &l, bp_mem, rd_mem, rd_len);
 	err = kx_plan_add(p, "boot-params", "built", r->scratch, l.size, bp_mem, bp_memsz);

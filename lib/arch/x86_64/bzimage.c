@@ -127,5 +127,7 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	if (KX_FAILED(err))
 		return err;
 	p->type = "bzimage";
+	if (!(bz.xloadflags & KX_XLF_5LEVEL))
+		p->purg_flags |= KX_PURG_4LEVEL; /* e.g. memtest86+, Linux before 4.14 */
 	return KX_NOERR;
 }

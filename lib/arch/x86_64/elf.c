@@ -280,5 +280,7 @@ struct kx_err kx_elf_load(const struct kx_load_req *r, struct kx_plan *p)
 	p->regs_used = 0;
 	p->cmdline = 0;
 	p->type = "elf";
+	if (e.cls == 64)
+		p->purg_flags |= KX_PURG_4LEVEL; /* an arbitrary ELF64 can't be assumed to know LA57 */
 	return KX_NOERR;
 }

@@ -54,6 +54,49 @@ start64:
 	cmpb	$KX_PURG_ENTRY_32, KX_PP_MODE(%r15)
 	je	to32
 
+	/*
+	 * 5-level paging on (CR4.LA57) and a next kernel that only knows 4-level
+	 * paging (memtest86+, raw code, old Linux): LA57 can only change with
+	 * paging off, so drop to compatibility mode, turn paging off, install a
+	 * 4-level identity map of the first 4 GiB, and come back to long mode.
+	 */
+	testl	$KX_PURG_4LEVEL, KX_PP_FLAGS(%r15)
+	jz	1f
+	movq	%cr4, %rax
+	btq	$12, %rax
+	jnc	1f
+	call	kx_build_identity_4g	/* fills pml4 .. pd[3] in our bss */
+	leaq	pml4(%rip), %rdi	/* all below 4 GiB */
+	leaq	back64(%rip), %rbx
+	pushq	$0x20
+	leaq	compat32(%rip), %rax
+	pushq	%rax
+	lretq
+	.code32
+compat32:
+	movl	%cr0, %eax
+	andl	$0x7fffffff, %eax	/* paging off: long mode inactive */
+	movl	%eax, %cr0
+	movl	%cr4, %eax
+	andl	$~0x1000, %eax		/* LA57 off */
+	orl	$0x20, %eax		/* PAE on */
+	movl	%eax, %cr4
+	movl	%edi, %cr3
+	movl	%cr0, %eax
+	orl	$0x80000000, %eax	/* paging on: long mode again (EFER.LME is set) */
+	movl	%eax, %cr0
+	pushl	$0x10
+	pushl	%ebx
+	lret
+	.code64
+back64:
+	movl	$0x18, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	leaq	kx_params(%rip), %r15
+1:
+
 	/* 64-bit hand-off: registers from params.regs, then jump to params.entry */
 	movq	KX_PP_REGS+0*8(%r15), %rax
 	movq	KX_PP_REGS+1*8(%r15), %rbx
@@ -144,6 +187,12 @@ gdt_ptr:
 	.quad	0
 
 	.bss
+	/* a 4-level identity map of 0-4 GiB with 2 MiB pages (see above) */
+	.balign	4096
+	.globl	pml4, pdpt, pd
+pml4:	.skip	4096
+pdpt:	.skip	4096
+pd:	.skip	4 * 4096
 	.balign	16
 stack:
 	.skip	4096
