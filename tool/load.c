@@ -64,7 +64,11 @@ static char cmdline[64 * 1024];
 static int build_cmdline(const struct opts *o, const char *base, size_t baselen)
 {
 	static const char *const drop_boot_image[] = { "BOOT_IMAGE", 0 };
-	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", 0 };
+	/* -p: nor anything that reserves memory the crash region does not have
+	 * (what Fedora's kdump removes too) */
+	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", "hugepages",
+		"hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma", "log_buf_len", "swiotlb",
+		"slub_debug", 0 };
 	struct kx_err err = KX_NOERR;
 	unsigned i;
 
@@ -210,6 +214,10 @@ static int prepare(const struct opts *o, struct job *j)
 	} else if (build_cmdline(o, 0, 0)) {
 		return EXIT_FAIL;
 	}
+	/* -p: the crash kernel's command line, and is the reservation big enough? */
+	if (o->panic && crash_setup(&j->kernel, j->initrd, j->ninitrd, o->print_ckr, cmdline,
+				    sizeof(cmdline)))
+		return EXIT_FAIL;
 	j->cmdline = cmdline;
 	j->file_ok = j->ld->kernel_parses;
 	/* options only kexec_load can honour: kx's own plan and purgatory */
@@ -349,7 +357,8 @@ static int make_plan(const struct job *j)
 			     offsetof(struct kx_purg_range, digest);
 		kx_put64(d, kx_le64(d) ^ 1);
 	}
-	err = kx_plan_validate(&plan, &si.mem);
+	/* -p: si.mem is now the crash kernel's view; check against the system's */
+	err = kx_plan_validate(&plan, o->panic ? crash_validate_map(&si.mem) : &si.mem);
 	if (KX_FAILED(err)) {
 		msg_lib_error(err, o->kernel ? o->kernel : "the raw image");
 		return EXIT_FAIL;

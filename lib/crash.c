@@ -1,0 +1,591 @@
+/*
+ * kdump builders (include/kx/crash.h): the ELF core header, the crash
+ * kernel's memory map and command line, the crashkernel= estimate, and the
+ * /proc/iomem and /proc/kcore readers they need. Pure: no I/O, no libc.
+ */
+#include <kx/bytes.h>
+#include <kx/cmdline.h>
+#include <kx/crash.h>
+#include <kx/elf.h>
+
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define EV_CURRENT  1
+#define PN_XNUM     0xffff
+#define GiB         (1ull << 30)
+
+/* ---- the dumped RAM: each RAM entry minus the excluded ranges ----------- */
+
+struct piece_walk {
+	const struct kx_crash_core *c;
+	unsigned entry;   /* next map entry */
+	uint64_t cur, end; /* inside entry - 1: [cur, end) left to cut up */
+	int in_entry;
+};
+
+/* The next dumped piece [*s, *e); 0 when there is none. Every step either
+ * emits a piece or moves past an excluded range or an entry: bounded. */
+static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
+{
+	const struct kx_crash_core *c = w->c;
+	unsigned i, pass;
+
+	for (;;) {
+		uint64_t stop;
+		int moved;
+
+		if (!w->in_entry) {
+			const struct kx_mement *m;
+			if (!c->ram || w->entry >= c->ram->n)
+				return 0;
+			m = &c->ram->e[w->entry++];
+			if (m->type != KX_MEM_RAM || m->end <= m->start)
+				continue;
+			w->cur = m->start;
+			w->end = m->end;
+			w->in_entry = 1;
+		}
+		/* step over excluded ranges covering cur (each at most once per pass) */
+		for (pass = 0, moved = 1; moved && pass <= c->nexclude; pass++) {
+			moved = 0;
+			for (i = 0; i < c->nexclude; i++) {
+				const struct kx_range *x = &c->exclude[i];
+				if (x->start < x->end && x->start <= w->cur && w->cur < x->end) {
+					w->cur = x->end;
+					moved = 1;
+				}
+			}
+		}
+		if (w->cur >= w->end) {
+			w->in_entry = 0;
+			continue;
+		}
+		stop = w->end;
+		for (i = 0; i < c->nexclude; i++) {
+			const struct kx_range *x = &c->exclude[i];
+			if (x->start < x->end && x->start > w->cur && x->start < stop)
+				stop = x->start;
+		}
+		*s = w->cur;
+		*e = stop;
+		w->cur = stop;
+		return 1;
+	}
+}
+
+static struct kx_err check_core(const struct kx_crash_core *c)
+{
+	unsigned i;
+
+	if (c->ncpu > KX_CRASH_MAX_CPUS)
+		return kx_err(KX_E_TOO_MANY, "CPUs", KX_CRASH_MAX_CPUS, 0);
+	if (c->nexclude > KX_CRASH_MAX_EXCLUDE)
+		return kx_err(KX_E_TOO_MANY, "excluded ranges", KX_CRASH_MAX_EXCLUDE, 0);
+	if (c->ncpu && !c->cpu)
+		return kx_err(KX_E_BAD_HEADER, "crash note", 0, 0);
+	if (c->nexclude && !c->exclude)
+		return kx_err(KX_E_TOO_MANY, "excluded ranges", 0, 0);
+	for (i = 0; i < c->ncpu; i++)
+		if (!c->cpu[i].size || c->cpu[i].paddr + c->cpu[i].size < c->cpu[i].paddr)
+			return kx_err(KX_E_BAD_HEADER, "crash note", c->cpu[i].paddr, i);
+	if (c->vmcoreinfo.size && c->vmcoreinfo.paddr + c->vmcoreinfo.size < c->vmcoreinfo.paddr)
+		return kx_err(KX_E_BAD_HEADER, "VMCOREINFO note", c->vmcoreinfo.paddr, 0);
+	if (c->text_size && (c->text_vaddr + c->text_size < c->text_vaddr ||
+			     c->text_paddr + c->text_size < c->text_paddr))
+		return kx_err(KX_E_BAD_HEADER, "kernel text", c->text_vaddr, c->text_size);
+	return KX_NOERR;
+}
+
+struct kx_err kx_crash_core_size(const struct kx_crash_core *c, uint64_t *size, unsigned *phnum)
+{
+	struct piece_walk w = { c, 0, 0, 0, 0 };
+	uint64_t n, s, e;
+	struct kx_err err = check_core(c);
+
+	if (KX_FAILED(err))
+		return err;
+	n = (uint64_t)c->ncpu + !!c->vmcoreinfo.size + !!c->text_size;
+	while (next_piece(&w, &s, &e)) {
+		if (c->page_offset && c->page_offset + e < c->page_offset)
+			return kx_err(KX_E_BAD_HEADER, "page offset", c->page_offset, s);
+		n++;
+	}
+	/* e_phnum is 16 bits; PN_XNUM (0xffff) means "see section 0" */
+	if (n >= PN_XNUM)
+		return kx_err(KX_E_TOO_MANY, "program headers", PN_XNUM - 1, 0);
+	*size = KX_ELF64_EHDR + n * KX_ELF64_PHDR;
+	if (phnum)
+		*phnum = (unsigned)n;
+	return KX_NOERR;
+}
+
+static void put_phdr(uint8_t *p, uint32_t type, uint32_t flags, uint64_t off, uint64_t vaddr,
+		     uint64_t paddr, uint64_t size)
+{
+	kx_put32(p, type);
+	kx_put32(p + 4, flags);
+	kx_put64(p + 8, off);
+	kx_put64(p + 16, vaddr);
+	kx_put64(p + 24, paddr);
+	kx_put64(p + 32, size);  /* p_filesz */
+	kx_put64(p + 40, size);  /* p_memsz */
+	kx_put64(p + 48, 0);     /* p_align */
+}
+
+struct kx_err kx_crash_core_build(const struct kx_crash_core *c, uint8_t *buf, size_t cap,
+				  size_t *len)
+{
+	struct piece_walk w = { c, 0, 0, 0, 0 };
+	uint64_t size, s, e;
+	uint8_t *ph;
+	unsigned phnum, i;
+	const uint32_t rwx = KX_PF_R | KX_PF_W | KX_PF_X;
+	struct kx_err err = kx_crash_core_size(c, &size, &phnum);
+
+	if (KX_FAILED(err))
+		return err;
+	if (size > cap)
+		return kx_err(KX_E_SCRATCH, "ELF core header", size, cap);
+	kx_memset(buf, 0, (size_t)size);
+	buf[0] = 0x7f, buf[1] = 'E', buf[2] = 'L', buf[3] = 'F';
+	buf[EI_CLASS] = ELFCLASS64;
+	buf[EI_DATA] = ELFDATA2LSB;
+	buf[EI_VERSION] = EV_CURRENT;       /* EI_OSABI 0: ELFOSABI_NONE */
+	kx_put16(buf + 16, KX_ET_CORE);     /* e_type */
+	kx_put16(buf + 18, c->machine);     /* e_machine */
+	kx_put32(buf + 20, EV_CURRENT);     /* e_version */
+	kx_put64(buf + 32, KX_ELF64_EHDR);  /* e_phoff; e_entry, e_shoff, e_flags 0 */
+	kx_put16(buf + 52, KX_ELF64_EHDR);  /* e_ehsize */
+	kx_put16(buf + 54, KX_ELF64_PHDR);  /* e_phentsize */
+	kx_put16(buf + 56, (uint16_t)phnum);/* e_phnum; no sections */
+
+	ph = buf + KX_ELF64_EHDR;
+	/* the notes: read from the crashed kernel's memory at p_offset */
+	for (i = 0; i < c->ncpu; i++, ph += KX_ELF64_PHDR)
+		put_phdr(ph, KX_PT_NOTE, 0, c->cpu[i].paddr, 0, c->cpu[i].paddr, c->cpu[i].size);
+	if (c->vmcoreinfo.size) {
+		put_phdr(ph, KX_PT_NOTE, 0, c->vmcoreinfo.paddr, 0, c->vmcoreinfo.paddr,
+			 c->vmcoreinfo.size);
+		ph += KX_ELF64_PHDR;
+	}
+	/* the kernel image mapping, as kexec-tools and Linux add it */
+	if (c->text_size) {
+		put_phdr(ph, KX_PT_LOAD, rwx, c->text_paddr, c->text_vaddr, c->text_paddr,
+			 c->text_size);
+		ph += KX_ELF64_PHDR;
+	}
+	while (next_piece(&w, &s, &e)) {
+		put_phdr(ph, KX_PT_LOAD, rwx, s, c->page_offset ? c->page_offset + s : 0, s, e - s);
+		ph += KX_ELF64_PHDR;
+	}
+	*len = (size_t)size;
+	return KX_NOERR;
+}
+
+/* ---- the crash kernel's memory map ---------------------------------------- */
+
+static struct kx_err add_piece(struct kx_memmap *m, uint64_t s, uint64_t e)
+{
+	if (e <= s || e - s < KX_PAGE)
+		return KX_NOERR;
+	return kx_memmap_add(m, s, e, KX_MEM_RAM);
+}
+
+struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range *crash,
+			      unsigned ncrash, struct kx_range hole, struct kx_memmap *out)
+{
+	struct kx_err err;
+	unsigned i;
+
+	out->n = 0;
+	if (ncrash > KX_CRASH_MAX_REGIONS)
+		return kx_err(KX_E_TOO_MANY, "crash regions", KX_CRASH_MAX_REGIONS, 0);
+	for (i = 0; i < sys->n && i < KX_MEMMAP_MAX; i++) {
+		const struct kx_mement *m = &sys->e[i];
+		uint64_t end = m->end;
+
+		if (m->end <= m->start)
+			continue;
+		if (m->type == KX_MEM_RAM) {
+			if (m->start >= KX_CRASH_LOW)
+				continue;
+			if (end > KX_CRASH_LOW)
+				end = KX_CRASH_LOW;
+		}
+		err = kx_memmap_add(out, m->start, end, m->type);
+		if (KX_FAILED(err))
+			return err;
+	}
+	for (i = 0; i < ncrash; i++) {
+		struct kx_range r = crash[i];
+
+		if (r.end <= r.start)
+			return kx_err(KX_E_MEMMAP, "an empty crash region", r.start, r.end);
+		if (hole.start < hole.end && kx_range_overlaps(r, hole)) {
+			err = add_piece(out, r.start, hole.start > r.start ? hole.start : r.start);
+			if (!KX_FAILED(err))
+				err = add_piece(out, hole.end < r.end ? hole.end : r.end, r.end);
+		} else {
+			err = add_piece(out, r.start, r.end);
+		}
+		if (KX_FAILED(err))
+			return err;
+	}
+	return KX_NOERR;
+}
+
+/* ---- the command line ------------------------------------------------------ */
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* The word at *pp (double quotes group), its length in *wl; 0 at the end. */
+static char *word(char **pp, size_t *wl)
+{
+	char *p = *pp, *w;
+	int quoted = 0;
+
+	while (*p && is_space(*p))
+		p++;
+	if (!*p)
+		return 0;
+	w = p;
+	while (*p && (quoted || !is_space(*p))) {
+		if (*p == '"')
+			quoted = !quoted;
+		p++;
+	}
+	*wl = (size_t)(p - w);
+	*pp = p;
+	return w;
+}
+
+static int key_is(const char *w, size_t wl, const char *key)
+{
+	size_t k = 0, n = kx_strlen(key);
+
+	while (k < wl && w[k] != '=')
+		k++;
+	return k == n && !kx_memcmp(w, key, n);
+}
+
+unsigned kx_cmdline_drop(char *buf, const char *key)
+{
+	char *p = buf, *w, *out = buf;
+	size_t wl;
+	unsigned dropped = 0;
+
+	/* kept words move towards the start: the copy never overtakes the read */
+	while ((w = word(&p, &wl))) {
+		if (key_is(w, wl, key)) {
+			dropped++;
+			continue;
+		}
+		if (out != buf)
+			*out++ = ' ';
+		kx_memcpy(out, w, wl);
+		out += wl;
+	}
+	*out = 0;
+	return dropped;
+}
+
+static int has_key(const char *buf, const char *key)
+{
+	char *p = (char *)buf, *w; /* word() does not write */
+	size_t wl;
+
+	while ((w = word(&p, &wl)))
+		if (key_is(w, wl, key))
+			return 1;
+	return 0;
+}
+
+static struct kx_err add(char *buf, size_t cap, const char *w)
+{
+	return kx_cmdline_add(buf, cap, w, kx_strlen(w), 0);
+}
+
+struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int defaults)
+{
+	char hdr[32] = "elfcorehdr=0x";
+	struct kx_err err = KX_NOERR;
+	size_t n = 13;
+	int shift;
+
+	if (!cap)
+		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, 0, 0);
+	kx_cmdline_drop(buf, "elfcorehdr");
+	if (defaults) {
+		/* what kdump-tools and RHEL's kdump pass, unless the user chose */
+		if (!has_key(buf, "nr_cpus") && !has_key(buf, "maxcpus"))
+			err = add(buf, cap, "nr_cpus=1");
+		if (!KX_FAILED(err))
+			err = add(buf, cap, "irqpoll");
+		if (!KX_FAILED(err))
+			err = add(buf, cap, "reset_devices");
+		if (KX_FAILED(err))
+			return err;
+	}
+	if (!elfcorehdr)
+		return KX_NOERR;
+	for (shift = 60; shift > 0 && !(elfcorehdr >> shift); shift -= 4)
+		;
+	for (; shift >= 0; shift -= 4)
+		hdr[n++] = "0123456789abcdef"[(elfcorehdr >> shift) & 15];
+	hdr[n] = 0;
+	return add(buf, cap, hdr);
+}
+
+/* ---- /proc/iomem ----------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_hex(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0, d;
+
+	while (p < end && (d = hexval(*p)) >= 0) {
+		if (++n > 16)
+			return 0;
+		v = v << 4 | (uint64_t)d;
+		p++;
+	}
+	*pp = p;
+	*out = v;
+	return n > 0;
+}
+
+struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struct kx_range *out,
+			    unsigned max, unsigned *n)
+{
+	const char *p = buf, *end = buf + len;
+	size_t nl = kx_strlen(name);
+	uint64_t line = 0;
+	int found = 0, nonzero = 0;
+
+	*n = 0;
+	while (p < end) {
+		const char *eol = p, *q;
+		uint64_t s, e;
+		size_t tl;
+
+		while (eol < end && *eol != '\n' && *eol)
+			eol++;
+		line++;
+		for (q = p; q < eol && *q == ' '; q++)
+			;
+		if (q == eol)
+			goto next;
+		if (!parse_hex(&q, eol, &s) || q >= eol || *q != '-')
+			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
+		q++;
+		if (!parse_hex(&q, eol, &e) || eol - q < 3 || kx_memcmp(q, " : ", 3))
+			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
+		q += 3;
+		for (tl = (size_t)(eol - q); tl && (q[tl - 1] == ' ' || q[tl - 1] == '\r'); tl--)
+			;
+		if (tl != nl || kx_memcmp(q, name, nl))
+			goto next;
+		found = 1;
+		if (!s && !e)
+			goto next; /* hidden (not root), or an empty resource */
+		nonzero = 1;
+		if (e < s || e == UINT64_MAX)
+			return kx_err(KX_E_MEMMAP, "an inverted /proc/iomem range", line, 0);
+		if (*n >= max)
+			return kx_err(KX_E_TOO_MANY, name, max, 0);
+		out[*n].start = s;
+		out[*n].end = e + 1;
+		(*n)++;
+	next:
+		if (eol < end && !*eol)
+			break; /* a NUL ends the text */
+		p = eol < end ? eol + 1 : end;
+	}
+	if (found && !nonzero)
+		return kx_err(KX_E_MEMMAP, "addresses hidden in /proc/iomem (not root)", 0, 0);
+	return KX_NOERR;
+}
+
+/* ---- /proc/kcore ------------------------------------------------------------ */
+
+struct kx_err kx_crash_kcore_parse(const uint8_t *buf, size_t len, uint64_t kernel_map,
+				   struct kx_crash_kcore *out)
+{
+	uint64_t phoff, lowest = UINT64_MAX;
+	unsigned phnum, i, have_off = 0;
+
+	kx_memset(out, 0, sizeof(*out));
+	if (len < KX_ELF64_EHDR)
+		return kx_err(KX_E_TRUNCATED, "kcore ELF header", KX_ELF64_EHDR, len);
+	if (buf[0] != 0x7f || buf[1] != 'E' || buf[2] != 'L' || buf[3] != 'F')
+		return kx_err(KX_E_BAD_HEADER, "kcore ELF magic", kx_le32(buf), 0);
+	if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != ELFDATA2LSB)
+		return kx_err(KX_E_BAD_HEADER, "kcore ELF class", buf[EI_CLASS], 0);
+	if (kx_le16(buf + 16) != KX_ET_CORE)
+		return kx_err(KX_E_BAD_HEADER, "kcore e_type", kx_le16(buf + 16), 0);
+	if (kx_le16(buf + 54) != KX_ELF64_PHDR)
+		return kx_err(KX_E_BAD_HEADER, "kcore e_phentsize", kx_le16(buf + 54), 0);
+	phoff = kx_le64(buf + 32);
+	phnum = kx_le16(buf + 56);
+	if (phnum == PN_XNUM)
+		return kx_err(KX_E_BAD_HEADER, "kcore e_phnum", phnum, 0);
+	if (phoff > len || (uint64_t)phnum * KX_ELF64_PHDR > len - phoff)
+		return kx_err(KX_E_TRUNCATED, "kcore program headers",
+			      phoff + (uint64_t)phnum * KX_ELF64_PHDR, len);
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *ph = buf + phoff + (uint64_t)i * KX_ELF64_PHDR;
+		uint64_t vaddr = kx_le64(ph + 16), paddr = kx_le64(ph + 24), memsz = kx_le64(ph + 40);
+
+		if (kx_le32(ph) != KX_PT_LOAD || !memsz)
+			continue;
+		if (vaddr < kernel_map && vaddr >= (1ull << 63) && vaddr < lowest)
+			lowest = vaddr;
+		/* p_paddr -1: no physical address (vmalloc, modules, vmemmap);
+		 * 0: an old kernel that did not say */
+		if (paddr == UINT64_MAX || !paddr)
+			continue;
+		if (vaddr >= kernel_map) {
+			if (!out->text_size && vaddr + memsz > vaddr && paddr + memsz > paddr) {
+				out->text_vaddr = vaddr;
+				out->text_paddr = paddr;
+				out->text_size = memsz;
+			}
+			continue;
+		}
+		if (vaddr < paddr)
+			return kx_err(KX_E_BAD_HEADER, "kcore direct map", vaddr, paddr);
+		if (have_off && out->page_offset != vaddr - paddr)
+			return kx_err(KX_E_BAD_HEADER, "kcore direct map", vaddr, paddr);
+		out->page_offset = vaddr - paddr;
+		have_off = 1;
+	}
+	/* no physical addresses: the lowest kernel-half mapping, 1 GiB aligned,
+	 * is the direct map (kexec-tools does the same) */
+	if (!have_off && lowest != UINT64_MAX)
+		out->page_offset = kx_align_down(lowest, GiB);
+	return KX_NOERR;
+}
+
+/* ---- how much memory a crash kernel needs ----------------------------------- */
+
+struct kx_err kx_crash_need(uint64_t loaded, uint64_t unpacked, struct kx_crash_need *n)
+{
+	uint64_t base, total;
+
+	n->loaded = loaded;
+	n->unpacked = unpacked;
+	n->runtime = KX_CRASH_RUNTIME;
+	base = loaded + unpacked;
+	if (base < loaded || base + n->runtime < base || base + n->runtime > (UINT64_MAX >> 7))
+		return kx_err(KX_E_NO_SPACE, "crash kernel", UINT64_MAX, 0);
+	base += n->runtime;
+	/* total = base + total / 64 (a 64-byte struct page per 4 KiB page) */
+	total = (base * 64 + 62) / 63;
+	n->memmap = total - base;
+	if (!kx_align_up(total, 1ull << 20, &n->total) || !kx_align_up(total, 16ull << 20, &n->suggest))
+		return kx_err(KX_E_NO_SPACE, "crash kernel", UINT64_MAX, 0);
+	return KX_NOERR;
+}
+
+static uint64_t cpio_hex(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i, d;
+
+	for (i = 0; i < 8; i++) {
+		d = hexval((char)p[i]);
+		if (d < 0)
+			return UINT64_MAX;
+		v = v << 4 | (uint64_t)d;
+	}
+	return v;
+}
+
+static uint64_t times4(uint64_t n)
+{
+	return n > UINT64_MAX / 4 ? UINT64_MAX : n * 4;
+}
+
+/* A zstd frame's content size, or 0 when the header does not give it. */
+static uint64_t zstd_size(const uint8_t *p, size_t len)
+{
+	static const uint8_t did_size[4] = { 0, 1, 2, 4 };
+	uint8_t fhd;
+	unsigned single, fcs_len, off;
+
+	if (len < 5)
+		return 0;
+	fhd = p[4];
+	single = fhd >> 5 & 1;
+	fcs_len = (fhd >> 6) == 0 ? single : 1u << (fhd >> 6);
+	off = 5 + !single + did_size[fhd & 3];
+	if (!fcs_len || off + fcs_len > len)
+		return 0;
+	switch (fcs_len) {
+	case 1: return p[off];
+	case 2: return kx_le16(p + off) + 256u;
+	case 4: return kx_le32(p + off);
+	default: return kx_le64(p + off);
+	}
+}
+
+uint64_t kx_initramfs_unpacked(const uint8_t *buf, size_t len)
+{
+	static const uint8_t gz[2] = { 0x1f, 0x8b }, zs[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	uint64_t total = 0, off = 0, rest, est, a;
+	unsigned entries = 0;
+
+	while (off < len) {
+		while (off < len && !buf[off])
+			off++; /* padding between archives */
+		if (off >= len)
+			break;
+		rest = len - off;
+		if (rest >= 110 && !kx_memcmp(buf + off, "07070", 5) &&
+		    (buf[off + 5] == '1' || buf[off + 5] == '2')) {
+			/* newc: 110-byte header, name, file data, each 4-byte aligned */
+			uint64_t fsz = cpio_hex(buf + off + 54), nsz = cpio_hex(buf + off + 94), next;
+
+			if (fsz == UINT64_MAX || nsz == UINT64_MAX || ++entries > (1u << 22))
+				return total + times4(rest);
+			next = (off + 110 + nsz + 3) & ~3ull;
+			if (nsz == 11 && next <= len && !kx_memcmp(buf + off + 110, "TRAILER!!!", 10)) {
+				off = next;
+				continue;
+			}
+			next = (next + fsz + 3) & ~3ull;
+			if (next > len || next <= off)
+				return total + times4(rest);
+			if (!kx_align_up(fsz, KX_PAGE, &a)) /* a file takes whole pages */
+				a = fsz;
+			total += a;
+			off = next;
+			continue;
+		}
+		/* compressed: the rest of the file is one stream */
+		est = 0;
+		if (rest >= 18 && !kx_memcmp(buf + off, gz, 2))
+			est = kx_le32(buf + len - 4); /* ISIZE, when the member ends the file */
+		else if (rest >= 4 && !kx_memcmp(buf + off, zs, 4))
+			est = zstd_size(buf + off, (size_t)rest);
+		if (est < rest) /* not given, wrapped at 4 GiB, or not plausible */
+			est = times4(rest);
+		return total + est < total ? UINT64_MAX : total + est;
+	}
+	return total;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# t-kdump-errors.sh - kx -p without a dump: the reservation checks, the
+# crash kernel's status, unloading, auto mode. Two boots of kernel A:
+#   1. no crashkernel=: every -p load (auto, -c, -s, --dry-run) fails with
+#      "no memory is reserved" and the crashkernel= size these files need;
+#      --print-ckr-size still answers; -S -p says nothing is loaded.
+#   2. crashkernel=72M: a load that cannot fit (a 24 MiB initrd more) is
+#      refused with the size to reserve; the real files load with a warning
+#      (less than the estimate) in auto mode, i.e. with kexec_file_load;
+#      -S -p, -u -p, then -c and -s loads and unloads, cross-checked with
+#      /sys/kernel/kexec_crash_loaded; --dry-run -p -c shows the core header.
+set -eu
+. "$(dirname "$0")/lib.sh"
+e2e_init
+
+# the crash kernel's files: initrd B (no dump is taken here)
+build_initrd_b "$E2E_WORK/initrd-b.gz" 2
+files="/b/vmlinuz --initrd=/b/initrd.gz"
+
+# --- 1. nothing reserved -------------------------------------------------------
+cat >"$E2E_WORK/scenario1.sh" <<EOF
+. /t.sh
+for sc in "" -c -s; do
+	expect -r 1 -o "no memory is reserved for a crash kernel" -n "kx -p \$sc: no reservation" -- kx -p \$sc $files
+	case \$KXT_OUT in *"crashkernel="*M*) kxt_pass "says how much (\$sc)" ;; *) kxt_fail "says how much (\$sc)" "\$KXT_OUT" ;; esac
+	echo "KXA-NORES(\$sc): \$KXT_OUT"
+done
+expect -r 1 -o "no memory is reserved" -n "kx --dry-run -p -c: no reservation" -- kx --dry-run -p -c $files
+expect_out "crashkernel=" -n "kx --print-ckr-size" -- kx --print-ckr-size -p $files
+echo "KXA-CKR: \$(echo "\$KXT_OUT" | tr '\n' '|')"
+case \$KXT_OUT in *"reserved now: nothing"*) kxt_pass "ckr: nothing reserved" ;; *) kxt_fail "ckr: nothing reserved" "\$KXT_OUT" ;; esac
+expect_out "no crash kernel is loaded" -n "kx -S -p" -- kx -S -p
+EOF
+build_initrd_a "$E2E_WORK/initrd-a1.gz" "$E2E_WORK/scenario1.sh" "$E2E_WORK/initrd-b.gz"
+log1=$E2E_WORK/console1.log
+# no_timer_check: see t-kdump.sh (a TCG timing flake of the IO-APIC check)
+run_qemu "$log1" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a1.gz" "no_timer_check"
+assert_qemu_rc 0
+assert_no_kxt_fail "$log1"
+assert_kxt_pass_count "$log1" 10
+assert_log_has "$log1" "KXA-SCENARIO-EXIT: rc=0"
+ckr=$(log_value "$log1" "KXA-CKR:" | cut -d'|' -f1)
+e2e_log "--print-ckr-size says: $ckr"
+e2e_check "--print-ckr-size's first line is crashkernel=NM" bash -c "[[ '$ckr' =~ ^crashkernel=[0-9]+M$ ]]"
+
+# --- 2. 72 MiB reserved: enough to load, less than the estimate -------------------
+cat >"$E2E_WORK/scenario2.sh" <<EOF
+. /t.sh
+head -c \$((24 << 20)) /dev/urandom >/tmp/big.img
+for sc in -c -s; do
+	expect -r 1 -o "is too small for these files" -n "kx -p \$sc: too small" -- kx -p \$sc $files --initrd=/tmp/big.img
+	case \$KXT_OUT in *"reserve crashkernel="*M*) kxt_pass "too small: says how much (\$sc)" ;; *) kxt_fail "too small: says how much (\$sc)" "\$KXT_OUT" ;; esac
+	echo "KXA-TOOSMALL(\$sc): \$KXT_OUT"
+done
+expect_out "no crash kernel is loaded" -n "kx -S -p (refused loads left nothing)" -- kx -S -p
+expect -o "elfcorehdr=0x" -n "kx --dry-run -p -c" -- kx --dry-run -p -c $files --append=console=ttyS0
+echo "KXA-DRYRUN: \$(echo "\$KXT_OUT" | tr '\n' '|')"
+expect -r 0 -o "warning: the crash kernel region" -n "kx -p (auto) loads, with a warning" -- kx -p -d $files
+echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
+case \$KXT_OUT in *"loaded with kexec_file_load"*) kxt_pass "auto uses kexec_file_load" ;; *) kxt_fail "auto uses kexec_file_load" "\$KXT_OUT" ;; esac
+expect_out "a crash kernel is loaded" -r 1 -n "kx -S -p (loaded)" -- kx -S -p
+expect_out 1 -n "kexec_crash_loaded=1" -- cat /sys/kernel/kexec_crash_loaded
+expect_rc 0 -n "kx -u -p" -- kx -u -p
+expect_out 0 -n "kexec_crash_loaded=0" -- cat /sys/kernel/kexec_crash_loaded
+expect_out "no crash kernel is loaded" -n "kx -S -p (unloaded)" -- kx -S -p
+for sc in -c -s; do
+	expect_rc 0 -n "kx -p \$sc" -- kx -p \$sc $files
+	expect_out 1 -n "kexec_crash_loaded=1 (\$sc)" -- cat /sys/kernel/kexec_crash_loaded
+	expect_out 0 -n "the normal kexec slot stays empty (\$sc)" -- cat /sys/kernel/kexec_loaded
+	expect_rc 0 -n "kx -u -p \$sc" -- kx -u -p \$sc
+	expect_out 0 -n "kexec_crash_loaded=0 (\$sc)" -- cat /sys/kernel/kexec_crash_loaded
+done
+EOF
+build_initrd_a "$E2E_WORK/initrd-a2.gz" "$E2E_WORK/scenario2.sh" "$E2E_WORK/initrd-b.gz"
+log2=$E2E_WORK/console2.log
+run_qemu "$log2" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a2.gz" "crashkernel=72M no_timer_check"
+assert_qemu_rc 0
+assert_no_kxt_fail "$log2"
+assert_kxt_pass_count "$log2" 23
+assert_log_has "$log2" "KXA-SCENARIO-EXIT: rc=0"
+assert_log_line "$log2" "KXA-DRYRUN:" "elfcorehdr " "the plan should show the core header segment"
+assert_log_line "$log2" "KXA-DRYRUN:" "nr_cpus=1 irqpoll reset_devices elfcorehdr=0x"
+e2e_finish
