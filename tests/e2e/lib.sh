@@ -57,9 +57,9 @@ case $KX_BIN in /*) ;; *) KX_BIN=$E2E_ROOT/$KX_BIN ;; esac
 # writing the scenario), or kernel B logs to the VGA console we don't record.
 # panic=-1 + QEMU's -no-reboot turn a panic into an immediate QEMU exit.
 if [ "${KX_E2E_VERBOSE:-0}" = 1 ]; then
-	E2E_KARGS="console=ttyS0 panic=-1 earlyprintk=serial,ttyS0 ignore_loglevel"
+	E2E_KARGS="console=ttyS0 panic=-1 no_timer_check earlyprintk=serial,ttyS0 ignore_loglevel"
 else
-	E2E_KARGS="console=ttyS0 panic=-1 quiet"
+	E2E_KARGS="console=ttyS0 panic=-1 no_timer_check quiet"
 fi
 
 E2E_NAME=
