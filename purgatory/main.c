@@ -80,8 +80,6 @@ void kx_purgatory_main(void)
 /* The 4-level identity map of the first 4 GiB used when the next kernel
  * cannot be entered with 5-level paging: PML4[0] -> PDPT[0..3] -> 4 page
  * directories of 2 MiB pages, present, writable. */
-extern uint64_t pml4[512], pdpt[512], pd[4 * 512];
-void kx_build_identity_4g(void);
 void kx_build_identity_4g(void)
 {
 	unsigned i;

@@ -32,9 +32,9 @@
 #define KX_PURG_HDR_SIZE     (KX_PURG_PARAMS_OFF + KX_PURG_PARAMS_SIZE)
 
 /* params.flags */
-#define KX_PURG_VERIFY       0x1u  /* check every range's digest before jumping */
-#define KX_PURG_VERBOSE      0x2u  /* say what happens on the serial port */
-#define KX_PURG_4LEVEL       0x4u  /* x86_64: the next kernel needs 4-level paging;
+#define KX_PURG_VERIFY       0x1  /* check every range's digest before jumping */
+#define KX_PURG_VERBOSE      0x2  /* say what happens on the serial port */
+#define KX_PURG_4LEVEL       0x4  /* x86_64: the next kernel needs 4-level paging;
 					if 5-level paging is on, switch to an
 					identity map of the first 4 GiB first */
 
