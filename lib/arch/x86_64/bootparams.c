@@ -11,6 +11,49 @@ uint64_t kx_x86_limit(const struct kx_load_req *r, uint64_t hi)
 	return r->window.max < hi ? r->window.max : hi;
 }
 
+/*
+ * Where the running kernel's own initrd was: memory freed after boot, so the
+ * first pages the kernel's allocator hands out while it stages a kexec_load.
+ * Destinations there collide with those pages again and again, and the load
+ * takes several times longer (bench/, docs/benchmarks.md). Bootloaders put
+ * initrds top-down below 2 GiB, as kx does, so this is the usual case.
+ */
+static struct kx_range old_initrd(const struct kx_load_req *r)
+{
+	const uint8_t *bp = r->sys->boot_params;
+	struct kx_range none = { 0, 0 }, o;
+
+	if (!bp || r->sys->boot_params_len < BP_SIZE)
+		return none;
+	o.start = kx_le32(bp + H_RAMDISK_IMAGE) | (uint64_t)kx_le32(bp + BP_EXT_RAMDISK_IMAGE) << 32;
+	o.end = kx_le32(bp + H_RAMDISK_SIZE) | (uint64_t)kx_le32(bp + BP_EXT_RAMDISK_SIZE) << 32;
+	if (!o.end || o.start + o.end < o.start)
+		return none;
+	o.end += o.start;
+	o.start = kx_align_down(o.start, KX_PAGE);
+	if (!kx_align_up(o.end, KX_PAGE, &o.end))
+		return none;
+	return o;
+}
+
+/* kx_plan_find, keeping out of the old initrd's memory when there is room. */
+static int find_fresh(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
+		      uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	static struct kx_plan tmp; /* lib: no allocation; ~1 KiB, single-threaded */
+	struct kx_range o = old_initrd(r);
+
+	if (o.end > o.start && p->nseg < KX_MAX_SEGMENTS) {
+		tmp = *p;
+		tmp.seg[tmp.nseg].mem = o.start;
+		tmp.seg[tmp.nseg].memsz = o.end - o.start;
+		tmp.nseg++;
+		if (kx_plan_find(&tmp, &r->sys->mem, r->window, size, KX_PAGE, lo, hi, 1, out))
+			return 1;
+	}
+	return kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, lo, hi, 1, out);
+}
+
 /* Initrds: one contiguous span, each file its own page-aligned segment;
  * the kernel's initramfs unpacker skips the zero padding between them. */
 struct kx_err kx_x86_place_initrds(const struct kx_load_req *r, struct kx_plan *p,
@@ -31,10 +74,8 @@ struct kx_err kx_x86_place_initrds(const struct kx_load_req *r, struct kx_plan *
 	hi = (uint64_t)lx->initrd_addr_max + 1;
 	if (hi > 4 * GiB)
 		hi = 4 * GiB;
-	if (!kx_plan_find(p, &r->sys->mem, r->window, span, KX_PAGE, MiB, hi, 1, rd_mem)) {
-		if (!lx->initrd_above_4g ||
-		    !kx_plan_find(p, &r->sys->mem, r->window, span, KX_PAGE, 4 * GiB, UINT64_MAX, 1,
-				  rd_mem))
+	if (!find_fresh(r, p, span, MiB, hi, rd_mem)) {
+		if (!lx->initrd_above_4g || !find_fresh(r, p, span, 4 * GiB, UINT64_MAX, rd_mem))
 			return kx_err(KX_E_NO_SPACE, "initrd", span,
 				      kx_x86_limit(r, lx->initrd_above_4g ? UINT64_MAX : hi));
 	}
