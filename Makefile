@@ -167,8 +167,9 @@ deps:
 
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
-	$(MAKE) all static examples kernels unit unit-san fuzz-smoke
-	$(MAKE) clang-check
+	$(MAKE) -s all static examples kernels unit unit-san fuzz-smoke
+	$(MAKE) -s clang-check
+	$(MAKE) -s check-arm64
 	tests/e2e/run.sh
 
 demo: deps
@@ -181,6 +182,57 @@ install: $(B)/kx
 
 clean:
 	rm -rf $(B)
+
+# ---- benchmark (docs/benchmarks.md): kx vs Debian's kexec-tools in QEMU TCG guests,
+# the purgatory's digest speed, sizes; results in bench/results/. BENCH_ROUNDS=3.
+bench: deps all static
+	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
+	  KX_BIN=$(B)/kx-static PURG_BIN=$(PURG_BIN) BENCH_BUILD=$(B)/bench bench/bench.sh
+.PHONY: bench
+
+# ---- arm64, from any host (docs/arm64.md) ------------------------------------------
+# unit-arm64: lib/arch/arm64 and the purgatory's device tree reader with the host's
+# compiler, libfdt and zlib (tests/unit/arm64), plain and under ASan/UBSan;
+# fuzz-arm64: libFuzzer on its parsers; e2e-arm64: qemu-system-aarch64 boots through
+# build/arm64/kx-static; check-arm64: all three (make check runs it).
+HOSTCC       ?= cc
+A64_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/arm64/*.c) purgatory/arch/arm64/fdt.c
+A64_UNIT_SRC := tests/unit/main.c tests/unit/arm64/fixtures.c $(wildcard tests/unit/arm64/test_*.c)
+A64_DEPS     := $(A64_LIB) $(A64_UNIT_SRC) $(wildcard include/kx/*.h lib/arch/arm64/*.h \
+                purgatory/arch/arm64/*.h tests/unit/*.h tests/unit/arm64/*.h)
+A64_CFLAGS    = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilib/arch/arm64 \
+                -Ipurgatory/arch/arm64
+$(B)/unit-arm64: $(A64_DEPS)
+	@mkdir -p $(B)
+	$(HOSTCC) $(A64_CFLAGS) -o $@ $(A64_UNIT_SRC) $(A64_LIB) -lfdt -lz
+$(B)/unit-arm64-san: $(A64_DEPS)
+	@mkdir -p $(B)
+	$(HOSTCC) $(A64_CFLAGS) $(SAN) -o $@ $(A64_UNIT_SRC) $(A64_LIB) -lfdt -lz
+unit-arm64: $(B)/unit-arm64 $(B)/unit-arm64-san
+	$(B)/unit-arm64
+	$(B)/unit-arm64-san
+$(B)/fuzz/fuzz_arm64: tests/unit/arm64/fuzz_arm64.c $(A64_DEPS)
+	@mkdir -p $(B)/fuzz
+	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -Iinclude -Ilib/arch/arm64 -Ipurgatory/arch/arm64 -o $@ $< $(A64_LIB) -lfdt
+$(B)/fuzz/seeds-arm64: tests/unit/arm64/seeds.c tests/unit/arm64/fixtures.c $(A64_DEPS)
+	@mkdir -p $(B)/fuzz
+	$(HOSTCC) $(A64_CFLAGS) -o $(B)/fuzz/mkseeds-arm64 tests/unit/arm64/seeds.c \
+	  tests/unit/arm64/fixtures.c $(A64_LIB) -lfdt -lz
+	rm -rf $@ && mkdir -p $@ && $(B)/fuzz/mkseeds-arm64 $@
+fuzz-arm64: $(B)/fuzz/fuzz_arm64 $(B)/fuzz/seeds-arm64
+	@mkdir -p $(B)/fuzz/corpus/fuzz_arm64
+	$(B)/fuzz/fuzz_arm64 -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
+	  -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus/fuzz_arm64 $(B)/fuzz/seeds-arm64 2>&1 | \
+	  grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY'; test $${PIPESTATUS[0]} -eq 0
+e2e-arm64:
+	$(MAKE) ARCH=arm64 static
+	tests/e2e/arm64/run.sh
+check-arm64:
+	$(MAKE) unit-arm64
+	$(MAKE) fuzz-arm64 FUZZ_TIME=10
+	$(MAKE) e2e-arm64
+.PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
 .PHONY: all static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 .DEFAULT_GOAL := all

@@ -12,6 +12,9 @@ extern const uint8_t kx_purgatory_blob_end[];
 
 /* Fill si from /sys, /proc and the firmware; 0, or -1 after printing why. */
 int arch_sysinfo(struct kx_sysinfo *si);
+/* Memory the architecture's kernel image in buf takes once placed, from its
+ * header (x86: bzImage init_size; arm64: Image image_size); 0 = not one. */
+uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len);
 /* Names of the registers the purgatory sets, for the plan printout. */
 extern const char *const kx_arch_reg_names[KX_PURG_NREGS];
 #endif

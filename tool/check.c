@@ -47,6 +47,12 @@ static void syscalls(int *has_load, int *has_file)
 		any = 1;
 		while ((nl = strchr(p, '\n'))) {
 			*nl = 0;
+			/* "ADDR TYPE NAME": a weak (W) syscall symbol is the -ENOSYS
+			 * stub of one that was not built in (cond_syscall) */
+			if (strstr(p, " W ")) {
+				p = nl + 1;
+				continue;
+			}
 			if (strlen(p) > 19 && !strcmp(p + strlen(p) - 19, "sys_kexec_file_load"))
 				*has_file = 1;
 			else if (strlen(p) > 14 && !strcmp(p + strlen(p) - 14, "sys_kexec_load"))
@@ -59,8 +65,9 @@ static void syscalls(int *has_load, int *has_file)
 			break;
 	}
 	sys_close(fd);
-	if (!any || (!*has_load && !*has_file))
-		*has_load = *has_file = -1; /* no symbols at all: cannot tell */
+	if (!any)
+		*has_load = *has_file = -1; /* cannot tell */
+
 }
 
 static uint64_t meminfo(const char *text, const char *key)

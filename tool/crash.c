@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kx/bytes.h>
-#include <kx/bzimage.h>
 #include <kx/crash.h>
 #include <kx/elf.h>
 #include <kx/pe.h>
+#include "arch.h"
 #include "msg.h"
 #include "sys.h"
 
@@ -124,12 +124,11 @@ static uint64_t pages(uint64_t n)
 static uint64_t kernel_bytes(const uint8_t *buf, size_t len)
 {
 	static struct kx_elf e;
-	struct kx_bzimage bz;
-	uint64_t sum = 0;
+	uint64_t sum = arch_kernel_bytes(buf, len);
 	unsigned i;
 
-	if (kx_bzimage_probe(buf, len) && !KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
-		return pages(bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len);
+	if (sum)
+		return pages(sum);
 	if (kx_elf_probe(buf, len) && !KX_FAILED(kx_elf_parse(buf, len, &e))) {
 		for (i = 0; i < e.nload; i++)
 			sum += pages(e.load[i].memsz);

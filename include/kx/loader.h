@@ -26,6 +26,12 @@ struct kx_sysinfo {
 	unsigned rsdp_len;         /* 20 (ACPI 1.0), 36 (2.0+), 0 = unknown */
 	uint8_t rng_seed[32];
 	int have_rng_seed;
+	struct kx_blob fdt;        /* arm64: the running system's device tree
+				      (/sys/firmware/fdt); buf NULL when none */
+	/* Memory for what does not fit the request's scratch (an unpacked
+	 * kernel, an edited device tree): n bytes that stay valid until the
+	 * load is done, or NULL. Set by the tool; NULL = no such memory. */
+	void *(*alloc)(size_t n);
 };
 
 struct kx_load_req {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kx/bzimage.h>
 #include "../../arch.h"
 #include "../../msg.h"
 #include "../../sys.h"
@@ -174,4 +175,13 @@ int arch_sysinfo(struct kx_sysinfo *si)
 	rsdp_bytes(si);
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	return 0;
+}
+
+uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
+{
+	struct kx_bzimage bz;
+
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+		return 0;
+	return bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
 }

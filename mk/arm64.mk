@@ -1,0 +1,37 @@
+# arm64 (aarch64), cross-built on any Debian host with Debian's toolchain
+# (gcc-aarch64-linux-gnu): make ARCH=arm64 static -> build/arm64/kx-static,
+# static, against musl. musl and libfdt for arm64 come from Debian's arm64
+# packages, unpacked (not installed) into build/arm64/sysroot by
+# tool/arch/arm64/sysroot.sh on the first build (docs/arm64.md).
+CROSS     ?= aarch64-linux-gnu-
+ifeq ($(origin CC),default)
+CC        := $(CROSS)gcc
+endif
+B         ?= build/arm64
+ARM64_SYSROOT := $(B)/sysroot
+STATIC_CC := $(CROSS)gcc -specs $(ARM64_SYSROOT)/musl-gcc.specs
+LD        := $(CROSS)ld
+OBJCOPY   := $(CROSS)objcopy
+# the purgatory: no FP/SIMD state, no outline atomics or branch protection
+# (no run-time support), and aligned accesses only: with the MMU off every
+# access is a Device access, which faults when unaligned
+PURG_ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -fpie -mno-outline-atomics \
+                    -mbranch-protection=none
+# no RELRO: in a static binary it only pads the file to a 64 KiB boundary
+STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
+# libfdt, after the objects on every link
+ARCH_LDLIBS      := $(ARM64_SYSROOT)/libfdt.a
+# every object waits for the sysroot (musl headers, libfdt.h)
+ARCH_DEPS        := $(ARM64_SYSROOT)/.done
+
+$(ARM64_SYSROOT)/.done: tool/arch/arm64/sysroot.sh tool/arch/arm64/apt-arm64.sh
+	tool/arch/arm64/sysroot.sh $(ARM64_SYSROOT)
+
+# lib/arch/arm64/dtb.c uses libfdt: its three headers, and a shim for the
+# C library headers they include (lib/ is built with -nostdinc)
+$(B)/obj/lib/arch/arm64/dtb.c.o $(B)/objs/lib/arch/arm64/dtb.c.o: \
+	LIB_CFLAGS += -Ilib/arch/arm64/shim -isystem $(ARM64_SYSROOT)/fdt-include
+# the digest reads 8-byte aligned words (every range starts on a page):
+# let it use plain 64-bit loads, not the byte loads -mstrict-align forces
+$(B)/purgatory/arm64/lib/digest.c.o: \
+	PURG_ARCH_CFLAGS := -mgeneral-regs-only -fpie -mno-outline-atomics -mbranch-protection=none
