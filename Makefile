@@ -86,7 +86,7 @@ LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
 $(OBJ_DYN) $(OBJ_STAT): | $(ARCH_DEPS)
 
 $(eval $(call variant,$(B)/obj,$(CC),))
-$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables))
 
 all: $(B)/kx
 $(B)/kx: $(OBJ_DYN)
