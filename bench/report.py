@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""report.py - the numbers of `make bench`.
+
+  report.py row TSLOG NONCE CHECK_B PAYLOAD_SHA
+      one boot's dated console (bench/serial_ts.py) -> a CSV fragment:
+      load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,
+      bb_floor_kb,exec_s,exec_cpu_s,b_first_line,ok
+
+  report.py doc QEMU_CSV DIGEST_CSV SIZES_CSV MACHINE_TXT OUT_DIR DOC [READONCE_TXT]
+      medians, ratios, targets -> OUT_DIR/<stamp>-summary.csv, the chart
+      (gnuplot, OUT_DIR/chart.svg) and the generated part of DOC (between
+      "<!-- bench:begin -->" and "<!-- bench:end -->").
+"""
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+
+def parse_elapsed(s):
+    """busybox time -v: '0m 7.03s' or '1:02:03' style."""
+    s = s.strip()
+    m = re.match(r"^(\d+)m (\d+(?:\.\d+)?)s$", s)
+    if m:
+        return int(m.group(1)) * 60 + float(m.group(2))
+    parts = s.split(":")
+    try:
+        v = 0.0
+        for p in parts:
+            v = v * 60 + float(p)
+        return v
+    except ValueError:
+        return None
+
+
+def row(tslog, nonce, check_b, payload_sha):
+    lines, cpu = [], []
+    with open(tslog, errors="replace") as f:
+        for ln in f:
+            parts = ln.rstrip("\n").split(" ", 2)
+            try:
+                t, c = float(parts[0]), float(parts[1])
+            except (ValueError, IndexError):
+                continue
+            lines.append((t, parts[2] if len(parts) > 2 else ""))
+            cpu.append(c)
+    v = {}
+    start = None
+    for i, (t, text) in enumerate(lines):
+        if text.startswith("BENCH-LOAD-START"):
+            v["t_load0"], v["c_load0"] = t, cpu[i]
+        elif text.startswith("BENCH-LOAD-END rc=0"):
+            v["t_load1"], v["c_load1"] = t, cpu[i]
+        elif text.startswith("BENCH-LOAD: "):
+            m = re.search(r"elapsed_s=([0-9.]+) maxrss_kb=(\d+) rc=0", text)
+            if m:
+                v["load"], v["rss"] = float(m.group(1)), m.group(2)
+        elif text.startswith("BENCH-LOAD-BUSYBOX: "):
+            f = text.split(": ", 1)[1].rsplit(" ", 1)
+            if len(f) == 2:
+                v["bb_load"], v["bb_rss"] = parse_elapsed(f[0]), f[1].strip()
+        elif text.startswith("BENCH-RSS-FLOOR: "):
+            f = text.split(": ", 1)[1].split()
+            if len(f) == 2:
+                v["floor"], v["bb_floor"] = f
+        elif "Starting new kernel" in text and start is None:
+            start = i
+        elif start is not None and "Command line:" in text and ("kxbench.nonce=" + nonce) in text:
+            v["nonce_ok"] = True
+        elif text.startswith("KXB-PAYLOAD:"):
+            v["payload_ok"] = text.split(":", 1)[1].strip() == payload_sha
+    exec_s = exec_cpu = first = ""
+    if start is not None:
+        for j in range(start + 1, len(lines)):
+            t, text = lines[j]
+            if text.strip() and not text.startswith("[serial_ts"):
+                exec_s = "%.3f" % (t - lines[start][0])
+                exec_cpu = "%.3f" % (cpu[j] - cpu[start])
+                first = re.sub(r"[^ -~]", "", text)[:60].replace(",", ";").replace('"', "'")
+                break
+    load_host = load_cpu = ""
+    if "t_load0" in v and "t_load1" in v:
+        load_host = "%.3f" % (v["t_load1"] - v["t_load0"])
+        load_cpu = "%.3f" % (v["c_load1"] - v["c_load0"])
+    ok = bool(exec_s) and v.get("nonce_ok", False) and v.get("load") is not None
+    if check_b == "1":
+        ok = ok and v.get("payload_ok", False)
+
+    def f3(x):
+        return "%.3f" % x if x is not None else ""
+    print(",".join([f3(v.get("load")), load_host, load_cpu, v.get("rss", ""), v.get("floor", ""),
+                    f3(v.get("bb_load")), v.get("bb_rss", ""), v.get("bb_floor", ""),
+                    exec_s, exec_cpu, first, "1" if ok else "0"]))
+
+
+# --------------------------------------------------------------------------- doc
+
+LABEL = {
+    "kx-c": "kx -c",
+    "kx-c-i": "kx -c -i",
+    "kx-s": "kx -s",
+    "kx-auto": "kx (default: auto)",
+    "kx-c-below": "kx -c --mem-max=START",
+    "kexec": "kexec (default)",
+    "kexec-i": "kexec -i",
+    "kexec-s": "kexec -s",
+}
+WHAT = {
+    "kx-c": "kexec_load, kx's purgatory, XXH64 check",
+    "kx-c-i": "kexec_load, kx's purgatory, no check",
+    "kx-s": "kexec_file_load, the kernel's purgatory (SHA-256)",
+    "kx-auto": "auto: kexec_file_load for a bzImage",
+    "kx-c-below": "kx -c --mem-max=START: initrd below kernel A's freed initrd",
+    "kexec": "kexec_load, kexec-tools' purgatory, SHA-256 check",
+    "kexec-i": "kexec_load, kexec-tools' purgatory, no check",
+    "kexec-s": "kexec_file_load, the kernel's purgatory (SHA-256)",
+}
+SHORT = {"kx-auto": "kx (auto)", "kx-c-below": "kx -c (below)"}
+ORDER = ["kx-c", "kexec", "kx-c-i", "kexec-i", "kx-s", "kexec-s", "kx-auto", "kx-c-below"]
+PAIRS = [("kx-c", "kexec"), ("kx-c-i", "kexec-i"), ("kx-s", "kexec-s"), ("kx-auto", "kexec"),
+         ("kx-c-below", "kexec")]
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fnum(x, fmt="%.2f"):
+    return fmt % x if x is not None else "—"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def read_csv(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def fl(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return None
+
+
+KEYS = ["load", "load_cpu", "rss", "bb_rss", "exec", "exec_cpu", "floor", "bb_floor"]
+COL = {"load": "load_s", "load_cpu": "load_cpu_s", "rss": "rss_kb", "bb_rss": "bb_rss_kb",
+       "exec": "exec_s", "exec_cpu": "exec_cpu_s", "floor": "rss_floor_kb", "bb_floor": "bb_floor_kb"}
+
+
+def doc(qemu_csv, digest_csv, sizes_csv, machine_txt, out_dir, doc_path, readonce_txt=None):
+    rows = read_csv(qemu_csv)
+    stamp = os.path.basename(qemu_csv)[: -len("-qemu.csv")]
+    tools = [t for t in ORDER if any(r["tool"] == t for r in rows)]
+    m = {}
+    for t in tools:
+        rs = [r for r in rows if r["tool"] == t and r["ok"] == "1"]
+        x = {"n": len(rs), "of": len([r for r in rows if r["tool"] == t])}
+        for k in KEYS:
+            vals = [fl(r[COL[k]]) for r in rs]
+            x[k] = med(vals)
+            vals = [v for v in vals if v is not None]
+            x[k + "_min"] = min(vals) if vals else None
+            x[k + "_max"] = max(vals) if vals else None
+        m[t] = x
+    r0 = rows[0]
+    payload = int(r0["kernel_bytes"]) + int(r0["initrd_bytes"])
+    rounds = max((x["of"] for x in m.values()), default=0)
+    loads = [fl(r.get("host_load1")) for r in rows]
+    loads = [v for v in loads if v is not None]
+
+    summary = os.path.join(out_dir, stamp + "-summary.csv")
+    with open(summary, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["tool", "label", "boots_ok", "boots"] + [
+            "%s_%s" % (COL[k], sfx) for k in KEYS for sfx in ("median", "min", "max")])
+        for t in tools:
+            x = m[t]
+            w.writerow([t, LABEL[t], x["n"], x["of"]] + [
+                fnum(x[k + sfx], "%.3f") for k in KEYS for sfx in ("", "_min", "_max")])
+
+    # chart: medians of load time and exec latency per tool (seconds)
+    dat = os.path.join(out_dir, stamp + "-chart.dat")
+    with open(dat, "w") as f:
+        for t in tools:
+            x = m[t]
+            f.write('"%s" %s %s %s %s\n' % (SHORT.get(t, LABEL[t]),
+                                         fnum(x["load"], "%.3f"), fnum(x["load_cpu"], "%.3f"),
+                                         fnum(x["exec"], "%.3f"), fnum(x["exec_cpu"], "%.3f")))
+    svg = os.path.join(out_dir, "chart.svg")
+    gp = """set terminal svg size 960,440 dynamic font "sans,12" background "white"
+set output "%s"
+set title "kx vs kexec-tools %s: Debian kernel + %d MiB initrd, QEMU TCG guest, medians of %d rounds (%s)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.9 border -1
+set boxwidth 0.9
+set ylabel "seconds"
+set yrange [0:*]
+set offsets 0, 0, graph 0.25, 0
+set grid ytics
+set key top left
+set xtics scale 0
+plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
+     "" using 3 title "load (QEMU CPU time)" lc rgb "#3182bd", \\
+     "" using 4 title "exec latency (host wall clock)" lc rgb "#fcae91", \\
+     "" using 5 title "exec latency (QEMU CPU time)" lc rgb "#de2d26"
+""" % (svg, r0["kexec_tools"], round(int(r0["initrd_bytes"]) / 2**20), rounds, stamp, dat)
+    try:
+        subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.stderr.write("report.py: gnuplot failed (%s); no chart\n" % e)
+    os.unlink(dat)
+
+    digest = read_csv(digest_csv) if digest_csv and os.path.exists(digest_csv) else []
+    sizes = read_csv(sizes_csv) if sizes_csv and os.path.exists(sizes_csv) else []
+    machine = ""
+    if machine_txt and os.path.exists(machine_txt):
+        machine = "; ".join(ln.strip() for ln in open(machine_txt) if ln.strip())
+
+    def g(t, k):
+        return m.get(t, {}).get(k)
+
+    L = []
+    L.append("Run `%s`: %s." % (stamp, machine))
+    L.append("")
+    L.append("Payload: `%s` (%d bytes) + an incompressible %d-byte initrd = %.1f MiB. "
+             "Guest: QEMU TCG, q35, `-cpu max`, 1 vCPU, %s MiB, kernel A booted with `quiet`, "
+             "kernel B with `earlyprintk=serial,ttyS0`. kexec-tools `%s` (Debian's binary, unmodified). "
+             "%d rounds, each boots every tool once in turn (one fresh boot per measurement); medians. "
+             "Host load average during the boots: %s. Raw rows: `bench/results/%s-qemu.csv`."
+             % (r0["kernel"], int(r0["kernel_bytes"]), int(r0["initrd_bytes"]), payload / 2**20,
+                os.environ.get("KX_E2E_MEM", "2048"), r0["kexec_tools"], rounds,
+                "%.1f–%.1f" % (min(loads), max(loads)) if loads else "?", stamp))
+    L.append("")
+    L.append("| tool | what | load (s) | load, CPU (s) | peak RSS (MB) | RSS / payload | "
+             "busybox `time -v` RSS (MB) | exec latency (s) | exec, CPU (s) | boots ok |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for t in tools:
+        x = m[t]
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+            LABEL[t], WHAT[t], fnum(x["load"]), fnum(x["load_cpu"]),
+            fnum(x["rss"] / 1024 if x["rss"] is not None else None, "%.1f"),
+            fnum(x["rss"] * 1024 / payload if x["rss"] is not None else None, "%.3f×"),
+            fnum(x["bb_rss"] / 1024 if x["bb_rss"] is not None else None, "%.1f"),
+            fnum(x["exec"]), fnum(x["exec_cpu"]), x["n"], x["of"]))
+    L.append("")
+    floor, bbfloor = med([g(t, "floor") for t in tools]), med([g(t, "bb_floor") for t in tools])
+    L.append("*load*: wall time of the load command in the guest (`rsstime`, guest monotonic clock); "
+             "*exec latency*: host time from kernel A's `kexec_core: Starting new kernel` to kernel B's "
+             "first serial line; *CPU*: the CPU time QEMU used over the same interval (see Method). "
+             "*peak RSS*: `ru_maxrss` of the loader (`rsstime`; %s MB for busybox's `true`). "
+             "*busybox `time -v` RSS*: the figure busybox prints for the same run, 4× too high "
+             "(%s MB for `true`)."
+             % (fnum(floor / 1024 if floor else None, "%.1f"), fnum(bbfloor / 1024 if bbfloor else None, "%.1f")))
+    L.append("")
+    L.append("Ratios kx / kexec-tools (medians; CPU time in parentheses):")
+    L.append("")
+    L.append("| kx | kexec-tools | load | peak RSS | exec latency |")
+    L.append("|---|---|---:|---:|---:|")
+
+    def both(a, b, k):
+        w = ratio(g(a, k), g(b, k))
+        c = ratio(g(a, k + "_cpu"), g(b, k + "_cpu"))
+        return "%s (%s)" % (fnum(w, "%.2f×"), fnum(c, "%.2f×"))
+    for a, b in PAIRS:
+        if a in m and b in m:
+            L.append("| %s | %s | %s | %s | %s |" % (LABEL[a], LABEL[b], both(a, b, "load"),
+                                                   fnum(ratio(g(a, "rss"), g(b, "rss")), "%.3f×"),
+                                                   both(a, b, "exec")))
+    if "kx-c" in m and "kexec-i" in m:
+        L.append("| %s | %s | | | %s |" % (LABEL["kx-c"], LABEL["kexec-i"], both("kx-c", "kexec-i", "exec")))
+    L.append("")
+    for a, b, what in (("kx-c", "kx-c-i", "kx's XXH64 check at exec (`kx -c` − `kx -c -i`)"),
+                       ("kexec", "kexec-i", "kexec-tools' SHA-256 check at exec (`kexec` − `kexec -i`)")):
+        if g(a, "exec_cpu") is not None and g(b, "exec_cpu") is not None:
+            d = g(a, "exec_cpu") - g(b, "exec_cpu")
+            L.append("- Cost of %s: %.2f s of CPU time for %.1f MiB%s." % (
+                what, d, payload / 2**20,
+                ", %.0f MB/s in the guest" % (payload / d / 1e6) if d > 0.05 else " (within the noise)"))
+    L.append("")
+
+    L.append("Targets (issue 7), judged on the medians of QEMU CPU time (wall clock in parentheses):")
+    L.append("")
+    L.append("| target | measured | met |")
+    L.append("|---|---|---|")
+
+    def tgt(name, val, ok):
+        L.append("| %s | %s | %s |" % (name, val, "—" if ok is None else ("yes" if ok else "**no**")))
+
+    def rt(a, b, k, limit, name):
+        c = ratio(g(a, k + "_cpu"), g(b, k + "_cpu"))
+        w = ratio(g(a, k), g(b, k))
+        tgt(name, "%s (%s)" % (fnum(c, "%.2f×"), fnum(w, "%.2f×")), None if c is None else c <= limit)
+    rt("kx-c", "kexec", "exec", 0.65, "exec latency `kx -c` ≤ 0.65× `kexec`")
+    rt("kx-c", "kexec-i", "exec", 1.15, "exec latency `kx -c` ≤ 1.15× `kexec -i`")
+    rt("kx-c", "kexec", "load", 0.35, "load time `kx -c` ≤ 0.35× `kexec`")
+    rss = g("kx-c", "rss")
+    r = rss * 1024 / payload if rss is not None else None
+    tgt("peak RSS `kx -c` (kexec_load) ≤ 1.1× payload", "%s (%s MB)" % (
+        fnum(r, "%.3f×"), fnum(rss / 1024 if rss else None, "%.1f")), None if r is None else r <= 1.1)
+    for t in ("kx-s", "kx-auto"):
+        rss = g(t, "rss")
+        tgt("peak RSS `%s` (kexec_file_load) ≤ 4 MB" % LABEL[t].replace(" (default: auto)", ""),
+            fnum(rss / 1024 if rss else None, "%.2f MB"), None if rss is None else rss * 1024 <= 4e6)
+    if readonce_txt and os.path.exists(readonce_txt):
+        ro = [ln.strip() for ln in open(readonce_txt) if ln.startswith("read-once:")]
+        if ro and not any("skipped" in x for x in ro):
+            ok = all(x.startswith("read-once: ok") for x in ro)
+            hashed = [x for x in ro if "hashed once:" in x or "hashing" in x]
+            m_ = re.search(r"(\d+) kx_xxh64 calls over (\d+) bytes", hashed[0]) if hashed else None
+            tgt("each byte read once, hashed once (`kx -c`, in user space; `bench/read-once.sh`)",
+                ("kernel and initrd each opened once, mapped once, never read(); %s kx_xxh64 calls over "
+                 "%s bytes (one per segment)" % (m_.group(1), m_.group(2))) if ok and m_ else
+                "; ".join(x[len("read-once: "):] for x in ro), ok)
+    sz = {s["what"]: s for s in sizes}
+    if "kx-static" in sz:
+        b = int(sz["kx-static"]["bytes"])
+        tgt("`kx-static` stripped, with its purgatory ≤ 100 KB", "%d bytes (%.1f KiB)" % (b, b / 1024),
+            b <= 100 * 1024)
+    if "kx-purgatory" in sz:
+        b = int(sz["kx-purgatory"]["bytes"])
+        tgt("x86_64 purgatory ≤ 4 KB", "%d bytes" % b, b <= 4096)
+    L.append("")
+
+    if sizes:
+        L.append("Sizes:")
+        L.append("")
+        L.append("| file | bytes | KiB | note |")
+        L.append("|---|---:|---:|---|")
+        for s_ in sizes:
+            L.append("| %s | %s | %.1f | %s |" % (s_["what"], s_["bytes"], int(s_["bytes"]) / 1024, s_["note"]))
+        L.append("")
+    if digest:
+        L.append("Digest micro-benchmark (`bench/digest_bench.c`; best of N runs over a buffer of M MiB):")
+        L.append("")
+        L.append("| routine | where | MiB × runs | MB/s | vs portable SHA-256 | vs OpenSSL SHA-256 |")
+        L.append("|---|---|---:|---:|---:|---:|")
+        by = {}
+        for d in digest:
+            by.setdefault(d["where"], {})[d["routine"]] = float(d["mb_s"])
+        for d in digest:
+            base = by[d["where"]]
+            p = base.get("sha256-portable")
+            o = base.get("sha256-openssl")
+            v = float(d["mb_s"])
+            L.append("| %s | %s | %s × %s | %.0f | %s | %s |" % (
+                d["routine"], d["where"], d["mib"], d["runs"], v, fnum(v / p if p else None, "%.1f×"),
+                fnum(v / o if o else None, "%.2f×")))
+        L.append("")
+    L.append("![load time and exec latency per tool](../bench/results/chart.svg)")
+
+    text = open(doc_path).read() if os.path.exists(doc_path) else ""
+    b_, e_ = "<!-- bench:begin -->", "<!-- bench:end -->"
+    if b_ not in text or e_ not in text:
+        text += "\n%s\n%s\n" % (b_, e_)
+    pre, rest = text.split(b_, 1)
+    _, post = rest.split(e_, 1)
+    text = pre + b_ + "\n" + "\n".join(L) + "\n" + e_ + post
+    with open(doc_path, "w") as f:
+        f.write(text)
+    print("\n".join(L))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "row" and len(sys.argv) == 6:
+        row(*sys.argv[2:])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "doc" and len(sys.argv) in (8, 9):
+        doc(*sys.argv[2:])
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
