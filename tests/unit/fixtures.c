@@ -163,7 +163,6 @@ const char *find_vmlinuz(void)
 		"tests/e2e/cache/*/boot/vmlinuz*",
 		"tests/e2e/cache/*/*/boot/vmlinuz*",
 		"tests/e2e/cache/*/*/*/boot/vmlinuz*",
-		"/tmp/deb/*/boot/vmlinuz*",
 	};
 	static char found[4096];
 	const char *env = getenv("KX_UNIT_VMLINUZ");

@@ -326,7 +326,7 @@ TEST(bzimage_parse_real_kernel)
 	size_t len;
 
 	if (!path)
-		SKIP("no vmlinuz under tests/e2e/cache/*/boot or /tmp/deb/*/boot");
+		SKIP("no vmlinuz under tests/e2e/cache/*/boot (tests/e2e/fetch.sh)");
 	img = read_whole(path, &len);
 	if (!img)
 		SKIP("cannot read %s", path);

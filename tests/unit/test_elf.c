@@ -1712,23 +1712,27 @@ TEST(elf_load_random_damage)
 /* ---- the real vmlinux --------------------------------------------------------- */
 
 /* The vmlinux: $KX_UNIT_VMLINUX ("none": skip), or extracted once from the
- * cached bzImage into build/unit-vmlinux with tests/e2e/extract-vmlinux.sh
- * (needs the decompressor, lz4 for Debian's kernels). NULL if neither works. */
+ * cached bzImage into build/unit-vmlinux-<its name> with
+ * tests/e2e/extract-vmlinux.sh (needs the decompressor, lz4 for Debian's
+ * kernels): named after its source, so that it always matches the vmlinuz
+ * the test compares it with. NULL if neither works. */
 static const char *find_vmlinux(void)
 {
-	static const char out[] = "build/unit-vmlinux";
+	static char out[4200];
 	static char cmd[8192];
-	const char *env = getenv("KX_UNIT_VMLINUX"), *z;
+	const char *env = getenv("KX_UNIT_VMLINUX"), *z, *base;
 
 	if (env && !strcmp(env, "none"))
 		return 0;
 	if (env && *env)
 		return access(env, R_OK) == 0 ? env : 0;
-	if (access(out, R_OK) == 0)
-		return out;
 	z = find_vmlinuz();
 	if (!z || access("tests/e2e/extract-vmlinux.sh", X_OK) || strchr(z, '\''))
 		return 0;
+	base = strrchr(z, '/') ? strrchr(z, '/') + 1 : z;
+	snprintf(out, sizeof(out), "build/unit-vmlinux-%s", base);
+	if (access(out, R_OK) == 0)
+		return out;
 	snprintf(cmd, sizeof(cmd), "mkdir -p build && tests/e2e/extract-vmlinux.sh '%s' %s 2>/dev/null",
 		 z, out);
 	if (system(cmd) != 0)

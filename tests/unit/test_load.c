@@ -1048,7 +1048,7 @@ TEST(load_real_kernel)
 	struct kx_bzimage bz;
 
 	if (!path)
-		SKIP("no vmlinuz under tests/e2e/cache/*/boot or /tmp/deb/*/boot");
+		SKIP("no vmlinuz under tests/e2e/cache/*/boot (tests/e2e/fetch.sh)");
 	img = read_whole(path, &len);
 	if (!img)
 		SKIP("cannot read %s", path);

@@ -970,7 +970,7 @@ TEST(pe_real_bzimage_is_not_uki)
 	REQUIRE(pe);
 	if (!path) {
 		free(pe);
-		SKIP("no vmlinuz under tests/e2e/cache/*/boot or /tmp/deb/*/boot");
+		SKIP("no vmlinuz under tests/e2e/cache/*/boot (tests/e2e/fetch.sh)");
 	}
 	if (!(buf = read_whole(path, &len))) {
 		free(pe);
