@@ -28,7 +28,7 @@ GCCINC  := $(shell $(CC) -print-file-name=include)
 LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
 
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c)
-TOOL_SRC := $(wildcard tool/*.c) $(wildcard tool/arch/$(ARCH)/*.c)
+TOOL_SRC := $(wildcard tool/*.c) $(wildcard tool/arch/$(ARCH)/*.c) $(wildcard libkx/*.c)
 TOOL_ASM := $(wildcard tool/arch/$(ARCH)/*.S)
 
 # ---- purgatory ------------------------------------------------------------
@@ -71,9 +71,9 @@ define variant # $(1)=dir $(2)=compiler $(3)=extra cflags
 $(1)/lib/%.c.o: lib/%.c
 	@mkdir -p $$(dir $$@)
 	$(2) $$(LIB_CFLAGS) $(3) -c $$< -o $$@
-$(1)/tool/%.c.o: tool/%.c
+$(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
-	$(2) $$(CFLAGS_COMMON) $(3) -D_GNU_SOURCE -DKX_VERSION='"$(VERSION)"' -c $$< -o $$@
+	$(2) $$(CFLAGS_COMMON) $(3) -Itool -Ilibkx -D_GNU_SOURCE -DKX_VERSION='"$(VERSION)"' -c $$< -o $$@
 $(1)/tool/%.S.o: tool/%.S $(PURG_BIN)
 	@mkdir -p $$(dir $$@)
 	$(2) $(3) -DPURGATORY_BIN='"$(PURG_BIN)"' -c $$< -o $$@
@@ -113,9 +113,9 @@ kernels:
 	$(MAKE) -f tests/kernels/Makefile
 
 # ---- tests --------------------------------------------------------------------
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c) $(wildcard libkx/render*.c)
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
-UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit
+UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilibkx
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # one binary per compiler, so make unit CC=clang really builds with clang
 $(B)/unit-%: $(UNIT_DEPS)

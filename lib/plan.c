@@ -148,7 +148,7 @@ struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *
 		}
 	}
 	if (total > half)
-		return kx_err(KX_E_SEG_TOO_BIG, "all segments", total, half);
+		return kx_err(KX_E_SEG_TOO_BIG, 0, total, half);
 	return KX_NOERR;
 }
 

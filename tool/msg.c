@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "render.h"
 #include "sys.h"
 
 int msg_debug;
@@ -55,123 +56,12 @@ void msg_file_error(const char *role, const char *path, int e)
 	}
 }
 
-static const char *size_str(uint64_t v, char *buf, size_t n)
-{
-	if (v >= (1ull << 20))
-		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 " MiB", v >> 20,
-			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20 > 9 ? 9 :
-			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20);
-	else
-		snprintf(buf, n, "%" PRIu64 " bytes", v);
-	return buf;
-}
-
 void msg_lib_error(struct kx_err e, const char *s)
 {
-	char b1[32];
+	char buf[8192]; /* a path (PATH_MAX) and the sentence around it */
 
-	switch (e.code) {
-	case KX_E_TRUNCATED:
-		msg("%s is truncated: its %s needs %" PRIu64 " bytes but only %" PRIu64
-		    " are there. Check that the file was copied completely.", s, e.what, e.a, e.b);
-		break;
-	case KX_E_NOT_BZIMAGE:
-		msg("%s is not a bzImage kernel (bad %s). Give kx a Linux kernel image such as /boot/vmlinuz-*.",
-		    s, e.what);
-		break;
-	case KX_E_OLD_PROTOCOL:
-		msg("%s uses x86 boot protocol %u.%02u; kx needs 2.12 or newer (Linux 3.8 and later).", s,
-		    (unsigned)(e.a >> 8), (unsigned)(e.a & 0xff));
-		break;
-	case KX_E_NOT_64BIT:
-		msg("%s has no 64-bit entry point; kx boots 64-bit x86 kernels only.", s);
-		break;
-	case KX_E_BAD_HEADER:
-		msg("%s has an invalid %s (0x%" PRIx64 ") in its header; the file looks damaged.", s,
-		    e.what, e.a);
-		break;
-	case KX_E_CMDLINE_TOO_LONG:
-		msg("the command line is %" PRIu64 " bytes but this kernel accepts at most %" PRIu64
-		    "; shorten --append/--command-line.", e.a, e.b);
-		break;
-	case KX_E_NO_SPACE:
-		if (e.b && e.b != UINT64_MAX)
-			msg("the %s (%s) fits nowhere in free RAM below 0x%" PRIx64
-			    "; use a smaller file or check --mem-min/--mem-max.", e.what,
-			    size_str(e.a, b1, sizeof(b1)), e.b);
-		else
-			msg("the %s (%s) fits nowhere in free RAM; use a smaller file or check --mem-min/--mem-max.",
-			    e.what, size_str(e.a, b1, sizeof(b1)));
-		break;
-	case KX_E_TOO_MANY_SEGMENTS:
-		msg("this load needs %" PRIu64 " memory segments but the kernel takes at most %" PRIu64
-		    "; use fewer initrd files.", e.a, e.b);
-		break;
-	case KX_E_SEG_ALIGN:
-	case KX_E_SEG_WRAP:
-	case KX_E_SEG_BUFSZ:
-	case KX_E_SEG_OVERLAP:
-		msg("internal error: the %s segment breaks the kernel's rules (%s); nothing was loaded. "
-		    "Please report this with the output of kx -d.", e.what ? e.what : "?", kx_errname(e.code));
-		break;
-	case KX_E_SEG_NOT_RAM:
-		msg("the %s segment at 0x%" PRIx64 " is not in System RAM; check --mem-min/--mem-max.",
-		    e.what, e.b);
-		break;
-	case KX_E_SEG_TOO_BIG:
-		msg("%s need %s, more than half of RAM (the kernel's limit for a kexec load); "
-		    "use smaller files.", !strcmp(e.what, "all segments") ? "the files" : e.what,
-		    size_str(e.a, b1, sizeof(b1)));
-		break;
-	case KX_E_MEMMAP:
-		if (strstr(e.what, "not root"))
-			msg("cannot read the memory map: %s has its addresses hidden; run kx as root.", s);
-		else
-			msg("cannot read the memory map: %s has %s (line %" PRIu64 ").", s, e.what, e.a);
-		break;
-	case KX_E_NO_RAM:
-		msg("%s lists no usable RAM; kx cannot place anything.", s);
-		break;
-	case KX_E_TOO_MANY:
-		msg("%s has too many %s (kx handles %" PRIu64 ").", s, e.what, e.a);
-		break;
-	case KX_E_SCRATCH:
-		msg("the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64 ")%s.", e.what,
-		    e.a, e.b, strstr(e.what, "boot") ? "; use a shorter command line" : "");
-		break;
-	case KX_E_PURGATORY:
-		msg("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, e.what);
-		break;
-	case KX_E_UNKNOWN_TYPE:
-		msg("%s is not a kernel image kx recognises (it knows: %s). Name the type with -t if you are sure.",
-		    s, e.what);
-		break;
-	case KX_E_NOT_PE:
-		msg("%s is not a PE/EFI image (bad %s).", s, e.what);
-		break;
-	case KX_E_NOT_UKI:
-		msg("%s is an EFI image but not a unified kernel image: it has no .linux section.", s);
-		break;
-	case KX_E_UKI_DUP:
-		msg("%s is a damaged unified kernel image: it has more than one %s section.", s, e.what);
-		break;
-	case KX_E_USER_SEG:
-		msg("--segment #%" PRIu64 " (at 0x%" PRIx64 ") %s.", e.a + 1, e.b, e.what);
-		break;
-	case KX_E_WRONG_MACHINE:
-		msg("%s is an ELF file for another machine (e_machine %" PRIu64 "); kx loads %s here.", s,
-		    e.a, e.what);
-		break;
-	case KX_E_UNSUPPORTED:
-		msg("%s requires %s, which kx cannot provide; boot it with a firmware loader such as GRUB.",
-		    s, e.what);
-		break;
-	case KX_E_BAD_OPTION:
-		msg("%s: %s.", s, e.what);
-		break;
-	default:
-		msg("%s: unexpected error %s.", s, kx_errname(e.code));
-	}
+	kx_render_lib(buf, sizeof(buf), e, s);
+	msg("%s", buf);
 }
 
 static int file_says_1(const char *path)
