@@ -39,6 +39,16 @@ static const char *const dtb_fault[] = {
 	[KX_DTB_DAMAGED] = "is damaged (libfdt refused its structure)",
 };
 
+static const char *const purg_fault[] = {
+	[KX_PG_SHORT] = "is shorter than its header",
+	[KX_PG_MAGIC] = "has no KXPG magic",
+	[KX_PG_VERSION] = "has an unsupported version",
+	[KX_PG_HDR_SIZE] = "has a header of the wrong size",
+	[KX_PG_ARCH] = "is for another architecture",
+	[KX_PG_MEMSZ_SMALL] = "declares less memory than its size",
+	[KX_PG_MEMSZ_BAD] = "declares an impossible size",
+};
+
 #define PICK(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) && tab[i] ? tab[i] : 0)
 
 static size_t out(char *buf, size_t n, int r)
@@ -112,7 +122,8 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 		R("the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64
 		  "); use a shorter command line.", noun(e.what), e.a, e.b);
 	case KX_E_PURGATORY:
-		R("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, noun(e.what));
+		R("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s,
+		  (t = PICK(purg_fault, e.a)) ? t : "is damaged");
 	case KX_E_UNKNOWN_TYPE:
 		R("%s is not a kernel image kx recognises (it knows: %s). Name the type with -t if you are sure.",
 		  s, noun(e.what));

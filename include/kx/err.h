@@ -27,7 +27,8 @@ enum kx_errcode {
 	KX_E_NO_RAM,           /* memory map has no usable RAM */
 	KX_E_TOO_MANY,         /* what: item; a: limit */
 	KX_E_SCRATCH,          /* internal buffer too small; what: its use; a: needed, b: reserved */
-	KX_E_PURGATORY,        /* what: problem with the purgatory blob */
+	KX_E_PURGATORY,        /* the purgatory blob is unusable; a: enum kx_purg_fault,
+	                        * b: the value found (see there) */
 	KX_E_UNKNOWN_TYPE,     /* no loader recognises the image */
 	KX_E_NOT_PE,           /* what: which signature is missing */
 	KX_E_NOT_UKI,          /* a PE/EFI image without a .linux section */
@@ -72,6 +73,17 @@ enum kx_gzip_fault {
 	KX_GZ_LENGTH,        /* trailer length != data unpacked; b: trailer's length */
 	KX_GZ_CRC,           /* CRC-32 mismatch; b: trailer's CRC */
 	KX_GZ_NOT_IMAGE,     /* unpacks to something that is not an arm64 Image */
+};
+
+/* KX_E_PURGATORY's a; b holds the value found: */
+enum kx_purg_fault {
+	KX_PG_SHORT = 1,    /* shorter than its header; b: its length */
+	KX_PG_MAGIC,        /* no KXPG magic; b: the magic field */
+	KX_PG_VERSION,      /* b: the version */
+	KX_PG_HDR_SIZE,     /* b: the header size */
+	KX_PG_ARCH,         /* for another architecture; b: its architecture */
+	KX_PG_MEMSZ_SMALL,  /* declares less memory than its size; b: the memory size */
+	KX_PG_MEMSZ_BAD,    /* declares an impossible size; b: the memory size */
 };
 
 /* KX_E_ZBOOT_CODEC's a: the codecs Linux's EFI zboot knows */

@@ -121,6 +121,11 @@ TEST(render_pinned)
 		{ { KX_E_SEG_TOO_BIG, 0, 600 * MiB, 512 * MiB }, "/b/k",
 		  "the files need 600.0 MiB, more than half of RAM (the kernel's limit for a kexec load); "
 		  "use smaller files." },
+		{ { KX_E_PURGATORY, 0, KX_PG_MAGIC, 0 }, "/b/p.bin",
+		  "the purgatory /b/p.bin has no KXPG magic; rebuild kx or give a valid --purgatory file." },
+		{ { KX_E_PURGATORY, 0, KX_PG_ARCH, 2 }, "built-in",
+		  "the purgatory built-in is for another architecture; rebuild kx or give a valid "
+		  "--purgatory file." },
 		{ { KX_E_TRUNCATED, "bzImage header", 612, 600 }, "/tmp/trunc",
 		  "/tmp/trunc is truncated: its bzImage header needs 612 bytes but only 600 are there. "
 		  "Check that the file was copied completely." },
