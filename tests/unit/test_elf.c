@@ -1127,8 +1127,9 @@ TEST(elf_load_machine_table)
 		ld_rebuild(&c);
 		err = ld_run(&c);
 		if (CHECK_ERR(err, rows[r].want) && rows[r].want) {
-			CHECK(err.what && strstr(err.what, rows[r].cls == 64 ? "x86-64" : "i386"));
+			CHECK_STR(err.what, rows[r].cls == 64 ? "x86-64 ELF64 kernels" : "i386 ELF32 kernels");
 			CHECK_EQ(err.a, rows[r].machine);
+			CHECK_EQ(err.b, rows[r].cls == 64 ? KX_EM_X86_64 : KX_EM_386);
 			CHECK_EQ(c.plan.nseg, 0);
 		}
 		ld_free(&c);

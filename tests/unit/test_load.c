@@ -784,7 +784,7 @@ TEST(load_pref_address_taken)
 		err = kx_bzimage_load(&c.req, &c.plan);
 		if (!CHECK_ERR(err, rows[r].want) || err.code != KX_OK) {
 			if (err.code == KX_E_NO_SPACE) {
-				CHECK(err.what && strstr(err.what, "non-relocatable"));
+				CHECK_STR(err.what, "non-relocatable kernel");
 				CHECK_EQ(err.a, c.spec.init_size);
 				CHECK_EQ(err.b, c.spec.pref_address);
 			}
