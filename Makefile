@@ -117,7 +117,7 @@ $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 	$(CC) -o $@ $(TOOL_OBJ) $(B)/libkx.a $(ARCH_LDLIBS)
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
-	$(STATIC_CC) -static -s -Os -flto -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ $(ARCH_LDLIBS)
+	$(STATIC_CC) -static -s -Os -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ $(ARCH_LDLIBS)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
@@ -137,7 +137,7 @@ kernels:
 	$(MAKE) -f tests/kernels/Makefile
 
 # ---- tests --------------------------------------------------------------------
-UNIT_SRC := $(wildcard tests/unit/*.c) $(wildcard libkx/render*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c) libkx/render_lib.c libkx/arch/$(ARCH)/render.c
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
 UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilibkx
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -229,10 +229,11 @@ bench: deps all static
 # build/arm64/kx-static; check-arm64: all three (make check runs it).
 HOSTCC       ?= cc
 A64_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/arm64/*.c) purgatory/arch/arm64/fdt.c
-A64_UNIT_SRC := tests/unit/main.c tests/unit/arm64/fixtures.c $(wildcard tests/unit/arm64/test_*.c)
+A64_UNIT_SRC := tests/unit/main.c tests/unit/arm64/fixtures.c $(wildcard tests/unit/arm64/test_*.c) \
+                tests/unit/test_render.c libkx/render_lib.c libkx/arch/arm64/render.c
 A64_DEPS     := $(A64_LIB) $(A64_UNIT_SRC) $(wildcard include/kx/*.h lib/arch/arm64/*.h \
                 purgatory/arch/arm64/*.h tests/unit/*.h tests/unit/arm64/*.h)
-A64_CFLAGS    = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilib/arch/arm64 \
+A64_CFLAGS    = $(CSTD) -O1 -g $(WARN) $(WERROR) -DKX_UNIT_ARM64 -Iinclude -Itests/unit -Ilibkx -Ilib/arch/arm64 \
                 -Ipurgatory/arch/arm64
 $(B)/unit-arm64: $(A64_DEPS)
 	@mkdir -p $(B)

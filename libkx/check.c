@@ -49,7 +49,8 @@ static void syscalls(int *has_load, int *has_file)
 			*nl = 0;
 			/* "ADDR TYPE NAME": a weak (W) syscall symbol is the -ENOSYS
 			 * stub of one that was not built in (cond_syscall) */
-			if (strstr(p, " W ")) {
+			const char *type = strchr(p, ' ');
+			if (type && type[1] == 'W' && type[2] == ' ') {
 				p = nl + 1;
 				continue;
 			}
@@ -70,10 +71,16 @@ static void syscalls(int *has_load, int *has_file)
 
 }
 
+/* The "Key: N kB" line of /proc/meminfo, in bytes. */
 static uint64_t meminfo(const char *text, const char *key)
 {
-	const char *p = strstr(text, key);
-	return p ? strtoull(p + strlen(key), 0, 10) * 1024 : 0;
+	const char *p;
+	size_t n = strlen(key);
+
+	for (p = text; *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (!strncmp(p, key, n))
+			return strtoull(p + n, 0, 10) * 1024;
+	return 0;
 }
 
 void kx_preflight(struct kx_preflight *pf)

@@ -208,10 +208,17 @@ static int read_hex_pair(const char *path, uint64_t *a, uint64_t *b)
 	return 0;
 }
 
-static int by_number(const void *a, const void *b)
+/* Insertion sort: the directory lists CPUs nearly in order already. */
+static void sort_numbers(unsigned *v, unsigned n)
 {
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	return x < y ? -1 : x > y;
+	unsigned i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Each CPU's crash_notes buffer, in CPU order. -errno, with *path set. */
@@ -237,7 +244,7 @@ static int read_cpu_notes(struct crash_state *cs, unsigned *n, char *path, size_
 			return -E2BIG;
 		cs->cpu[ncpu++] = (unsigned)v;
 	}
-	qsort(cs->cpu, ncpu, sizeof(cs->cpu[0]), by_number);
+	sort_numbers(cs->cpu, ncpu);
 	for (i = 0; i < ncpu; i++) {
 		uint64_t addr, size = NOTE_BYTES_DEFAULT;
 		char b[32];

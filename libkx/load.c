@@ -319,8 +319,6 @@ static int build_cmdline(struct kx_load *l, struct kx_error *err)
 /* Options only kexec_load can honour: kx's own plan and purgatory. */
 static enum kx_classic_reason classic_only(const struct kx_options *o)
 {
-	const char *fault = getenv("KX_FAULT");
-
 	if (o->purgatory)
 		return KX_CLASSIC_PURGATORY;
 	if (o->have_entry)
@@ -329,7 +327,7 @@ static enum kx_classic_reason classic_only(const struct kx_options *o)
 		return KX_CLASSIC_WINDOW;
 	if (o->no_verify)
 		return KX_CLASSIC_NO_VERIFY;
-	if (fault && strstr(fault, "digest"))
+	if (sys_fault("digest"))
 		return KX_CLASSIC_FAULT; /* the test hook corrupts kx's own purgatory */
 	return KX_CLASSIC_NONE;
 }

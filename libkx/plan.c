@@ -38,7 +38,6 @@ static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error 
 {
 	struct kx_blob b = { kx_purgatory_blob, (uint64_t)(kx_purgatory_blob_end - kx_purgatory_blob),
 			     "built-in" };
-	const char *fault = getenv("KX_FAULT");
 	struct kx_err e;
 
 	if (l->o.purgatory && map_file(l, "purgatory", l->o.purgatory, &b, err))
@@ -50,7 +49,7 @@ static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error 
 		return fail_lib(err, e, b.name);
 	if (l->o.purgatory)
 		l->plan.seg[l->plan.nseg - 1].source = b.name;
-	if (fault && !strcmp(fault, "digest")) {
+	if (sys_fault("digest")) {
 		/* test hook: make the purgatory see a wrong digest for segment 0 */
 		uint8_t *d = l->purg + KX_PURG_PARAMS_OFF + offsetof(struct kx_purg_params, ranges) +
 			     offsetof(struct kx_purg_range, digest);

@@ -21,24 +21,6 @@ static const char *noun(const char *what)
 	return what ? what : "?";
 }
 
-static const char *const gzip_fault[] = {
-	[KX_GZ_NO_HEADER] = "it is not gzip data (no gzip header)",
-	[KX_GZ_TOO_BIG] = "its gzip data unpacks to more than the kernel's header allows; the file "
-			  "looks damaged",
-	[KX_GZ_DEFLATE] = "its gzip data is damaged (invalid deflate data); copy the file again",
-	[KX_GZ_LENGTH] = "its gzip data is damaged (the length in the trailer does not match); copy "
-			 "the file again",
-	[KX_GZ_CRC] = "its gzip data is damaged (CRC-32 mismatch); copy the file again",
-	[KX_GZ_NOT_IMAGE] = "its gzip data does not hold an arm64 Image (no \"ARM\\x64\" magic)",
-};
-
-static const char *const dtb_fault[] = {
-	[KX_DTB_MAGIC] = "is not a flattened device tree (bad magic)",
-	[KX_DTB_VERSION] = "has a version libfdt cannot edit",
-	[KX_DTB_TRUNCATED] = "is truncated",
-	[KX_DTB_DAMAGED] = "is damaged (libfdt refused its structure)",
-};
-
 static const char *const purg_fault[] = {
 	[KX_PG_SHORT] = "is shorter than its header",
 	[KX_PG_MAGIC] = "has no KXPG magic",
@@ -49,7 +31,6 @@ static const char *const purg_fault[] = {
 	[KX_PG_MEMSZ_BAD] = "declares an impossible size",
 };
 
-#define PICK(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) && tab[i] ? tab[i] : 0)
 
 static size_t out(char *buf, size_t n, int r)
 {
@@ -65,6 +46,7 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 {
 	char b1[32];
 	const char *t;
+	int r;
 
 #define R(...) return out(buf, n, snprintf(buf, n, __VA_ARGS__))
 	switch (e.code) {
@@ -123,7 +105,7 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 		  "); use a shorter command line.", noun(e.what), e.a, e.b);
 	case KX_E_PURGATORY:
 		R("the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s,
-		  (t = PICK(purg_fault, e.a)) ? t : "is damaged");
+		  (t = KX_PICK(purg_fault, e.a)) ? t : "is damaged");
 	case KX_E_UNKNOWN_TYPE:
 		R("%s is not a kernel image kx recognises (it knows: %s). Name the type with -t if you are sure.",
 		  s, noun(e.what));
@@ -139,32 +121,6 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 	case KX_E_UNSUPPORTED:
 		R("%s requires %s, which kx cannot provide; boot it with a firmware loader such as GRUB.", s,
 		  noun(e.what));
-	case KX_E_BIG_ENDIAN:
-		R("%s: it is a big-endian arm64 kernel, and kx (little-endian) cannot boot it.", s);
-	case KX_E_GZIP:
-		if ((t = PICK(gzip_fault, e.a)))
-			R("%s: %s.", s, t);
-		R("%s: its gzip data is damaged; copy the file again.", s);
-	case KX_E_ZBOOT_CODEC:
-		if (!e.what)
-			R("%s: it is an EFI zboot image with a compression type kx does not know; kx unpacks "
-			  "only gzip.", s);
-		R("%s: it is an EFI zboot image compressed with %s; kx unpacks only gzip (unpack the Image "
-		  "with the kernel's scripts/extract-vmlinux%s).", s, e.what,
-		  e.a == KX_ZB_ZSTD ? ", or build with CONFIG_KERNEL_GZIP" : "");
-	case KX_E_NO_UNPACK_MEMORY:
-		if (!e.a)
-			R("%s: it is compressed, and kx has no memory to unpack it here.", s);
-		R("%s: it is compressed, and kx could not get the memory to unpack it.", s);
-	case KX_E_NO_DTB:
-		R("%s: an arm64 kernel needs a device tree, and this system offers none "
-		  "(no /sys/firmware/fdt); give one with --dtb=FILE.", s);
-	case KX_E_DTB:
-		R("%s: the device tree to start from (--dtb, or /sys/firmware/fdt) %s.", s,
-		  (t = PICK(dtb_fault, e.a)) ? t : dtb_fault[KX_DTB_DAMAGED]);
-	case KX_E_DTB_TOO_BIG:
-		R("%s: the device tree would be larger than the %" PRIu64 " MiB an arm64 kernel accepts.", s,
-		  e.b >> 20);
 	case KX_E_ENTRY_RANGE:
 		R("%s: --entry is above 4 GiB, out of reach of a 32-bit ELF.", s);
 	case KX_E_MB_ENTRY_RANGE:
@@ -186,10 +142,11 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 	case KX_E_USER_SEG_NOT_RAM:
 		R("--segment #%" PRIu64 " (at 0x%" PRIx64 ") is not in System RAM "
 		  "(or outside --mem-min/--mem-max).", e.a + 1, e.b);
-	case KX_OK:
-	case KX_E__COUNT:
+	default: /* KX_OK, KX_E__COUNT, and the architecture's own codes */
 		break;
 	}
+	if ((r = kx_render_arch(buf, n, e, s)) >= 0)
+		return out(buf, n, r);
 	R("%s: unexpected error %s.", s, kx_errname(e.code));
 #undef R
 }

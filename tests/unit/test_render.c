@@ -8,6 +8,19 @@
 
 #define MiB (1ull << 20)
 
+/* Codes only arm64's loaders make: rendered by libkx/arch/arm64/render.c,
+ * which this suite has only when built for arm64 (make unit-arm64). */
+static int other_arch(unsigned c)
+{
+#ifdef KX_UNIT_ARM64
+	(void)c;
+	return 0;
+#else
+	return c == KX_E_BIG_ENDIAN || c == KX_E_GZIP || c == KX_E_ZBOOT_CODEC ||
+	       c == KX_E_NO_UNPACK_MEMORY || c == KX_E_NO_DTB || c == KX_E_DTB || c == KX_E_DTB_TOO_BIG;
+#endif
+}
+
 TEST(errname_every_code)
 {
 	unsigned c, d;
@@ -30,7 +43,7 @@ TEST(render_every_code)
 	unsigned c, w, i;
 
 	for (c = 1; c < KX_E__COUNT; c++)
-		for (w = 0; w < 2; w++)
+		for (w = 0; w < 2 && !other_arch(c); w++)
 			for (i = 0; i < T_ARRAY_SIZE(as); i++) {
 				struct kx_err e = kx_err(c, whats[w], as[i], as[i] ? 2 * MiB : 0);
 				size_t n = kx_render_lib(buf, sizeof(buf), e, "/b/k");
@@ -137,6 +150,8 @@ TEST(render_pinned)
 	unsigned i;
 
 	for (i = 0; i < T_ARRAY_SIZE(rows); i++) {
+		if (other_arch(rows[i].e.code))
+			continue;
 		T_ROW("%s", kx_errname(rows[i].e.code));
 		CHECK_EQ(kx_render_lib(buf, sizeof(buf), rows[i].e, rows[i].subject),
 			 strlen(rows[i].want));

@@ -59,17 +59,21 @@ static int from_sysfs_memmap(struct kx_memmap *m)
 	return 0;
 }
 
+/* ACPI20= (or ACPI=) in /sys/firmware/efi/systab, one "KEY=0xADDR" a line. */
 static uint64_t rsdp_from_efi(void)
 {
 	char buf[4096], *p;
+	uint64_t acpi = 0;
 
 	if (sys_read_text("/sys/firmware/efi/systab", buf, sizeof(buf), 0))
 		return 0;
-	if ((p = strstr(buf, "ACPI20=")))
-		return strtoull(p + 7, 0, 0);
-	if ((p = strstr(buf, "ACPI=")))
-		return strtoull(p + 5, 0, 0);
-	return 0;
+	for (p = buf; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (!strncmp(p, "ACPI20=", 7))
+			return strtoull(p + 7, 0, 0);
+		if (!strncmp(p, "ACPI=", 5))
+			acpi = strtoull(p + 5, 0, 0);
+	}
+	return acpi;
 }
 
 #define RSDP_AREA 0x20000 /* 0xE0000-0xFFFFF */
