@@ -1,12 +1,15 @@
 # kx - GNU make. Three worlds with their own rules:
 #   lib/        pure C, no libc (compiler headers only), no I/O
-#   purgatory/  freestanding blob per architecture, embedded in the binary
-#   tool/       the kx command
-# Targets: all (build/kx), static (build/kx-static), check, unit, e2e, demo,
-#          install, clean. ARCH defaults to the host's.
+#   purgatory/  freestanding blob per architecture, embedded in the library
+#   libkx/      the library's system side (files, /proc, /sys, syscalls, messages);
+#               with lib/ it is libkx (include/kx.h): build/libkx.a, build/libkx.so.1
+#   tool/       the kx command, a thin client of libkx
+# Targets: all (build/kx, the libraries, libkx.pc), static (build/kx-static),
+#          check, unit, e2e, demo, install, clean. ARCH defaults to the host's.
 
 ARCH    ?= x86_64
-VERSION := 0.1.0
+VERSION := 0.2.0
+SOVER   := 1
 PREFIX  ?= /usr/local
 DESTDIR ?=
 # per-architecture compilers and flags (CC, STATIC_CC, LD, OBJCOPY,
@@ -28,8 +31,9 @@ GCCINC  := $(shell $(CC) -print-file-name=include)
 LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
 
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c)
-TOOL_SRC := $(wildcard tool/*.c) $(wildcard tool/arch/$(ARCH)/*.c)
-TOOL_ASM := $(wildcard tool/arch/$(ARCH)/*.S)
+KX_SRC   := $(wildcard libkx/*.c) $(wildcard libkx/arch/$(ARCH)/*.c)
+KX_ASM   := $(wildcard libkx/arch/$(ARCH)/*.S)
+TOOL_SRC := $(wildcard tool/*.c)
 
 # ---- purgatory ------------------------------------------------------------
 P        := $(B)/purgatory/$(ARCH)
@@ -66,31 +70,51 @@ $(PURG_BIN): $(PURG_OBJ) $(PURG_LDS)
 
 purgatory: $(PURG_BIN)
 
-# ---- lib + tool, one object tree per compiler ---------------------------------
-define variant # $(1)=dir $(2)=compiler $(3)=extra cflags
+# ---- lib + libkx + tool, one object tree per compiler -----------------------------
+# The library's objects are position independent (they go into libkx.so too)
+# and hide every symbol but the API include/kx.h marks KX_API.
+define variant # $(1)=dir $(2)=compiler $(3)=extra cflags $(4)=the library's extra cflags
 $(1)/lib/%.c.o: lib/%.c
 	@mkdir -p $$(dir $$@)
-	$(2) $$(LIB_CFLAGS) $(3) -c $$< -o $$@
+	$(2) $$(LIB_CFLAGS) $(3) $(4) -c $$< -o $$@
+$(1)/libkx/%.c.o: libkx/%.c
+	@mkdir -p $$(dir $$@)
+	$(2) $$(CFLAGS_COMMON) $(3) $(4) -Ilibkx -D_GNU_SOURCE \
+	  -DKX_VERSION='"$(VERSION)"' -c $$< -o $$@
+$(1)/libkx/%.S.o: libkx/%.S $(PURG_BIN)
+	@mkdir -p $$(dir $$@)
+	$(2) $(3) $(4) -DPURGATORY_BIN='"$(PURG_BIN)"' -c $$< -o $$@
 $(1)/tool/%.c.o: tool/%.c
 	@mkdir -p $$(dir $$@)
-	$(2) $$(CFLAGS_COMMON) $(3) -D_GNU_SOURCE -DKX_VERSION='"$(VERSION)"' -c $$< -o $$@
-$(1)/tool/%.S.o: tool/%.S $(PURG_BIN)
-	@mkdir -p $$(dir $$@)
-	$(2) $(3) -DPURGATORY_BIN='"$(PURG_BIN)"' -c $$< -o $$@
+	$(2) $$(CFLAGS_COMMON) $(3) -D_GNU_SOURCE -c $$< -o $$@
 endef
 
-OBJ_DYN  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
-OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(TOOL_SRC) $(TOOL_ASM))
-LIB_OBJ  := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC))
+KX_OBJ   := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM))
+TOOL_OBJ := $(patsubst %,$(B)/obj/%.o,$(TOOL_SRC))
+OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(TOOL_SRC))
 # what every object waits for, and libraries for every link (mk/<arch>.mk; arm64: its sysroot, libfdt)
-$(OBJ_DYN) $(OBJ_STAT): | $(ARCH_DEPS)
+$(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
 
-$(eval $(call variant,$(B)/obj,$(CC),))
-$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables))
+$(eval $(call variant,$(B)/obj,$(CC),,-fPIC -fvisibility=hidden))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
 
-all: $(B)/kx
-$(B)/kx: $(OBJ_DYN)
-	$(CC) -o $@ $^ $(ARCH_LDLIBS)
+# libkx.a holds one relocatable object whose only global symbols are the
+# API: the library's internal names cannot clash with its user's.
+$(B)/libkx.a: $(KX_OBJ)
+	$(LD) -r -o $(B)/libkx.o $^
+	$(OBJCOPY) --localize-hidden $(B)/libkx.o
+	rm -f $@ && $(AR) rcs $@ $(B)/libkx.o
+$(B)/libkx.so.$(SOVER): $(KX_OBJ) libkx/libkx.map
+	$(CC) -shared -Wl,-soname,libkx.so.$(SOVER) -Wl,--version-script=libkx/libkx.map \
+	  -Wl,-z,noexecstack -o $@ $(KX_OBJ) $(ARCH_LDLIBS)
+	ln -sf libkx.so.$(SOVER) $(B)/libkx.so
+$(B)/libkx.pc: libkx/libkx.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(ARCH_PC_LIBS)|' $< >$@
+libkx: $(B)/libkx.a $(B)/libkx.so.$(SOVER) $(B)/libkx.pc
+
+all: $(B)/kx libkx
+$(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
+	$(CC) -o $@ $(TOOL_OBJ) $(B)/libkx.a $(ARCH_LDLIBS)
 static: $(B)/kx-static
 $(B)/kx-static: $(OBJ_STAT)
 	$(STATIC_CC) -static -s -Os -flto -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ $(ARCH_LDLIBS)
@@ -179,9 +203,17 @@ demo: deps
 	$(MAKE) static
 	tests/e2e/demo.sh
 
-install: $(B)/kx
+LIBDIR ?= $(PREFIX)/lib
+install: $(B)/kx libkx
 	install -D -m 0755 $(B)/kx $(DESTDIR)$(PREFIX)/sbin/kx
 	install -D -m 0644 docs/kx.8 $(DESTDIR)$(PREFIX)/share/man/man8/kx.8
+	install -D -m 0644 docs/libkx.3 $(DESTDIR)$(PREFIX)/share/man/man3/libkx.3
+	install -D -m 0644 include/kx.h $(DESTDIR)$(PREFIX)/include/kx.h
+	install -D -m 0644 include/kx/err.h $(DESTDIR)$(PREFIX)/include/kx/err.h
+	install -D -m 0644 $(B)/libkx.a $(DESTDIR)$(LIBDIR)/libkx.a
+	install -D -m 0755 $(B)/libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so.$(SOVER)
+	ln -sf libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so
+	install -D -m 0644 $(B)/libkx.pc $(DESTDIR)$(LIBDIR)/pkgconfig/libkx.pc
 
 clean:
 	rm -rf $(B)
@@ -237,7 +269,7 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-.PHONY: all static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all

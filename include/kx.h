@@ -40,6 +40,13 @@ extern "C" {
 
 #define KX_VERSION_MAJOR 1
 
+/* What the library exports (everything else in it is hidden). */
+#if defined(__GNUC__)
+#define KX_API __attribute__((visibility("default")))
+#else
+#define KX_API
+#endif
+
 /* ---- errors ------------------------------------------------------------------ */
 
 /*
@@ -69,6 +76,7 @@ enum kx_syscode {
 	KX_E_CRASH_TOO_LARGE,  /* the files are too large for any crash kernel */
 	KX_E_NO_MEMORY,        /* a: bytes the library could not map */
 	KX_E_STATE,            /* what: the call made out of order */
+	KX_W_CRASH_TIGHT,      /* a warning: a: reserved, b: needed to boot, c: suggested */
 	KX_E_SYS__END
 };
 
@@ -92,11 +100,11 @@ struct kx_error {
 
 /* The sentence the kx command prints for e (no "kx: " prefix, no newline),
  * written to buf like snprintf; returns the length it needed. */
-size_t kx_error_message(const struct kx_error *e, char *buf, size_t n);
+KX_API size_t kx_error_message(const struct kx_error *e, char *buf, size_t n);
 /* A short stable name for a code ("truncated", "file", "kexec"...). */
-const char *kx_error_name(int code);
+KX_API const char *kx_error_name(int code);
 /* 1 if e says the request itself was impossible (the command exits 2), else 0. */
-int kx_error_is_usage(const struct kx_error *e);
+KX_API int kx_error_is_usage(const struct kx_error *e);
 
 /* ---- options ------------------------------------------------------------------ */
 
@@ -106,7 +114,11 @@ enum kx_syscall {
 	KX_SYSCALL_CLASSIC,    /* kexec_load only: kx plans, its purgatory verifies */
 };
 
-enum kx_log_level { KX_LOG_WARN = 1, KX_LOG_DEBUG = 2 };
+enum kx_log_level {
+	KX_LOG_WARN = 1,       /* a warning, one sentence: always sent */
+	KX_LOG_DEBUG = 2,      /* a step, one line: only with debug */
+	KX_LOG_PLAN = 3,       /* with debug: the plan about to be staged, as kx_load_print shows it */
+};
 
 struct kx_options {
 	enum kx_syscall syscall;
@@ -131,45 +143,45 @@ struct kx_options {
 struct kx_load;
 
 /* A new, empty load with these options (copied; NULL = defaults). */
-struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err);
+KX_API struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err);
 /* Unmaps and frees everything the load holds; NULL is fine. */
-void kx_load_free(struct kx_load *l);
+KX_API void kx_load_free(struct kx_load *l);
 
 /* The kernel: a file, an open descriptor (not closed by the library) or a buffer. */
-int kx_load_kernel(struct kx_load *l, const char *path, struct kx_error *err);
-int kx_load_kernel_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err);
-int kx_load_kernel_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
+KX_API int kx_load_kernel(struct kx_load *l, const char *path, struct kx_error *err);
+KX_API int kx_load_kernel_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err);
+KX_API int kx_load_kernel_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
 		       struct kx_error *err);
 /* Initrds, in order (concatenated for the kernel). */
-int kx_load_initrd(struct kx_load *l, const char *path, struct kx_error *err);
-int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
+KX_API int kx_load_initrd(struct kx_load *l, const char *path, struct kx_error *err);
+KX_API int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
 		       struct kx_error *err);
 /*
  * The command line is built from: the image's own (a UKI's .cmdline) unless
  * replaced, then the running system's (/proc/cmdline) if reused, then every
  * appended text in order. A word equal to one already there is not added again.
  */
-int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err);
-int kx_load_replace_cmdline(struct kx_load *l); /* do not use the image's own */
-int kx_load_reuse_cmdline(struct kx_load *l);   /* start from /proc/cmdline */
+KX_API int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err);
+KX_API int kx_load_replace_cmdline(struct kx_load *l); /* do not use the image's own */
+KX_API int kx_load_reuse_cmdline(struct kx_load *l);   /* start from /proc/cmdline */
 /* Device tree to start from (arm64); default: the running system's. */
-int kx_load_dtb(struct kx_load *l, const char *path, struct kx_error *err);
+KX_API int kx_load_dtb(struct kx_load *l, const char *path, struct kx_error *err);
 /* Multiboot module: a file and its string (GRUB's "FILE ARGS"). */
-int kx_load_module(struct kx_load *l, const char *path, const char *string,
+KX_API int kx_load_module(struct kx_load *l, const char *path, const char *string,
 		   struct kx_error *err);
 /* Raw image piece: the file copied to a physical address (type "raw"). */
-int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct kx_error *err);
+KX_API int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct kx_error *err);
 
 /*
  * Resolve the load: probe the image, build the command line, check a crash
  * load's reservation, choose the syscall. Files only, no privilege; called
  * by the functions below when needed.
  */
-int kx_load_prepare(struct kx_load *l, struct kx_error *err);
+KX_API int kx_load_prepare(struct kx_load *l, struct kx_error *err);
 /* Plan kexec_load's segments (reads the memory map: root for real addresses). */
-int kx_load_plan(struct kx_load *l, struct kx_error *err);
+KX_API int kx_load_plan(struct kx_load *l, struct kx_error *err);
 /* Hand the load to the kernel with the chosen syscall (and the fallback). */
-int kx_load_commit(struct kx_load *l, struct kx_error *err);
+KX_API int kx_load_commit(struct kx_load *l, struct kx_error *err);
 
 /* ---- what a load is --------------------------------------------------------------- */
 
@@ -209,22 +221,22 @@ struct kx_load_info {
 };
 
 /* Fill *info (after kx_load_prepare; segments after kx_load_plan). */
-int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *err);
+KX_API int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *err);
 /* The plan as kx --dry-run prints it (text), and as JSON (one object, one line). */
-int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err);
-int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err);
+KX_API int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err);
+KX_API int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err);
 /* A crash load's crashkernel= estimate, as kx --print-ckr-size prints it. */
-int kx_load_print_crash_size(struct kx_load *l, FILE *f, struct kx_error *err);
+KX_API int kx_load_print_crash_size(struct kx_load *l, FILE *f, struct kx_error *err);
 
 /* ---- the system ---------------------------------------------------------------------- */
 
 /* Is a kernel (crash: a crash kernel) loaded? 1, 0, or -1 with *err if unknown. */
-int kx_loaded(int crash, struct kx_error *err);
+KX_API int kx_loaded(int crash, struct kx_error *err);
 /* Unload with the syscall the options allow (syscall, crash; log). */
-int kx_unload(const struct kx_options *o, struct kx_error *err);
+KX_API int kx_unload(const struct kx_options *o, struct kx_error *err);
 /* Boot the loaded kernel now: syncs file systems first unless no_sync. Does
  * not stop services or unmount anything. Returns only on failure. */
-int kx_exec(int no_sync, const struct kx_options *o, struct kx_error *err);
+KX_API int kx_exec(int no_sync, const struct kx_options *o, struct kx_error *err);
 
 /* What this system allows, read from files only (no kexec call, no root). */
 struct kx_preflight {
@@ -238,16 +250,16 @@ struct kx_preflight {
 	uint64_t mem_total, mem_avail;
 	int load_ok, file_ok;     /* can each syscall load now (file: signed images only?) */
 };
-void kx_preflight(struct kx_preflight *pf);
+KX_API void kx_preflight(struct kx_preflight *pf);
 /* As kx --check prints it; need: bytes a load needs, 0 = none named. */
-void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need);
-void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf);
+KX_API void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need);
+KX_API void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf);
 
 /* The library's version ("0.2.0") and architecture ("x86_64"). */
-const char *kx_version(void);
-const char *kx_arch(void);
+KX_API const char *kx_version(void);
+KX_API const char *kx_arch(void);
 /* Bytes of the built-in purgatory. */
-size_t kx_purgatory_size(void);
+KX_API size_t kx_purgatory_size(void);
 
 #ifdef __cplusplus
 }

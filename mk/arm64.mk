@@ -2,7 +2,7 @@
 # (gcc-aarch64-linux-gnu): make ARCH=arm64 static -> build/arm64/kx-static,
 # static, against musl. musl and libfdt for arm64 come from Debian's arm64
 # packages, unpacked (not installed) into build/arm64/sysroot by
-# tool/arch/arm64/sysroot.sh on the first build (docs/arm64.md).
+# mk/arm64/sysroot.sh on the first build (docs/arm64.md).
 CROSS     ?= aarch64-linux-gnu-
 ifeq ($(origin CC),default)
 CC        := $(CROSS)gcc
@@ -24,8 +24,8 @@ ARCH_LDLIBS      := $(ARM64_SYSROOT)/libfdt.a
 # every object waits for the sysroot (musl headers, libfdt.h)
 ARCH_DEPS        := $(ARM64_SYSROOT)/.done
 
-$(ARM64_SYSROOT)/.done: tool/arch/arm64/sysroot.sh tool/arch/arm64/apt-arm64.sh
-	tool/arch/arm64/sysroot.sh $(ARM64_SYSROOT)
+$(ARM64_SYSROOT)/.done: mk/arm64/sysroot.sh mk/arm64/apt-arm64.sh
+	mk/arm64/sysroot.sh $(ARM64_SYSROOT)
 
 # lib/arch/arm64/dtb.c uses libfdt: its three headers, and a shim for the
 # C library headers they include (lib/ is built with -nostdinc)
@@ -35,3 +35,5 @@ $(B)/obj/lib/arch/arm64/dtb.c.o $(B)/objs/lib/arch/arm64/dtb.c.o: \
 # let it use plain 64-bit loads, not the byte loads -mstrict-align forces
 $(B)/purgatory/arm64/lib/digest.c.o: \
 	PURG_ARCH_CFLAGS := -mgeneral-regs-only -fpie -mno-outline-atomics -mbranch-protection=none
+ARCH_PC_LIBS     := -lfdt
+AR        := $(CROSS)ar

@@ -7,3 +7,4 @@ OBJCOPY   := objcopy
 # also under a foreign stack), position independent
 PURG_ARCH_CFLAGS := -mno-red-zone -mgeneral-regs-only -fpie -fcf-protection=none
 STATIC_LDFLAGS   := -Wl,-z,noseparate-code
+ARCH_PC_LIBS :=

@@ -1,14 +1,20 @@
 #include "opts.h"
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "arch.h"
-#include "msg.h"
 
-#ifndef KX_VERSION
-#define KX_VERSION "0.1.0"
-#endif
+void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 void usage(FILE *f)
 {
@@ -21,7 +27,7 @@ void usage(FILE *f)
 
 static void help(void)
 {
-	printf("kx %s - load and boot another kernel with kexec\n\n", KX_VERSION);
+	printf("kx %s - load and boot another kernel with kexec\n\n", kx_version());
 	usage(stdout);
 	puts("\nActions:\n"
 	     "  -l, --load KERNEL        load KERNEL to boot later with -e\n"
@@ -121,37 +127,37 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case 'f': o->force = 1; break;
 		case 'u': o->unload = 1; break;
 		case 'S': o->status = 1; break;
-		case 'd': msg_debug = 1; break;
+		case 'd': o->debug = 1; break;
 		case 'i': o->no_checks = 1; break;
 		case 't': o->type = optarg; break;
-		case 'c': o->syscall = SYSCALL_CLASSIC; break;
-		case 's': o->syscall = SYSCALL_FILE; break;
-		case 'a': o->syscall = SYSCALL_AUTO; break;
+		case 'c': o->syscall = KX_SYSCALL_CLASSIC; break;
+		case 's': o->syscall = KX_SYSCALL_FILE; break;
+		case 'a': o->syscall = KX_SYSCALL_AUTO; break;
 		case O_CHECK: o->check = 1; break;
 		case 'p': o->panic = 1; break;
 		case O_DTB: o->dtb = optarg; break;
 		case O_CKR: o->print_ckr = 1; break;
 		case O_MODULE:
 			if (o->nmodule == KX_MAX_MODULES) {
-				msg("too many --module options (kx takes at most %d).", KX_MAX_MODULES);
+				say("too many --module options (kx takes at most %d).", KX_MAX_MODULES);
 				return -1;
 			}
 			o->module[o->nmodule++] = optarg;
 			break;
 		case O_SEGMENT:
 			if (o->nsegment == KX_MAX_SEGMENTS - 1) {
-				msg("too many --segment options (at most %d).", KX_MAX_SEGMENTS - 1);
+				say("too many --segment options (at most %d).", KX_MAX_SEGMENTS - 1);
 				return -1;
 			}
 			if (!strrchr(optarg, '@')) {
-				msg("--segment needs FILE@ADDR, e.g. --segment=code.bin@0x100000.");
+				say("--segment needs FILE@ADDR, e.g. --segment=code.bin@0x100000.");
 				return -1;
 			}
 			o->segment[o->nsegment++] = optarg;
 			break;
 		case O_ENTRY:
 			if (parse_addr(optarg, &o->entry)) {
-				msg("'%s' is not an address (use a number like 0x100000).", optarg);
+				say("'%s' is not an address (use a number like 0x100000).", optarg);
 				return -1;
 			}
 			o->have_entry = 1;
@@ -159,13 +165,13 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case O_PURGATORY: o->purgatory = optarg; break;
 		case 'y': o->no_sync = 1; break;
 		case 'x': break;
-		case 'v': printf("kx %s (%s, purgatory %zu bytes)\n", KX_VERSION, kx_arch_name,
-				 (size_t)(kx_purgatory_blob_end - kx_purgatory_blob));
+		case 'v': printf("kx %s (%s, purgatory %zu bytes)\n", kx_version(), kx_arch(),
+				 kx_purgatory_size());
 			exit(EXIT_OK);
 		case 'h': help(); exit(EXIT_OK);
 		case O_INITRD:
 			if (o->ninitrd == KX_MAX_INITRDS) {
-				msg("too many --initrd files (kx takes at most %d).", KX_MAX_INITRDS);
+				say("too many --initrd files (kx takes at most %d).", KX_MAX_INITRDS);
 				return -1;
 			}
 			o->initrd[o->ninitrd++] = optarg;
@@ -176,7 +182,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 			__attribute__((fallthrough));
 		case O_APPEND:
 			if (o->nappend == 16) {
-				msg("too many --append/--command-line options (at most 16).");
+				say("too many --append/--command-line options (at most 16).");
 				return -1;
 			}
 			o->append[o->nappend++] = optarg;
@@ -187,25 +193,25 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case O_MEMMIN:
 		case O_MEMMAX:
 			if (parse_addr(optarg, c == O_MEMMIN ? &o->mem_min : &o->mem_max)) {
-				msg("'%s' is not an address (use a number like 0x1000000 or 16M).", optarg);
+				say("'%s' is not an address (use a number like 0x1000000 or 16M).", optarg);
 				return -1;
 			}
 			break;
 		case ':':
-			msg("option '%s' needs a value.", argv[optind - 1]);
+			say("option '%s' needs a value.", argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt)
-				msg("unknown option '-%c'; see kx --help.", optopt);
+				say("unknown option '-%c'; see kx --help.", optopt);
 			else
-				msg("unknown option '%s'; see kx --help.", argv[optind - 1]);
+				say("unknown option '%s'; see kx --help.", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc)
 		o->kernel = argv[optind++];
 	if (optind < argc) {
-		msg("unexpected argument '%s' (only one kernel can be given).", argv[optind]);
+		say("unexpected argument '%s' (only one kernel can be given).", argv[optind]);
 		return -1;
 	}
 	return 0;

@@ -3,15 +3,15 @@
 #define KX_OPTS_H
 #include <stdint.h>
 #include <stdio.h>
+#include <kx.h>
 #include <kx/loader.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-enum { SYSCALL_AUTO, SYSCALL_FILE, SYSCALL_CLASSIC };
-
 struct opts {
 	int load, exec, unload, status, force, dry_run, json, no_checks, no_sync, reuse, check;
-	int syscall;            /* SYSCALL_*: -a (default), -s, -c */
+	int syscall;            /* KX_SYSCALL_*: -a (default), -s, -c */
+	int debug;              /* -d */
 	int replace_cmdline;    /* --command-line or --reuse-cmdline: a UKI's .cmdline is not used */
 	int panic;              /* -p: the crash kernel (kdump) */
 	int print_ckr;          /* --print-ckr-size */
@@ -31,6 +31,8 @@ struct opts {
 	const char *purgatory;  /* --purgatory FILE */
 };
 
+/* "kx: " and one sentence on stderr. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void usage(FILE *f);
 /* 0, or -1 after printing why (exit with EXIT_USAGE). */
 int parse_opts(int argc, char **argv, struct opts *o);

@@ -29,9 +29,11 @@ struct kx_sysinfo {
 	struct kx_blob fdt;        /* arm64: the running system's device tree
 				      (/sys/firmware/fdt); buf NULL when none */
 	/* Memory for what does not fit the request's scratch (an unpacked
-	 * kernel, an edited device tree): n bytes that stay valid until the
-	 * load is done, or NULL. Set by the tool; NULL = no such memory. */
-	void *(*alloc)(size_t n);
+	 * kernel, an edited device tree): alloc(alloc_ctx, n) gives n bytes
+	 * that stay valid until the load is freed, or NULL. Set by the
+	 * library's system side; NULL = no such memory. */
+	void *(*alloc)(void *ctx, size_t n);
+	void *alloc_ctx;
 };
 
 struct kx_load_req {
@@ -59,6 +61,9 @@ struct kx_loader {
 	const char *const *aliases;    /* NULL-terminated, kexec-tools names */
 	int (*probe)(const uint8_t *buf, size_t len);   /* 1 = mine */
 	int kernel_parses;             /* kexec_file_load can take this type */
+	int no_image;                  /* the image is raw segments, not a kernel file */
+	int uki;                       /* a unified kernel image: kexec_file_load gets its
+					  .linux, .ucode and .initrd, not the file */
 	struct kx_err (*load)(const struct kx_load_req *r, struct kx_plan *p);
 };
 

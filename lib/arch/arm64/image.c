@@ -138,7 +138,7 @@ static struct kx_err gunzip_image(const struct kx_load_req *r, const uint8_t *gz
 	if (!r->sys || !r->sys->alloc)
 		return kx_err(KX_E_BAD_OPTION, "it is compressed, and kx has no memory to unpack it "
 			      "here", 0, 0);
-	out = r->sys->alloc((size_t)cap);
+	out = r->sys->alloc(r->sys->alloc_ctx, (size_t)cap);
 	if (!out)
 		return kx_err(KX_E_BAD_OPTION, "it is compressed, and kx could not get the memory "
 			      "to unpack it", cap, 0);
@@ -327,7 +327,7 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 		dt.rng_seed_len = sizeof(r->sys->rng_seed) - 8;
 	}
 	room = kx_a64_dtb_room(dtsrc, dtlen, kx_strlen(r->cmdline));
-	dtbuf = r->sys->alloc ? r->sys->alloc(room) : 0;
+	dtbuf = r->sys->alloc ? r->sys->alloc(r->sys->alloc_ctx, room) : 0;
 	if (!dtbuf) {
 		if (r->scratch_len < room)
 			return kx_err(KX_E_SCRATCH, "device tree", room, r->scratch_len);

@@ -36,6 +36,7 @@ static const struct kx_loader raw = {
 	.name = "raw",
 	.aliases = 0,
 	.probe = kx_raw_probe, /* never: only with -t raw */
+	.no_image = 1,
 	.load = kx_raw_load,
 };
 

@@ -25,6 +25,7 @@ static const struct kx_loader uki = {
 	.aliases = uki_aliases,
 	.probe = kx_uki_x86_probe,
 	.kernel_parses = 1, /* its .linux, through a memfd */
+	.uki = 1,
 	.load = kx_uki_x86_load,
 };
 
@@ -41,6 +42,7 @@ static const struct kx_loader raw = {
 	.name = "raw",
 	.aliases = 0,
 	.probe = kx_raw_probe, /* never: only with -t raw */
+	.no_image = 1,
 	.load = kx_raw_load,
 };
 

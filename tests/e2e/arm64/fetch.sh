@@ -10,14 +10,14 @@
 #   kexec-tools/                  with the argument: kexec-tools and the
 #                                 libraries it needs (glibc, zlib, Xen's...),
 #                                 for bench.sh's comparison; never committed
-# The host's dpkg setup is not touched: tool/arch/arm64/apt-arm64.sh keeps
+# The host's dpkg setup is not touched: mk/arm64/apt-arm64.sh keeps
 # its own arm64 package lists in the cache. Idempotent; prints the kernel's
 # path on stdout.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cache=${KX_E2E_CACHE:-$here/../cache}/arm64
-apt=$root/tool/arch/arm64/apt-arm64.sh
+apt=$root/mk/arm64/apt-arm64.sh
 
 say() { echo "fetch-arm64: $*" >&2; }
 die() { echo "fetch-arm64: error: $*" >&2; exit 1; }

@@ -161,9 +161,10 @@ uint8_t *a64_dtb(size_t *len, int with_chosen)
 static void *allocated[1024];
 static unsigned nallocated;
 
-static void *host_alloc(size_t n)
+static void *host_alloc(void *ctx, size_t n)
 {
 	void *p = calloc(1, n ? n : 1);
+	(void)ctx;
 	if (p && nallocated < sizeof(allocated) / sizeof(allocated[0]))
 		allocated[nallocated++] = p;
 	return p;

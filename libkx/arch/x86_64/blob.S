@@ -2,6 +2,7 @@
 	.section .rodata
 	.balign 16
 	.globl kx_purgatory_blob, kx_purgatory_blob_end
+	.hidden kx_purgatory_blob, kx_purgatory_blob_end
 kx_purgatory_blob:
 	.incbin PURGATORY_BIN
 kx_purgatory_blob_end:

@@ -1,4 +1,4 @@
-/* The tool's only contact with the system: files, /sys, /proc, syscalls.
+/* The library's only contact with the system: files, /sys, /proc, syscalls.
  * Every function returns 0 or a negative errno; nothing here prints. */
 #ifndef KX_SYS_H
 #define KX_SYS_H
@@ -15,6 +15,9 @@ struct kx_file {
 struct kx_kseg { const void *buf; size_t bufsz; const void *mem; size_t memsz; };
 
 int sys_map(const char *path, struct kx_file *f);       /* map a regular file read-only */
+int sys_map_fd(int fd, struct kx_file *f);              /* the same for an open file */
+void *sys_alloc(size_t n);                              /* anonymous memory, or NULL */
+void sys_free(void *p, size_t n);
 void sys_unmap(struct kx_file *f);
 int sys_read_text(const char *path, char *buf, size_t cap, size_t *len); /* NUL-terminated */
 int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len);

@@ -1,7 +1,10 @@
-/* What each architecture's tool code provides (tool/arch/<arch>/). */
-#ifndef KX_TOOL_ARCH_H
-#define KX_TOOL_ARCH_H
+/* What each architecture's system code provides (libkx/arch/<arch>/). */
+#ifndef LIBKX_ARCH_H
+#define LIBKX_ARCH_H
 #include <kx/loader.h>
+
+struct kx_load;
+struct kx_error;
 
 extern const char kx_arch_name[];
 extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage" */
@@ -10,11 +13,14 @@ extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
 extern const uint8_t kx_purgatory_blob[];
 extern const uint8_t kx_purgatory_blob_end[];
 
-/* Fill si from /sys, /proc and the firmware; 0, or -1 after printing why. */
-int arch_sysinfo(struct kx_sysinfo *si);
+/* Fill l->si from /sys, /proc and the firmware (l->iomem and l->boot_params
+ * hold what it reads); 0, or -1 with *err. */
+int arch_sysinfo(struct kx_load *l, struct kx_error *err);
 /* Memory the architecture's kernel image in buf takes once placed, from its
  * header (x86: bzImage init_size; arm64: Image image_size); 0 = not one. */
 uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len);
+/* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
+const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */
 extern const char *const kx_arch_reg_names[KX_PURG_NREGS];
 #endif

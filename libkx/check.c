@@ -1,11 +1,11 @@
-#include "check.h"
+/* The preflight: what this system allows, read from files only (no kexec call). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "arch.h"
-#include "sys.h"
+#include "load.h"
 
 static int read_flag(const char *path)
 {
@@ -31,7 +31,7 @@ static void lockdown_mode(char *out, size_t n)
 /* Does /proc/kallsyms name the syscall? Symbol names are visible to all. */
 static void syscalls(int *has_load, int *has_file)
 {
-	static char buf[1 << 16];
+	char buf[16 * 1024];
 	size_t keep = 0;
 	long n;
 	int fd = sys_open_ro("/proc/kallsyms"), any = 0;
@@ -76,7 +76,7 @@ static uint64_t meminfo(const char *text, const char *key)
 	return p ? strtoull(p + strlen(key), 0, 10) * 1024 : 0;
 }
 
-void check_gather(struct preflight *pf)
+void kx_preflight(struct kx_preflight *pf)
 {
 	struct utsname u;
 	char b[4096];
@@ -106,7 +106,7 @@ void check_gather(struct preflight *pf)
 
 static const char *yes_no(int v) { return v < 0 ? "unknown" : v ? "yes" : "no"; }
 
-void check_print(FILE *f, const struct preflight *pf, uint64_t need)
+void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 {
 	int locked = strcmp(pf->lockdown, "none") && strcmp(pf->lockdown, "unknown");
 
@@ -136,17 +136,9 @@ void check_print(FILE *f, const struct preflight *pf, uint64_t need)
 	fputc('\n', f);
 }
 
-void check_print_short(FILE *f, const struct preflight *pf)
-{
-	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",
-		pf->lockdown, pf->load_ok ? "usable" : "not usable now",
-		pf->file_ok ? "usable" : "not usable now",
-		pf->loaded == 1 ? "a kernel is" : "nothing is");
-}
-
 static const char *jb(int v) { return v < 0 ? "null" : v ? "true" : "false"; }
 
-void check_json(FILE *f, const struct preflight *pf)
+void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf)
 {
 	fprintf(f,
 		"{\"kernel\":\"%s\",\"arch\":\"%s\",\"root\":%s,\"lockdown\":\"%s\","
@@ -157,18 +149,4 @@ void check_json(FILE *f, const struct preflight *pf)
 		pf->kernel, kx_arch_name, jb(pf->root), pf->lockdown, jb(pf->load_disabled),
 		jb(pf->has_load), jb(pf->has_file), jb(pf->load_ok), jb(pf->file_ok), jb(pf->loaded),
 		jb(pf->crash_loaded), pf->crash_size, pf->mem_total, pf->mem_avail);
-}
-
-int do_check(int json)
-{
-	struct preflight pf;
-
-	check_gather(&pf);
-	if (json) {
-		check_json(stdout, &pf);
-		fputc('\n', stdout);
-	} else {
-		check_print(stdout, &pf, 0);
-	}
-	return pf.load_ok || pf.file_ok ? 0 : 1;
 }

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kx/bzimage.h>
-#include "../../arch.h"
-#include "../../msg.h"
-#include "../../sys.h"
+#include "arch.h"
+#include "load.h"
 
 const char kx_arch_name[] = "x86_64";
 const char kx_arch_kernel_format[] = "bzImage";
@@ -17,7 +16,6 @@ const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 };
 
 static const char memmap_dir[] = "/sys/firmware/memmap";
-static uint8_t boot_params[4096];
 
 static int read_u64(const char *dir, const char *name, const char *file, uint64_t *v)
 {
@@ -74,6 +72,9 @@ static uint64_t rsdp_from_efi(void)
 	return 0;
 }
 
+#define RSDP_AREA 0x20000 /* 0xE0000-0xFFFFF */
+_Static_assert(RSDP_AREA <= IOMEM_MAX, "the BIOS area fits the load's read buffer");
+
 /* A valid RSDP at p (len bytes available): its length (20 or 36), or 0. */
 static unsigned rsdp_valid(const uint8_t *p, size_t len)
 {
@@ -98,9 +99,8 @@ static unsigned rsdp_valid(const uint8_t *p, size_t len)
 /* The ACPI RSDP itself, for multiboot2's ACPI tags: at the address EFI gave,
  * or where BIOS puts it (the EBDA's first KiB, or 0xE0000-0xFFFFF). Needs
  * /dev/mem (root); without it multiboot2 kernels just get no ACPI tag. */
-static void rsdp_bytes(struct kx_sysinfo *si)
+static void rsdp_bytes(struct kx_sysinfo *si, uint8_t *area)
 {
-	static uint8_t area[0x20000];
 	uint8_t ebda[2];
 	uint64_t base;
 	unsigned off, n;
@@ -122,10 +122,10 @@ static void rsdp_bytes(struct kx_sysinfo *si)
 					return;
 				}
 	}
-	if (sys_read_phys(0xe0000, area, sizeof(area)))
+	if (sys_read_phys(0xe0000, area, RSDP_AREA))
 		return;
-	for (off = 0; off + 20 <= sizeof(area); off += 16)
-		if ((n = rsdp_valid(area + off, sizeof(area) - off))) {
+	for (off = 0; off + 20 <= RSDP_AREA; off += 16)
+		if ((n = rsdp_valid(area + off, RSDP_AREA - off))) {
 			memcpy(si->rsdp, area + off, n);
 			si->rsdp_len = n;
 			si->acpi_rsdp = 0xe0000 + off;
@@ -133,46 +133,45 @@ static void rsdp_bytes(struct kx_sysinfo *si)
 		}
 }
 
-int arch_sysinfo(struct kx_sysinfo *si)
+/* The firmware's map (/sys/firmware/memmap), else /proc/iomem's. */
+static int memory_map(struct kx_load *l, struct kx_error *err)
 {
-	static char iomem[256 * 1024];
+	struct kx_sysinfo *si = &l->si;
 	size_t len;
-	int e;
+	struct kx_err e;
+	int r;
 
 	memset(&si->mem, 0, sizeof(si->mem));
-	if (from_sysfs_memmap(&si->mem)) {
-		struct kx_err err;
+	if (!from_sysfs_memmap(&si->mem))
+		return 0;
+	memset(&si->mem, 0, sizeof(si->mem));
+	r = sys_read_text("/proc/iomem", l->iomem, sizeof(l->iomem), &len);
+	if (r)
+		return fail_file(err, "memory map", "/proc/iomem", r);
+	if (len >= sizeof(l->iomem) - 1) /* never plan from a cut-off map */
+		return fail_n(err, KX_E_IOMEM_TOO_BIG, 0, sizeof(l->iomem) - 1, 0, 0, 0);
+	e = kx_iomem_parse(l->iomem, len, &si->mem);
+	return KX_FAILED(e) ? fail_lib(err, e, "/proc/iomem") : 0;
+}
 
-		memset(&si->mem, 0, sizeof(si->mem));
-		e = sys_read_text("/proc/iomem", iomem, sizeof(iomem), &len);
-		if (e) {
-			msg_file_error("memory map", "/proc/iomem", e);
-			return -1;
-		}
-		if (len >= sizeof(iomem) - 1) { /* never plan from a cut-off map */
-			msg("/proc/iomem is larger than kx can read (%zu bytes); nothing was loaded.",
-			    sizeof(iomem) - 1);
-			return -1;
-		}
-		err = kx_iomem_parse(iomem, len, &si->mem);
-		if (KX_FAILED(err)) {
-			msg_lib_error(err, "/proc/iomem");
-			return -1;
-		}
-	}
-	if (!kx_memmap_ram(&si->mem)) {
-		msg_lib_error(kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
+int arch_sysinfo(struct kx_load *l, struct kx_error *err)
+{
+	struct kx_sysinfo *si = &l->si;
+	size_t len;
+
+	if (memory_map(l, err))
 		return -1;
-	}
+	if (!kx_memmap_ram(&si->mem))
+		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
 	si->boot_params = 0;
 	si->boot_params_len = 0;
-	if (!sys_read_bin("/sys/kernel/boot_params/data", boot_params, sizeof(boot_params), &len) &&
-	    len == sizeof(boot_params)) {
-		si->boot_params = boot_params;
+	if (!sys_read_bin("/sys/kernel/boot_params/data", l->boot_params, sizeof(l->boot_params), &len) &&
+	    len == sizeof(l->boot_params)) {
+		si->boot_params = l->boot_params;
 		si->boot_params_len = len;
 	}
 	si->acpi_rsdp = rsdp_from_efi();
-	rsdp_bytes(si);
+	rsdp_bytes(si, (uint8_t *)l->iomem);
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	return 0;
 }

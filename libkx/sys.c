@@ -57,39 +57,24 @@ int sys_fault(const char *op)
 	return 0;
 }
 
-int sys_map(const char *path, struct kx_file *f)
+int sys_map_fd(int fd, struct kx_file *f)
 {
 	struct stat st;
 	void *p;
-	int fd, e;
+	int e;
 
-	if ((e = sys_fault("map"))) {
-		f->path = path, f->buf = 0, f->len = 0, f->mapped = 0;
-		return e;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	f->path = path;
 	f->buf = 0;
 	f->len = 0;
 	f->mapped = 0;
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		e = -errno;
-		close(fd);
+	if ((e = sys_fault("map")))
 		return e;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
 		return st.st_size == 0 && S_ISREG(st.st_mode) ? -ENODATA : -EINVAL;
-	}
 	p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (p == MAP_FAILED)
 		return -errno;
 	f->buf = p;
@@ -98,6 +83,36 @@ int sys_map(const char *path, struct kx_file *f)
 	if (sys_fault("sigbus"))
 		raise(SIGBUS); /* as when the file is truncated while mapped */
 	return 0;
+}
+
+int sys_map(const char *path, struct kx_file *f)
+{
+	int fd, e;
+
+	f->path = path;
+	f->buf = 0;
+	f->len = 0;
+	f->mapped = 0;
+	if ((e = sys_fault("map")))
+		return e;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	e = sys_map_fd(fd, f);
+	close(fd);
+	return e;
+}
+
+void *sys_alloc(size_t n)
+{
+	void *p = mmap(0, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? 0 : p;
+}
+
+void sys_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n ? n : 1);
 }
 
 void sys_unmap(struct kx_file *f)
@@ -162,7 +177,7 @@ struct kx_dirent64 {
 
 int sys_list_dir(const char *path, char names[][16], int max)
 {
-	static char buf[8192];
+	char buf[8192];
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
 	long got;
 

@@ -1,0 +1,158 @@
+/*
+ * Committing a load: kexec_file_load (the kernel parses the image) or
+ * kexec_load (kx's plan), with auto mode's fallback from the first to the
+ * second when the kernel cannot take the image.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include "arch.h"
+#include "load.h"
+
+#define KEXEC_ON_CRASH          0x1
+#define KEXEC_FILE_ON_CRASH     0x2
+#define KEXEC_FILE_NO_INITRAMFS 0x4
+
+/* 0, or a negative errno from kexec_load; err is filled for other failures. */
+static int classic_load(struct kx_load *l, struct kx_error *err)
+{
+	struct kx_kseg ks[KX_MAX_SEGMENTS];
+	const struct kx_plan *p = &l->plan;
+	unsigned i;
+	int e;
+
+	if (plan_classic(l, err))
+		return 1;
+	if (l->o.debug && l->o.log) {
+		/* the plan, as --dry-run shows it */
+		render_plan(l, "kexec_load");
+		l->o.log(l->o.log_arg, KX_LOG_PLAN, l->text);
+	}
+	for (i = 0; i < p->nseg; i++)
+		ks[i] = (struct kx_kseg){ p->seg[i].buf, p->seg[i].bufsz,
+					  (const void *)(uintptr_t)p->seg[i].mem, p->seg[i].memsz };
+	e = sys_kexec_load(p->entry, p->nseg, ks, kx_arch_kexec_flag | (l->o.crash ? KEXEC_ON_CRASH : 0));
+	if (!e)
+		dbg(l, "loaded with kexec_load: %u segments, entry 0x%" PRIx64, p->nseg, p->entry);
+	return e;
+}
+
+/* The initrd pieces kexec_file_load gets: a UKI's .ucode and .initrd first
+ * (the EFI stub's order), then the caller's. Returns how many. */
+static unsigned file_pieces(const struct kx_load *l, struct kx_blob *out, int *files_only)
+{
+	unsigned n = 0, i;
+
+	*files_only = l->initrd_files_only;
+	if (!l->is_uki) {
+		memcpy(out, l->initrd, sizeof(out[0]) * l->ninitrd);
+		return l->ninitrd;
+	}
+	if (l->uki.ucode.present && l->uki.ucode.len)
+		out[n++] = (struct kx_blob){ l->uki.ucode.buf, l->uki.ucode.len, ".ucode" };
+	if (l->uki.initrd.present && l->uki.initrd.len)
+		out[n++] = (struct kx_blob){ l->uki.initrd.buf, l->uki.initrd.len, ".initrd" };
+	*files_only = !n && l->initrd_files_only;
+	for (i = 0; i < l->ninitrd; i++)
+		out[n++] = l->initrd[i];
+	return n;
+}
+
+/* The initrd as one descriptor: the file itself, or one sealed memfd with
+ * each piece padded to 4 bytes as the kernel's cpio unpacker expects. */
+static int initrd_fd(const struct kx_blob *pieces, unsigned n, int files_only)
+{
+	const void *b[MAX_BLOBS];
+	size_t len[MAX_BLOBS], pad[MAX_BLOBS];
+	unsigned i;
+
+	if (n == 1 && files_only)
+		return sys_open_ro(pieces[0].name);
+	for (i = 0; i < n; i++) {
+		b[i] = pieces[i].buf;
+		len[i] = (size_t)pieces[i].len;
+		pad[i] = (4 - len[i] % 4) % 4;
+	}
+	return sys_memfd("kx-initrd", b, len, pad, n);
+}
+
+static int kernel_fd(const struct kx_load *l)
+{
+	const void *b[1] = { l->is_uki ? l->uki.kernel.buf : l->kernel.buf };
+	size_t len[1] = { (size_t)(l->is_uki ? l->uki.kernel.len : l->kernel.len) };
+
+	if (l->kernel_fd >= 0 && !l->is_uki)
+		return l->kernel_fd;
+	if (l->kernel_file)
+		return sys_open_ro(l->kernel_file);
+	return sys_memfd("kx-kernel", b, len, 0, 1);
+}
+
+/* 0, or a negative errno from kexec_file_load; 1 with err for other failures. */
+static int file_load(struct kx_load *l, struct kx_error *err)
+{
+	struct kx_blob pieces[MAX_BLOBS];
+	unsigned long flags = l->o.crash ? KEXEC_FILE_ON_CRASH : 0;
+	int files_only, kfd, ifd = -1, e;
+	unsigned n = file_pieces(l, pieces, &files_only);
+
+	kfd = kernel_fd(l);
+	if (kfd < 0) {
+		fail_file(err, "kernel", l->kernel.name, kfd);
+		return 1;
+	}
+	if (!n)
+		flags |= KEXEC_FILE_NO_INITRAMFS;
+	else if ((ifd = initrd_fd(pieces, n, files_only)) < 0) {
+		fail_file(err, "initrd", pieces[0].name, ifd);
+		if (kfd != l->kernel_fd)
+			sys_close(kfd);
+		return 1;
+	}
+	dbg(l, "kexec_file_load: kernel fd %d, initrd fd %d, %zu-byte command line, flags 0x%lx", kfd,
+	    ifd, strlen(l->cmdline), flags);
+	e = sys_kexec_file_load(kfd, ifd, l->cmdline[0] ? l->cmdline : 0, flags);
+	if (kfd != l->kernel_fd)
+		sys_close(kfd);
+	sys_close(ifd);
+	if (!e)
+		dbg(l, "loaded with kexec_file_load");
+	return e;
+}
+
+/* Errors after which auto mode tries kexec_load: the kernel cannot take the
+ * image or the call, nothing about trust or policy. */
+static int falls_back(int e)
+{
+	return e == -ENOSYS || e == -ENOEXEC || e == -EINVAL || e == -EOPNOTSUPP;
+}
+
+int kx_load_commit(struct kx_load *l, struct kx_error *err)
+{
+	int e;
+
+	ERR_OR_DUMMY(err);
+	if (kx_load_prepare(l, err))
+		return -1;
+	if (!l->use_file) {
+		e = classic_load(l, err);
+		if (e < 0)
+			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->kernel.name, e);
+		return e ? -1 : 0;
+	}
+	e = file_load(l, err);
+	if (e <= 0 && (!e || l->o.syscall != KX_SYSCALL_AUTO || !falls_back(e))) {
+		if (e) {
+			fail_kexec(err, KX_E_KEXEC_FILE, 0, l->kernel.name, e);
+			err->a = (uint64_t)l->is_uki;
+		}
+		return e ? -1 : 0;
+	}
+	if (e > 0)
+		return -1;
+	dbg(l, "kexec_file_load: %s; trying kexec_load", strerror(-e));
+	e = classic_load(l, err);
+	if (e < 0)
+		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->kernel.name, e);
+	return e ? -1 : 0;
+}

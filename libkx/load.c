@@ -1,0 +1,391 @@
+/*
+ * A load: what the caller gives (kernel, initrds, command line, device tree,
+ * modules, raw segments), resolved by kx_load_prepare() into what the next
+ * kernel gets and the syscall that will stage it. Everything lives in the
+ * struct kx_load; nothing here is static.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kx/bytes.h>
+#include <kx/cmdline.h>
+#include "arch.h"
+#include "load.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "0.1.0"
+#endif
+
+/* ---- what the load owns ---------------------------------------------------------- */
+
+struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
+{
+	struct kx_load *l;
+	ERR_OR_DUMMY(err);
+
+	clear_error(err);
+	l = sys_alloc(sizeof(*l)); /* zeroed */
+	if (!l) {
+		fail_n(err, KX_E_NO_MEMORY, 0, sizeof(*l), 0, 0, 0);
+		return 0;
+	}
+	if (o)
+		l->o = *o;
+	if (!l->o.mem_max)
+		l->o.mem_max = UINT64_MAX;
+	if (!l->o.loader_name)
+		l->o.loader_name = "kx " KX_VERSION;
+	l->kernel_fd = -1;
+	if (l->o.type && !(l->ld = kx_loader_by_name(l->o.type))) {
+		fail(err, KX_E_TYPE_NAME, 0, l->o.type);
+		kx_load_free(l);
+		return 0;
+	}
+	l->o.type = 0; /* the caller's string is not kept */
+	return l;
+}
+
+void kx_load_free(struct kx_load *l)
+{
+	unsigned i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->nfiles; i++)
+		sys_unmap(&l->files[i]);
+	for (i = 0; i < l->nallocs; i++)
+		sys_free(l->allocs[i].p, l->allocs[i].n);
+	sys_free(l, sizeof(*l));
+}
+
+const char *keep_string(struct kx_load *l, const char *s, size_t n)
+{
+	char *p;
+
+	if (n >= sizeof(l->strings) - l->nstrings)
+		return 0;
+	p = l->strings + l->nstrings;
+	memcpy(p, s, n);
+	p[n] = 0;
+	l->nstrings += n + 1;
+	return p;
+}
+
+void *load_alloc(void *load, size_t n)
+{
+	struct kx_load *l = load;
+	void *p;
+
+	if (l->nallocs == MAX_ALLOCS || !(p = sys_alloc(n)))
+		return 0;
+	l->allocs[l->nallocs].p = p;
+	l->allocs[l->nallocs++].n = n;
+	return p;
+}
+
+/* A copy of the caller's name, or a fixed one when the store is full. */
+static const char *keep_name(struct kx_load *l, const char *s)
+{
+	const char *k = s ? keep_string(l, s, strlen(s)) : 0;
+	return k ? k : "(name too long)";
+}
+
+int map_file(struct kx_load *l, const char *role, const char *path, struct kx_blob *b,
+	     struct kx_error *err)
+{
+	struct kx_file *f;
+	int e;
+
+	if (l->nfiles == MAX_FILES)
+		return fail_file(err, role, path, -EMFILE);
+	f = &l->files[l->nfiles];
+	e = sys_map(path, f);
+	if (e)
+		return fail_file(err, role, path, e);
+	l->nfiles++;
+	*b = (struct kx_blob){ f->buf, f->len, keep_name(l, path) };
+	f->path = b->name;
+	return 0;
+}
+
+/* ---- the inputs ------------------------------------------------------------------ */
+
+static int changed(struct kx_load *l, struct kx_error *err)
+{
+	if (l->prepared)
+		return fail(err, KX_E_STATE, "adding to a load after kx_load_prepare", 0);
+	clear_error(err);
+	return 0;
+}
+
+/* The kernel is in l->kernel: say what it is, unless -t said so. */
+static int probe(struct kx_load *l, struct kx_error *err)
+{
+	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len)))
+		return fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+	dbg(l, "%s: %s image", l->kernel.name, l->ld->name);
+	return 0;
+}
+
+static int kernel_allowed(struct kx_load *l, const char *name, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	if (l->ld && l->ld->no_image)
+		return fail(err, KX_E_RAW_KERNEL, 0, name);
+	if (l->kernel.buf)
+		return fail(err, KX_E_STATE, "a second kernel", name);
+	return 0;
+}
+
+int kx_load_kernel(struct kx_load *l, const char *path, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (kernel_allowed(l, path, err) || map_file(l, "kernel", path, &l->kernel, err))
+		return -1;
+	l->kernel_file = l->kernel.name;
+	return probe(l, err);
+}
+
+int kx_load_kernel_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err)
+{
+	struct kx_file *f;
+	int e;
+
+	ERR_OR_DUMMY(err);
+	if (kernel_allowed(l, name, err))
+		return -1;
+	if (l->nfiles == MAX_FILES)
+		return fail_file(err, "kernel", name, -EMFILE);
+	f = &l->files[l->nfiles];
+	if ((e = sys_map_fd(fd, f)))
+		return fail_file(err, "kernel", name, e);
+	l->nfiles++;
+	l->kernel = (struct kx_blob){ f->buf, f->len, keep_name(l, name) };
+	l->kernel_fd = fd;
+	return probe(l, err);
+}
+
+int kx_load_kernel_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
+		       struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (kernel_allowed(l, name, err))
+		return -1;
+	if (!buf || !len)
+		return fail_file(err, "kernel", name, -ENODATA);
+	l->kernel = (struct kx_blob){ buf, len, keep_name(l, name) };
+	return probe(l, err);
+}
+
+static int initrd_room(struct kx_load *l, struct kx_error *err)
+{
+	if (changed(l, err))
+		return -1;
+	if (l->ninitrd == KX_MAX_INITRDS)
+		return fail_n(err, KX_E_TOO_MANY_INITRDS, 0, l->ninitrd + 1, KX_MAX_INITRDS, 0, 0);
+	return 0;
+}
+
+int kx_load_initrd(struct kx_load *l, const char *path, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (initrd_room(l, err) || map_file(l, "initrd", path, &l->initrd[l->ninitrd], err))
+		return -1;
+	if (!l->ninitrd++)
+		l->initrd_files_only = 1;
+	return 0;
+}
+
+int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, const char *name,
+		       struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (initrd_room(l, err))
+		return -1;
+	if (!buf || !len)
+		return fail_file(err, "initrd", name, -ENODATA);
+	l->initrd[l->ninitrd++] = (struct kx_blob){ buf, len, keep_name(l, name) };
+	l->initrd_files_only = 0;
+	l->initrd_bufs = 1;
+	return 0;
+}
+
+int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err)
+{
+	const char *k;
+
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	k = text ? keep_string(l, text, strlen(text)) : 0;
+	if (l->nappend == MAX_APPEND || !k)
+		return fail_lib(err, kx_err(KX_E_CMDLINE_TOO_LONG, 0, text ? strlen(text) : 0,
+					    sizeof(l->strings)), "command line");
+	l->append[l->nappend++] = k;
+	return 0;
+}
+
+int kx_load_replace_cmdline(struct kx_load *l)
+{
+	l->replace_cmdline = 1;
+	return 0;
+}
+
+int kx_load_reuse_cmdline(struct kx_load *l)
+{
+	l->reuse_cmdline = l->replace_cmdline = 1;
+	return 0;
+}
+
+int kx_load_dtb(struct kx_load *l, const char *path, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	return map_file(l, "device tree", path, &l->dtb, err);
+}
+
+int kx_load_module(struct kx_load *l, const char *path, const char *string, struct kx_error *err)
+{
+	struct kx_module *m = &l->module[l->nmodule];
+
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	if (l->nmodule == KX_MAX_MODULES)
+		return fail_lib(err, kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0), path);
+	if (map_file(l, "module", path, &m->file, err))
+		return -1;
+	m->file.name = m->string = keep_name(l, string ? string : path);
+	l->nmodule++;
+	return 0;
+}
+
+int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct kx_error *err)
+{
+	struct kx_raw_seg *r = &l->raw[l->nraw];
+
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	if (l->nraw == KX_MAX_SEGMENTS - 1)
+		return fail_lib(err, kx_err(KX_E_TOO_MANY, "segments", KX_MAX_SEGMENTS - 1, 0), path);
+	if (map_file(l, "segment", path, &r->file, err))
+		return -1;
+	r->addr = addr;
+	l->nraw++;
+	return 0;
+}
+
+/* ---- resolving --------------------------------------------------------------------- */
+
+/*
+ * The command line: the image's own (a UKI's .cmdline) unless replaced, the
+ * running system's if reused (without BOOT_IMAGE=; for a crash kernel also
+ * without what reserves memory the crash region does not have, as Fedora's
+ * kdump removes), then the appended texts.
+ */
+static int build_cmdline(struct kx_load *l, struct kx_error *err)
+{
+	static const char *const drop_boot_image[] = { "BOOT_IMAGE", 0 };
+	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", "hugepages",
+		"hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma", "log_buf_len", "swiotlb",
+		"slub_debug", 0 };
+	struct kx_err e = KX_NOERR;
+	size_t n;
+	unsigned i;
+	int r;
+
+	l->cmdline[0] = 0;
+	if (l->is_uki && l->uki.cmdline.present && !l->replace_cmdline)
+		e = kx_cmdline_add(l->cmdline, sizeof(l->cmdline), (const char *)l->uki.cmdline.buf,
+				   l->uki.cmdline.len, 0);
+	if (!KX_FAILED(e) && l->reuse_cmdline) {
+		char *cur = l->iomem; /* scratch until the memory map is read */
+		r = sys_read_text("/proc/cmdline", cur, 8192, &n);
+		if (r)
+			return fail_file(err, "current command line", "/proc/cmdline", r);
+		e = kx_cmdline_add(l->cmdline, sizeof(l->cmdline), cur, n,
+				   l->o.crash ? drop_crash : drop_boot_image);
+	}
+	for (i = 0; !KX_FAILED(e) && i < l->nappend; i++)
+		e = kx_cmdline_add(l->cmdline, sizeof(l->cmdline), l->append[i], strlen(l->append[i]), 0);
+	return KX_FAILED(e) ? fail_lib(err, e, "command line") : 0;
+}
+
+/* Options only kexec_load can honour: kx's own plan and purgatory. */
+static enum kx_classic_reason classic_only(const struct kx_options *o)
+{
+	const char *fault = getenv("KX_FAULT");
+
+	if (o->purgatory)
+		return KX_CLASSIC_PURGATORY;
+	if (o->have_entry)
+		return KX_CLASSIC_ENTRY;
+	if (o->mem_min || o->mem_max != UINT64_MAX)
+		return KX_CLASSIC_WINDOW;
+	if (o->no_verify)
+		return KX_CLASSIC_NO_VERIFY;
+	if (fault && strstr(fault, "digest"))
+		return KX_CLASSIC_FAULT; /* the test hook corrupts kx's own purgatory */
+	return KX_CLASSIC_NONE;
+}
+
+/* Which syscall, and why. */
+static int choose(struct kx_load *l, struct kx_error *err)
+{
+	int file_ok = l->ld->kernel_parses;
+
+	l->use_file = 0;
+	if (l->o.syscall == KX_SYSCALL_CLASSIC) {
+		l->why = WHY_ASKED_CLASSIC;
+	} else if (l->o.syscall == KX_SYSCALL_FILE) {
+		if (!file_ok)
+			return fail(err, KX_E_FILE_SYSCALL_TYPE, l->ld->name, 0);
+		if (l->classic_only)
+			return fail_n(err, KX_E_CLASSIC_ONLY, 0, l->classic_only, 0, 0, 0);
+		l->use_file = 1;
+		l->why = WHY_ASKED_FILE;
+	} else if (!file_ok) {
+		l->why = WHY_AUTO_FORMAT;
+	} else if (l->classic_only) {
+		l->why = WHY_AUTO_CLASSIC_ONLY;
+	} else {
+		l->use_file = 1;
+		l->why = WHY_AUTO_FILE;
+	}
+	dbg(l, "syscall: %s (%s)", l->use_file ? "kexec_file_load" : "kexec_load", why_text(l));
+	return 0;
+}
+
+int kx_load_prepare(struct kx_load *l, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	clear_error(err);
+	if (l->prepared)
+		return 0;
+	if (!l->ld || (!l->ld->no_image && !l->kernel.buf))
+		return fail(err, KX_E_STATE, "kx_load_prepare without a kernel", 0);
+	if (l->ld->no_image)
+		dbg(l, "raw segments: %s image", l->ld->name);
+	if (l->ld->uki) {
+		struct kx_err e = kx_uki_parse(l->kernel.buf, l->kernel.len, &l->uki);
+		if (KX_FAILED(e))
+			return fail_lib(err, e, l->kernel.name);
+		l->is_uki = 1;
+		l->kernel_file = 0; /* the kernel gets .linux through a memfd */
+	}
+	if (build_cmdline(l, err))
+		return -1;
+	/* -p: the crash kernel's command line, and is the reservation big enough? */
+	if (l->o.crash && crash_setup(l, err))
+		return -1;
+	l->classic_only = classic_only(&l->o);
+	if (choose(l, err))
+		return -1;
+	l->prepared = 1;
+	return 0;
+}

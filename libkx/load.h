@@ -1,0 +1,142 @@
+/*
+ * libkx inside: the state of one load (everything it maps, builds and
+ * plans lives here, nowhere else), and the helpers every file uses.
+ */
+#ifndef LIBKX_LOAD_H
+#define LIBKX_LOAD_H
+#include <stdarg.h>
+#include <kx.h>
+#include <kx/crash.h>
+#include <kx/elf.h>
+#include <kx/loader.h>
+#include <kx/pe.h>
+#include "sys.h"
+
+#define MAX_BLOBS    (KX_MAX_INITRDS + 2)  /* a UKI's .ucode and .initrd, then the files */
+#define MAX_FILES    (2 + KX_MAX_INITRDS + KX_MAX_MODULES + KX_MAX_SEGMENTS + 2)
+#define MAX_ALLOCS   8
+#define MAX_APPEND   16
+#define CMDLINE_MAX  (64 * 1024)
+#define IOMEM_MAX    (256 * 1024)
+#define STRINGS_MAX  (64 * 1024)
+#define SCRATCH_MAX  (256 * 1024)
+#define PURG_MAX     (64 * 1024)
+#define CRASH_HDR_MAX (KX_ELF64_EHDR + KX_ELF64_PHDR * (KX_CRASH_MAX_CPUS + 2 + KX_MEMMAP_MAX + \
+							 KX_CRASH_MAX_EXCLUDE))
+
+/* How the syscall was chosen, for the plan's "why". */
+enum why {
+	WHY_ASKED_CLASSIC, WHY_ASKED_FILE, WHY_AUTO_FORMAT, WHY_AUTO_CLASSIC_ONLY, WHY_AUTO_FILE,
+};
+
+/* kdump: the reserved region and what the files need (crash.c). */
+struct crash_state {
+	int read;                  /* the regions were looked up */
+	int hidden;                /* /proc/iomem hides addresses (not root) */
+	struct kx_range region[KX_CRASH_MAX_REGIONS];
+	unsigned nregion, main;    /* main: where the segments go (the highest) */
+	uint64_t size;             /* bytes reserved, all regions */
+	int have_need;
+	uint64_t loaded;           /* the files' segments (estimate from the files) */
+	struct kx_crash_need need;
+	int have_sys;
+	struct kx_memmap sys;      /* the running system's map, before crash_prepare */
+	struct kx_memmap ram;      /* System RAM, for the core header */
+	struct kx_crash_note notes[KX_CRASH_MAX_CPUS];
+	char names[KX_CRASH_MAX_CPUS + 64][16];
+	unsigned cpu[KX_CRASH_MAX_CPUS];
+	uint8_t hdr[CRASH_HDR_MAX];
+	uint8_t kcore[64 * 1024];
+	union { struct kx_uki uki; struct kx_elf elf; } scratch;
+};
+
+struct kx_load {
+	struct kx_options o;
+	int prepared, planned;
+	const struct kx_loader *ld;
+	const char *kernel_path;        /* the user's name for the kernel, or NULL */
+	struct kx_blob kernel;          /* what the loader parses (a UKI's .linux) */
+	const char *kernel_file;        /* a file the kernel may read itself, or NULL */
+	int kernel_fd;                  /* an fd the caller gave, or -1 */
+	struct kx_blob initrd[MAX_BLOBS];
+	unsigned ninitrd;
+	int initrd_files_only;          /* every initrd is a user file with a path */
+	int initrd_bufs;                /* some initrd is a caller's buffer */
+	struct kx_module module[KX_MAX_MODULES];
+	unsigned nmodule;
+	struct kx_raw_seg raw[KX_MAX_SEGMENTS];
+	unsigned nraw;
+	struct kx_blob dtb;             /* --dtb, or none */
+	const char *append[MAX_APPEND];
+	unsigned nappend;
+	int replace_cmdline, reuse_cmdline;
+	int is_uki;
+	struct kx_uki uki;              /* its sections, when is_uki */
+	enum kx_classic_reason classic_only;
+	int use_file;                   /* the syscall chosen: kexec_file_load */
+	enum why why;
+	char why_text[160];
+	char cmdline[CMDLINE_MAX];
+	struct kx_sysinfo si;
+	struct kx_plan plan;
+	struct crash_state cs;
+	/* what the load owns */
+	struct kx_file files[MAX_FILES];
+	unsigned nfiles;
+	struct { void *p; size_t n; } allocs[MAX_ALLOCS];
+	unsigned nallocs;
+	char strings[STRINGS_MAX];
+	size_t nstrings;
+	uint8_t scratch[SCRATCH_MAX];
+	uint8_t purg[PURG_MAX];
+	char iomem[IOMEM_MAX];          /* /proc/iomem text, and other scratch reads */
+	uint8_t boot_params[4096];
+	char text[CMDLINE_MAX + 16 * 1024]; /* the plan, rendered */
+};
+
+/* Every public function: err may be NULL. */
+#define ERR_OR_DUMMY(err) struct kx_error err##_dummy; if (!(err)) (err) = &err##_dummy
+
+/* Errors (msg.c): each returns -1 after filling *err. */
+int fail(struct kx_error *err, int code, const char *what, const char *subject);
+int fail_n(struct kx_error *err, int code, const char *subject, uint64_t a, uint64_t b,
+	   uint64_t c, uint64_t d);
+int fail_file(struct kx_error *err, const char *role, const char *path, int neg_errno);
+int fail_lib(struct kx_error *err, struct kx_err e, const char *subject);
+/* A kexec syscall failed: records the errno and the system state that explains it. */
+int fail_kexec(struct kx_error *err, int code, const char *op, const char *subject, int neg_errno);
+void clear_error(struct kx_error *err);
+
+/* Warnings and debug notes through the caller's log function. */
+void kx_log(const struct kx_options *o, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define dbg(l, ...) kx_log(&(l)->o, KX_LOG_DEBUG, __VA_ARGS__)
+
+/* A copy of s in the load's string store, or NULL when it is full. */
+const char *keep_string(struct kx_load *l, const char *s, size_t n);
+/* Anonymous memory freed with the load (the arm64 loader's unpacking room). */
+void *load_alloc(void *load, size_t n);
+/* Map a file read-only for the load; the blob is named path. */
+int map_file(struct kx_load *l, const char *role, const char *path, struct kx_blob *b,
+	     struct kx_error *err);
+
+/* The syscall's words for the plan ("auto: ..."). */
+const char *why_text(struct kx_load *l);
+/* Render the plan as kx --dry-run shows it into l->text (show.c). */
+void render_plan(struct kx_load *l, const char *syscall);
+
+/* Appending to a buffer like snprintf, counting what did not fit (msg.c). */
+struct out { char *buf; size_t n, len; };
+void out_put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "12.3 MiB" or "16 KiB" (msg.c). */
+const char *fmt_mib(uint64_t v, char *b, size_t n);
+
+/* crash.c */
+int crash_setup(struct kx_load *l, struct kx_error *err);
+int crash_region(struct kx_load *l, struct kx_window *w, struct kx_error *err);
+int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err);
+const struct kx_memmap *crash_validate_map(struct kx_load *l);
+
+/* plan.c: the kexec_load plan (kx_load_plan); commit.c uses it */
+int plan_classic(struct kx_load *l, struct kx_error *err);
+#endif

@@ -1,0 +1,571 @@
+/*
+ * Every sentence libkx says about a failure: kx_error_message() renders an
+ * error value; nothing else in the library writes prose about errors. The
+ * errors are filled in by fail*() below, which also record the state of the
+ * system a kexec message depends on (root, lockdown, kexec_load_disabled),
+ * so that rendering reads nothing.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch.h"
+#include "load.h"
+
+/* ---- making errors ----------------------------------------------------------- */
+
+void clear_error(struct kx_error *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+static void set_subject(struct kx_error *err, const char *subject)
+{
+	snprintf(err->subject, sizeof(err->subject), "%s", subject ? subject : "");
+}
+
+int fail(struct kx_error *err, int code, const char *what, const char *subject)
+{
+	clear_error(err);
+	err->code = code;
+	err->what = what;
+	set_subject(err, subject);
+	return -1;
+}
+
+int fail_n(struct kx_error *err, int code, const char *subject, uint64_t a, uint64_t b, uint64_t c,
+	   uint64_t d)
+{
+	fail(err, code, 0, subject);
+	err->a = a, err->b = b, err->c = c, err->d = d;
+	return -1;
+}
+
+int fail_file(struct kx_error *err, const char *role, const char *path, int neg_errno)
+{
+	fail(err, KX_E_FILE, role, path);
+	err->sys_errno = -neg_errno;
+	return -1;
+}
+
+int fail_lib(struct kx_error *err, struct kx_err e, const char *subject)
+{
+	fail(err, e.code, e.what, subject);
+	err->a = e.a, err->b = e.b;
+	return -1;
+}
+
+static int file_says_1(const char *path)
+{
+	char b[16];
+	return !sys_read_text(path, b, sizeof(b), 0) && b[0] == '1';
+}
+
+/* The lockdown mode in force ("integrity", "confidentiality"), or "". */
+static void lockdown(char *out, size_t n)
+{
+	char buf[128], *a, *z;
+
+	out[0] = 0;
+	if (sys_read_text("/sys/kernel/security/lockdown", buf, sizeof(buf), 0))
+		return;
+	a = strchr(buf, '[');
+	z = a ? strchr(a, ']') : 0;
+	if (!a || !z)
+		return;
+	*z = 0;
+	if (strcmp(a + 1, "none"))
+		snprintf(out, n, "%s", a + 1);
+}
+
+int fail_kexec(struct kx_error *err, int code, const char *op, const char *subject, int neg_errno)
+{
+	fail(err, code, op, subject);
+	err->sys_errno = -neg_errno;
+	err->root = (uint8_t)sys_is_root();
+	err->load_disabled = (uint8_t)file_says_1("/proc/sys/kernel/kexec_load_disabled");
+	lockdown(err->lockdown, sizeof(err->lockdown));
+	return -1;
+}
+
+void kx_log(const struct kx_options *o, int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!o->log || (level == KX_LOG_DEBUG && !o->debug))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->log(o->log_arg, level, line);
+}
+
+/* ---- rendering ---------------------------------------------------------------- */
+
+#define put out_put
+
+void out_put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(o->len < o->n ? o->buf + o->len : 0, o->len < o->n ? o->n - o->len : 0, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		o->len += (size_t)k;
+}
+
+/* "bzImage, uki, elf, ...": the loaders kx has, in probe order. */
+static void put_types(struct out *o)
+{
+	const struct kx_loader *const *l;
+
+	for (l = kx_loaders; *l; l++)
+		put(o, "%s%s", l == kx_loaders ? "" : ", ", (*l)->name);
+}
+
+static const char *size_str(uint64_t v, char *buf, size_t n)
+{
+	if (v >= (1ull << 20))
+		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 " MiB", v >> 20,
+			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20 > 9 ? 9 :
+			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20);
+	else
+		snprintf(buf, n, "%" PRIu64 " bytes", v);
+	return buf;
+}
+
+static void render_lib(struct out *o, const struct kx_error *err)
+{
+	struct kx_err e = { (enum kx_errcode)err->code, err->what, err->a, err->b };
+	const char *s = err->subject;
+	char b1[32];
+
+	switch (e.code) {
+	case KX_E_TRUNCATED:
+		put(o, "%s is truncated: its %s needs %" PRIu64 " bytes but only %" PRIu64
+		    " are there. Check that the file was copied completely.", s, e.what, e.a, e.b);
+		break;
+	case KX_E_NOT_BZIMAGE:
+		put(o, "%s is not a bzImage kernel (bad %s). Give kx a Linux kernel image such as /boot/vmlinuz-*.",
+		    s, e.what);
+		break;
+	case KX_E_OLD_PROTOCOL:
+		put(o, "%s uses x86 boot protocol %u.%02u; kx needs 2.12 or newer (Linux 3.8 and later).", s,
+		    (unsigned)(e.a >> 8), (unsigned)(e.a & 0xff));
+		break;
+	case KX_E_NOT_64BIT:
+		put(o, "%s has no 64-bit entry point; kx boots 64-bit x86 kernels only.", s);
+		break;
+	case KX_E_BAD_HEADER:
+		put(o, "%s has an invalid %s (0x%" PRIx64 ") in its header; the file looks damaged.", s,
+		    e.what, e.a);
+		break;
+	case KX_E_CMDLINE_TOO_LONG:
+		put(o, "the command line is %" PRIu64 " bytes but this kernel accepts at most %" PRIu64
+		    "; shorten --append/--command-line.", e.a, e.b);
+		break;
+	case KX_E_NO_SPACE:
+		if (e.b && e.b != UINT64_MAX)
+			put(o, "the %s (%s) fits nowhere in free RAM below 0x%" PRIx64
+			    "; use a smaller file or check --mem-min/--mem-max.", e.what,
+			    size_str(e.a, b1, sizeof(b1)), e.b);
+		else
+			put(o, "the %s (%s) fits nowhere in free RAM; use a smaller file or check --mem-min/--mem-max.",
+			    e.what, size_str(e.a, b1, sizeof(b1)));
+		break;
+	case KX_E_TOO_MANY_SEGMENTS:
+		put(o, "this load needs %" PRIu64 " memory segments but the kernel takes at most %" PRIu64
+		    "; use fewer initrd files.", e.a, e.b);
+		break;
+	case KX_E_SEG_ALIGN:
+	case KX_E_SEG_WRAP:
+	case KX_E_SEG_BUFSZ:
+	case KX_E_SEG_OVERLAP:
+		put(o, "internal error: the %s segment breaks the kernel's rules (%s); nothing was loaded. "
+		    "Please report this with the output of kx -d.", e.what ? e.what : "?", kx_errname(e.code));
+		break;
+	case KX_E_SEG_NOT_RAM:
+		put(o, "the %s segment at 0x%" PRIx64 " is not in System RAM; check --mem-min/--mem-max.",
+		    e.what, e.b);
+		break;
+	case KX_E_SEG_TOO_BIG:
+		put(o, "%s need %s, more than half of RAM (the kernel's limit for a kexec load); "
+		    "use smaller files.", !strcmp(e.what, "all segments") ? "the files" : e.what,
+		    size_str(e.a, b1, sizeof(b1)));
+		break;
+	case KX_E_MEMMAP:
+		if (strstr(e.what, "not root"))
+			put(o, "cannot read the memory map: %s has its addresses hidden; run kx as root.", s);
+		else
+			put(o, "cannot read the memory map: %s has %s (line %" PRIu64 ").", s, e.what, e.a);
+		break;
+	case KX_E_NO_RAM:
+		put(o, "%s lists no usable RAM; kx cannot place anything.", s);
+		break;
+	case KX_E_TOO_MANY:
+		put(o, "%s has too many %s (kx handles %" PRIu64 ").", s, e.what, e.a);
+		break;
+	case KX_E_SCRATCH:
+		put(o, "the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64 ")%s.", e.what,
+		    e.a, e.b, strstr(e.what, "boot") ? "; use a shorter command line" : "");
+		break;
+	case KX_E_PURGATORY:
+		put(o, "the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, e.what);
+		break;
+	case KX_E_UNKNOWN_TYPE:
+		put(o, "%s is not a kernel image kx recognises (it knows: ", s);
+		put_types(o);
+		put(o, "). Name the type with -t if you are sure.");
+		break;
+	case KX_E_NOT_PE:
+		put(o, "%s is not a PE/EFI image (bad %s).", s, e.what);
+		break;
+	case KX_E_NOT_UKI:
+		put(o, "%s is an EFI image but not a unified kernel image: it has no .linux section.", s);
+		break;
+	case KX_E_UKI_DUP:
+		put(o, "%s is a damaged unified kernel image: it has more than one %s section.", s, e.what);
+		break;
+	case KX_E_USER_SEG:
+		put(o, "--segment #%" PRIu64 " (at 0x%" PRIx64 ") %s.", e.a + 1, e.b, e.what);
+		break;
+	case KX_E_WRONG_MACHINE:
+		put(o, "%s is an ELF file for another machine (e_machine %" PRIu64 "); kx loads %s here.", s,
+		    e.a, e.what);
+		break;
+	case KX_E_UNSUPPORTED:
+		put(o, "%s requires %s, which kx cannot provide; boot it with a firmware loader such as GRUB.",
+		    s, e.what);
+		break;
+	case KX_E_BAD_OPTION:
+		put(o, "%s: %s.", s, e.what);
+		break;
+	default:
+		put(o, "%s: unexpected error %s.", s, kx_errname(e.code));
+	}
+}
+
+
+static void render_file(struct out *o, const struct kx_error *e)
+{
+	const char *role = e->what, *path = e->subject;
+
+	switch (e->sys_errno) {
+	case ENOENT:
+		put(o, "cannot open the %s '%s': no such file. Check the path.", role, path);
+		break;
+	case EACCES:
+	case EPERM:
+		put(o, "cannot read the %s '%s': permission denied. Run kx as root or fix the file's permissions.",
+		    role, path);
+		break;
+	case EISDIR:
+		put(o, "the %s '%s' is a directory, not a file.", role, path);
+		break;
+	case ENODATA:
+		put(o, "the %s '%s' is empty.", role, path);
+		break;
+	case EINVAL:
+		put(o, "the %s '%s' is not a regular file.", role, path);
+		break;
+	default:
+		put(o, "cannot read the %s '%s': %s.", role, path, strerror(e->sys_errno));
+	}
+}
+
+/* kexec_load, unloading, rebooting: e->what is the operation. */
+static void render_kexec(struct out *o, const struct kx_error *e)
+{
+	const char *op = e->what;
+
+	switch (e->sys_errno) {
+	case EPERM:
+		if (!e->root)
+			put(o, "%s: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo.", op);
+		else if (e->load_disabled)
+			put(o, "%s: refused because kexec is disabled (kernel.kexec_load_disabled=1); "
+			    "it stays off until reboot.", op);
+		else if (e->lockdown[0])
+			put(o, "%s: refused because the kernel is locked down (%s); only signed kernels can be "
+			    "loaded, with kexec_file_load (kx -s).", op, e->lockdown);
+		else
+			put(o, "%s: permission denied by the kernel (a security module may forbid kexec).", op);
+		break;
+	case ENOSYS:
+		put(o, "%s: this kernel has no kexec support (built without CONFIG_KEXEC).", op);
+		break;
+	case EBUSY:
+		put(o, "%s: another kexec load or exec is in progress; try again.", op);
+		break;
+	case ENOMEM:
+		put(o, "%s: the kernel ran out of memory staging the segments; free memory and try again.", op);
+		break;
+	case EADDRNOTAVAIL:
+	case EINVAL:
+		put(o, "%s: the kernel rejected the segment plan (%s); nothing was loaded. Please report this "
+		    "with the output of kx -d --dry-run.", op, strerror(e->sys_errno));
+		break;
+	default:
+		put(o, "%s failed: %s.", op, strerror(e->sys_errno));
+	}
+}
+
+/* Where the kernel looks for keys, for signature messages. */
+#define KEYS "keys the running kernel trusts (built-in, secondary, or the firmware's db/MOK)"
+
+/* kexec_file_load refused for good (no fallback): subject is the image. */
+static void render_kexec_file(struct out *o, const struct kx_error *e)
+{
+	struct kx_error k = *e;
+	char ub[512];
+	const char *image = e->subject, *ld = e->lockdown[0] ? e->lockdown : 0;
+
+	if (e->a) {
+		/* the kernel checks .linux's own signature, not the UKI envelope's */
+		snprintf(ub, sizeof(ub), "%s's .linux section (the kernel checks the signature of the "
+			 "kernel inside the UKI, not of the UKI itself)", image);
+		image = ub;
+	}
+	k.what = "loading the kernel";
+	switch (e->sys_errno) {
+	case EPERM:
+		if (!e->root || e->load_disabled)
+			render_kexec(o, &k);
+		else if (ld)
+			put(o, "%s was refused: the kernel is locked down (%s) and does not trust the image's "
+			    "signature; only kernels signed with %s can be loaded.", image, ld, KEYS);
+		else
+			put(o, "loading with kexec_file_load: permission denied by the kernel "
+			    "(a security module such as IMA may require a signed image).");
+		break;
+	case EKEYREJECTED:
+		put(o, "%s was refused: its signature does not verify against %s (lockdown: %s); "
+		    "sign it with a trusted key, or enroll the key with mokutil.", image, KEYS,
+		    ld ? ld : "none");
+		break;
+	case ENOKEY:
+		put(o, "%s was refused: it is signed with a key the running kernel does not know "
+		    "(lockdown: %s); enroll the key (mokutil --import) or use a kernel signed by your "
+		    "distribution.", image, ld ? ld : "none");
+		break;
+	case ENODATA:
+		put(o, "%s was refused: it carries no signature and this kernel requires one "
+		    "(lockdown: %s); sign it (sbsign) or boot a signed kernel.", image, ld ? ld : "none");
+		break;
+	case EBADMSG:
+		put(o, "%s was refused: its signature is malformed; re-sign the image.", image);
+		break;
+	case EKEYREVOKED:
+	case EKEYEXPIRED:
+		put(o, "%s was refused: the key that signed it is %s; use an image signed with a current key.",
+		    image, e->sys_errno == EKEYREVOKED ? "revoked" : "expired");
+		break;
+	case ENOPKG:
+		put(o, "%s was refused: the kernel lacks the crypto algorithm its signature uses.", image);
+		break;
+	case ENOEXEC:
+		put(o, "the kernel cannot parse %s with kexec_file_load (not a bzImage it accepts); "
+		    "try kx -c, which loads it with kx's own loader.", image);
+		break;
+	case EINVAL:
+		put(o, "kexec_file_load rejected %s or its arguments (EINVAL); try kx -c.", image);
+		break;
+	case ENOSYS:
+	case EOPNOTSUPP:
+		put(o, "this kernel has no kexec_file_load (built without CONFIG_KEXEC_FILE); use kx -c.");
+		break;
+	case ETXTBSY:
+		put(o, "%s is open for writing by another program; kexec_file_load will not read it until "
+		    "it is closed.", image);
+		break;
+	case EFBIG:
+		put(o, "%s is too large for kexec_file_load.", image);
+		break;
+	default:
+		k.what = "loading with kexec_file_load";
+		render_kexec(o, &k);
+	}
+}
+
+/* kexec_file_load could not take the image, and kexec_load failed too. */
+static void render_fallback(struct out *o, const struct kx_error *e)
+{
+	struct kx_error k = *e;
+
+	if (e->sys_errno == EPERM && e->lockdown[0] && e->root) {
+		put(o, "%s could not be loaded: kexec_file_load does not take this image, and kexec_load is "
+		    "refused because the kernel is locked down (%s); under lockdown only signed bzImage "
+		    "kernels can be loaded.", e->subject, e->lockdown);
+		return;
+	}
+	k.what = "loading the kernel (kexec_file_load could not take it, so kx tried kexec_load)";
+	render_kexec(o, &k);
+}
+
+static const char *const classic_option[] = {
+	[KX_CLASSIC_NONE] = "?", [KX_CLASSIC_PURGATORY] = "--purgatory", [KX_CLASSIC_ENTRY] = "--entry",
+	[KX_CLASSIC_WINDOW] = "--mem-min/--mem-max",
+	[KX_CLASSIC_NO_VERIFY] = "-i (skip kx's purgatory check)", [KX_CLASSIC_FAULT] = "KX_FAULT=digest",
+};
+
+const char *kx_classic_option(unsigned r)
+{
+	return r < sizeof(classic_option) / sizeof(classic_option[0]) ? classic_option[r] : "?";
+}
+
+/* "12.3 MiB" or "16 KiB", without floating point */
+const char *fmt_mib(uint64_t v, char *b, size_t n)
+{
+	uint64_t t = (v * 10 + (1u << 19)) >> 20;
+
+	if (v < (1u << 20))
+		snprintf(b, n, "%" PRIu64 " KiB", (v + 1023) >> 10);
+	else
+		snprintf(b, n, "%" PRIu64 ".%" PRIu64 " MiB", t / 10, t % 10);
+	return b;
+}
+
+static void render_crash(struct out *o, const struct kx_error *e)
+{
+	char b1[32], b2[32];
+
+	switch (e->code) {
+	case KX_E_CRASH_NONE:
+		if (e->a)
+			put(o, "no memory is reserved for a crash kernel: boot the running kernel with "
+			    "crashkernel=%" PRIu64 "M on its command line (what these files need, see kx "
+			    "--print-ckr-size), then load it again.", e->a >> 20);
+		else
+			put(o, "no memory is reserved for a crash kernel: boot the running kernel with "
+			    "crashkernel=SIZE (kx --print-ckr-size says how much), then load it again.");
+		break;
+	case KX_E_CRASH_HIDDEN:
+		put(o, "the crash kernel region's address is visible to root only (/proc/iomem); "
+		    "run kx as root.");
+		break;
+	case KX_E_CRASH_SMALL:
+		put(o, "the crash kernel region (crashkernel=, %s) is too small for these files: they take "
+		    "%s to load and about %" PRIu64 " MiB to boot; reserve crashkernel=%" PRIu64 "M "
+		    "and reboot, or use a smaller initrd.", fmt_mib(e->a, b1, sizeof(b1)),
+		    fmt_mib(e->b, b2, sizeof(b2)), e->c >> 20, e->d >> 20);
+		break;
+	case KX_W_CRASH_TIGHT:
+		put(o, "warning: the crash kernel region (%s) is smaller than the %" PRIu64 " MiB these "
+		    "files are estimated to need to boot and save a dump; the crash kernel may run out "
+		    "of memory. Reserve crashkernel=%" PRIu64 "M to be safe.", fmt_mib(e->a, b1, sizeof(b1)),
+		    e->b >> 20, e->c >> 20);
+		break;
+	case KX_E_CRASH_ARCH:
+		put(o, "kx builds crash kernels for kexec_load on x86_64 only; load this one with "
+		    "kexec_file_load (kx -p -s).");
+		break;
+	case KX_E_CRASH_HIGH:
+		put(o, "the crash kernel region is above 4 GiB (crashkernel=...,high); kx's own loader "
+		    "needs part of it below 4 GiB. Load with kexec_file_load (kx -p -s), or reserve the "
+		    "region below 4 GiB (crashkernel=SIZE).");
+		break;
+	case KX_E_CRASH_NO_ROOM:
+		put(o, "the crash kernel region (0x%" PRIx64 "-0x%" PRIx64 ") has no room for the ELF core "
+		    "header (%" PRIu64 " bytes).", e->a, e->b, e->c);
+		break;
+	default: /* KX_E_CRASH_TOO_LARGE */
+		put(o, "these files are too large for a crash kernel.");
+	}
+}
+
+static void render_sys(struct out *o, const struct kx_error *e)
+{
+	switch (e->code) {
+	case KX_E_FILE:
+		render_file(o, e);
+		break;
+	case KX_E_TYPE_NAME:
+		put(o, "unknown image type '%s' (kx knows: ", e->subject);
+		put_types(o);
+		put(o, ").");
+		break;
+	case KX_E_RAW_KERNEL:
+		put(o, "a raw image is given with --segment FILE@ADDR, not as '%s'.", e->subject);
+		break;
+	case KX_E_TOO_MANY_INITRDS:
+		put(o, "too many initrd pieces (%" PRIu64 "; kx takes at most %" PRIu64 ").", e->a, e->b);
+		break;
+	case KX_E_FILE_SYSCALL_TYPE:
+		put(o, "kexec_file_load (-s) cannot load this %s image: the kernel parses only %s "
+		    "kernels on %s; use -c.", e->what, kx_arch_kernel_format, kx_arch_name);
+		break;
+	case KX_E_CLASSIC_ONLY:
+		put(o, "%s works only with kexec_load; drop -s or the option.", kx_classic_option((unsigned)e->a));
+		break;
+	case KX_E_IOMEM_TOO_BIG:
+		put(o, "/proc/iomem is larger than kx can read (%" PRIu64 " bytes); nothing was loaded.", e->a);
+		break;
+	case KX_E_KEXEC:
+		render_kexec(o, e);
+		break;
+	case KX_E_KEXEC_FILE:
+		render_kexec_file(o, e);
+		break;
+	case KX_E_KEXEC_FALLBACK:
+		render_fallback(o, e);
+		break;
+	case KX_E_NOT_LOADED:
+		put(o, "no kernel is loaded, so there is nothing to boot; load one first with kx -l KERNEL.");
+		break;
+	case KX_E_STATUS_UNKNOWN:
+		put(o, "cannot tell: %s is missing (kernel without kexec support?).", e->subject);
+		break;
+	case KX_E_NO_MEMORY:
+		put(o, "cannot get %" PRIu64 " bytes of memory to build the load; free memory and try again.",
+		    e->a);
+		break;
+	case KX_E_STATE:
+		put(o, "internal error: %s was called out of order; please report this.", e->what);
+		break;
+	default:
+		render_crash(o, e);
+	}
+}
+
+size_t kx_error_message(const struct kx_error *e, char *buf, size_t n)
+{
+	struct out o = { buf, n, 0 };
+
+	if (n)
+		buf[0] = 0;
+	if (!e || e->code == KX_OK)
+		put(&o, "no error");
+	else if (e->code >= KX_E_SYS_FIRST && e->code < KX_E_SYS__END)
+		render_sys(&o, e);
+	else if (e->code > 0 && e->code < KX_E__COUNT)
+		render_lib(&o, e);
+	else
+		put(&o, "%s: unexpected error %d.", e->subject, e->code);
+	return o.len;
+}
+
+static const char *const sys_names[] = {
+	"file", "type-name", "raw-kernel", "too-many-initrds", "file-syscall-type", "classic-only",
+	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
+	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
+	"crash-too-large", "no-memory", "state", "crash-tight",
+};
+_Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
+	       "a name for every system error code");
+
+const char *kx_error_name(int code)
+{
+	if (code >= KX_E_SYS_FIRST && code < KX_E_SYS__END)
+		return sys_names[code - KX_E_SYS_FIRST];
+	return kx_errname((enum kx_errcode)code);
+}
+
+int kx_error_is_usage(const struct kx_error *e)
+{
+	return e && (e->code == KX_E_TYPE_NAME || e->code == KX_E_RAW_KERNEL ||
+		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY);
+}

@@ -1,0 +1,107 @@
+/*
+ * kexec_load's plan: kx decides where every segment goes. The memory map
+ * and the machine's facts come from arch_sysinfo(); the image's loader
+ * (lib/) fills the plan; the purgatory goes last; the plan is checked the
+ * way the kernel will check it.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kx/bytes.h>
+#include "arch.h"
+#include "load.h"
+
+static void request(struct kx_load *l, struct kx_load_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->image = l->kernel;
+	memcpy(req->initrd, l->initrd, sizeof(req->initrd[0]) * l->ninitrd);
+	req->ninitrd = l->ninitrd;
+	memcpy(req->module, l->module, sizeof(l->module));
+	req->nmodule = l->nmodule;
+	memcpy(req->raw, l->raw, sizeof(l->raw));
+	req->nraw = l->nraw;
+	req->entry = l->o.entry;
+	req->have_entry = l->o.have_entry;
+	req->loader_name = l->o.loader_name;
+	req->cmdline = l->cmdline;
+	req->window = (struct kx_window){ l->o.mem_min, l->o.mem_max };
+	req->sys = &l->si;
+	req->scratch = l->scratch;
+	req->scratch_len = sizeof(l->scratch);
+	req->dtb = l->dtb;
+}
+
+/* The purgatory (kx's, or the caller's file) goes last, below 4 GiB. */
+static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error *err)
+{
+	struct kx_blob b = { kx_purgatory_blob, (uint64_t)(kx_purgatory_blob_end - kx_purgatory_blob),
+			     "built-in" };
+	const char *fault = getenv("KX_FAULT");
+	struct kx_err e;
+
+	if (l->o.purgatory && map_file(l, "purgatory", l->o.purgatory, &b, err))
+		return -1;
+	e = kx_plan_add_purgatory(&l->plan, &l->si.mem, w, b.buf, (size_t)b.len, l->purg,
+				  sizeof(l->purg), (l->o.no_verify ? 0 : KX_PURG_VERIFY) |
+				  (l->o.debug ? KX_PURG_VERBOSE : 0), kx_arch_serial_port);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, b.name);
+	if (l->o.purgatory)
+		l->plan.seg[l->plan.nseg - 1].source = b.name;
+	if (fault && !strcmp(fault, "digest")) {
+		/* test hook: make the purgatory see a wrong digest for segment 0 */
+		uint8_t *d = l->purg + KX_PURG_PARAMS_OFF + offsetof(struct kx_purg_params, ranges) +
+			     offsetof(struct kx_purg_range, digest);
+		kx_put64(d, kx_le64(d) ^ 1);
+	}
+	return 0;
+}
+
+int plan_classic(struct kx_load *l, struct kx_error *err)
+{
+	const char *subject = l->kernel.name ? l->kernel.name : "the raw image";
+	struct kx_load_req req;
+	struct kx_err e;
+
+	if (l->planned)
+		return 0;
+	if (arch_sysinfo(l, err))
+		return -1;
+	dbg(l, "memory map: %u entries, %" PRIu64 " MiB of RAM", l->si.mem.n,
+	    kx_memmap_ram(&l->si.mem) >> 20);
+	request(l, &req);
+	memset(&l->plan, 0, sizeof(l->plan));
+	if (l->o.crash) {
+		/* everything inside the reserved region; the core header first */
+		struct kx_window cw;
+		if (crash_region(l, &cw, err))
+			return -1;
+		if (cw.min > req.window.min)
+			req.window.min = cw.min;
+		if (cw.max < req.window.max)
+			req.window.max = cw.max;
+		if (crash_prepare(l, req.window, err))
+			return -1;
+	}
+	e = l->ld->load(&req, &l->plan);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, subject);
+	if (add_purgatory(l, req.window, err))
+		return -1;
+	/* -p: si.mem is now the crash kernel's view; check against the system's */
+	e = kx_plan_validate(&l->plan, crash_validate_map(l));
+	if (KX_FAILED(e))
+		return fail_lib(err, e, subject);
+	l->planned = 1;
+	return 0;
+}
+
+int kx_load_plan(struct kx_load *l, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (kx_load_prepare(l, err))
+		return -1;
+	return plan_classic(l, err);
+}

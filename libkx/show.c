@@ -1,0 +1,214 @@
+/* What a load is: as data (kx_load_info), for people (kx --dry-run, -d) and
+ * for programs (--json). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch.h"
+#include "load.h"
+
+static const char *mode_name(uint8_t m)
+{
+	return m == KX_PURG_ENTRY_64 ? "64-bit" : m == KX_PURG_ENTRY_32 ? "32-bit protected mode" : "?";
+}
+
+const char *why_text(struct kx_load *l)
+{
+	char *b = l->why_text;
+	size_t n = sizeof(l->why_text);
+
+	switch (l->why) {
+	case WHY_ASKED_CLASSIC:
+		return "asked for with -c";
+	case WHY_ASKED_FILE:
+		return "asked for with -s";
+	case WHY_AUTO_FORMAT:
+		snprintf(b, n, "auto: the kernel's own loader takes only %s kernels, so kx plans it",
+			 kx_arch_kernel_format);
+		return b;
+	case WHY_AUTO_CLASSIC_ONLY:
+		snprintf(b, n, "auto: %s needs kx's own plan", kx_classic_option(l->classic_only));
+		return b;
+	default:
+		return "auto: tried first (the kernel parses the image and checks its signature); "
+		       "kexec_load with the plan below if the kernel cannot take it";
+	}
+}
+
+static const char *syscall_name(const struct kx_load *l)
+{
+	return l->use_file ? "kexec_file_load" : "kexec_load";
+}
+
+void render_plan(struct kx_load *l, const char *syscall)
+{
+	const struct kx_plan *p = &l->plan;
+	struct out o = { l->text, sizeof(l->text), 0 };
+	unsigned i;
+
+	out_put(&o, "kx plan: %s image, %u segments, syscall %s\n", p->type, p->nseg, syscall);
+	out_put(&o, "  %-11s %-18s %10s  %-18s %10s  %s\n", "purpose", "destination", "size", "end",
+		"memsize", "source");
+	for (i = 0; i < p->nseg; i++) {
+		const struct kx_segment *s = &p->seg[i];
+		out_put(&o, "  %-11s 0x%016" PRIx64 " %10" PRIu64 "  0x%016" PRIx64 " %10" PRIu64 "  %s\n",
+			s->purpose, s->mem, s->bufsz, s->mem + s->memsz, s->memsz, s->source);
+	}
+	out_put(&o, "  entry 0x%" PRIx64 " (purgatory); then %s jump to 0x%" PRIx64, p->entry,
+		mode_name(p->entry_mode), p->target);
+	for (i = 0; i < KX_PURG_NREGS; i++)
+		if (p->regs_used & (1u << i))
+			out_put(&o, ", %s=0x%" PRIx64, kx_arch_reg_names[i], p->regs[i]);
+	out_put(&o, "\n  verification: %s\n", !l->o.no_verify ?
+		"xxh64 digest of each segment, checked in purgatory" : "off (-i)");
+	if (p->cmdline)
+		out_put(&o, "  command line: %s\n", p->cmdline);
+}
+
+int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *err)
+{
+	const struct kx_plan *p = &l->plan;
+	unsigned i;
+
+	ERR_OR_DUMMY(err);
+	memset(info, 0, sizeof(*info));
+	if (kx_load_prepare(l, err))
+		return -1;
+	info->type = l->ld->name;
+	info->arch = kx_arch_name;
+	info->syscall = syscall_name(l);
+	info->fallback = l->use_file && l->o.syscall == KX_SYSCALL_AUTO ? "kexec_load" : 0;
+	info->reason = why_text(l);
+	info->cmdline = l->cmdline;
+	info->file_syscall_ok = l->ld->kernel_parses;
+	info->crash = l->o.crash;
+	info->verify = !l->o.no_verify;
+	info->image_memory = l->kernel.buf ? arch_kernel_bytes(l->is_uki ? l->uki.kernel.buf :
+				l->kernel.buf, l->is_uki ? l->uki.kernel.len : l->kernel.len) : 0;
+	if (!l->planned)
+		return 0;
+	info->type = p->type;
+	info->nsegments = p->nseg;
+	for (i = 0; i < p->nseg; i++) {
+		const struct kx_segment *s = &p->seg[i];
+		info->segment[i] = (struct kx_segment_info){ s->purpose, s->source, s->mem, s->memsz,
+							     s->bufsz, s->digest, s->verify };
+		info->memory += s->memsz;
+	}
+	info->entry = p->entry;
+	info->target = p->target;
+	info->mode = mode_name(p->entry_mode);
+	info->regs_used = p->regs_used;
+	for (i = 0; i < KX_INFO_NREGS; i++) {
+		info->reg[i] = p->regs[i];
+		info->reg_name[i] = kx_arch_reg_names[i];
+	}
+	return 0;
+}
+
+int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
+{
+	struct kx_preflight pf;
+	struct out o;
+
+	ERR_OR_DUMMY(err);
+	if (kx_load_plan(l, err))
+		return -1;
+	render_plan(l, syscall_name(l));
+	o = (struct out){ l->text, sizeof(l->text), strlen(l->text) };
+	out_put(&o, "  syscall: %s (%s)\n", syscall_name(l), why_text(l));
+	if (l->use_file)
+		out_put(&o, "  kexec_file_load gets: kernel %s, %u initrd piece(s), the command line above\n",
+			l->kernel_file ? l->kernel_file : "(memfd of .linux)",
+			l->ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
+	fputs(l->text, f);
+	kx_preflight(&pf);
+	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",
+		pf.lockdown, pf.load_ok ? "usable" : "not usable now",
+		pf.file_ok ? "usable" : "not usable now", pf.loaded == 1 ? "a kernel is" : "nothing is");
+	return 0;
+}
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_segments(FILE *f, const struct kx_load_info *in)
+{
+	unsigned i;
+
+	fprintf(f, ",\"entry\":%" PRIu64 ",\"segments\":[", in->entry);
+	for (i = 0; i < in->nsegments; i++) {
+		const struct kx_segment_info *s = &in->segment[i];
+		fprintf(f, "%s{\"purpose\":", i ? "," : "");
+		jstr(f, s->purpose);
+		fprintf(f, ",\"source\":");
+		jstr(f, s->source);
+		fprintf(f, ",\"mem\":%" PRIu64 ",\"memsz\":%" PRIu64 ",\"bufsz\":%" PRIu64, s->mem,
+			s->memsz, s->bufsz);
+		if (in->verify && s->verify)
+			fprintf(f, ",\"digest\":\"%016" PRIx64 "\"", s->digest);
+		fputc('}', f);
+	}
+	fprintf(f, "]");
+}
+
+static void json_handoff(FILE *f, const struct kx_load_info *in)
+{
+	unsigned i;
+	int first = 1;
+
+	fprintf(f, ",\"handoff\":{\"mode\":");
+	jstr(f, in->mode);
+	fprintf(f, ",\"target\":%" PRIu64 ",\"registers\":{", in->target);
+	for (i = 0; i < KX_INFO_NREGS; i++)
+		if (in->regs_used & (1u << i)) {
+			fprintf(f, "%s", first ? "" : ",");
+			jstr(f, in->reg_name[i]);
+			fprintf(f, ":%" PRIu64, in->reg[i]);
+			first = 0;
+		}
+	fprintf(f, "}}");
+}
+
+int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
+{
+	struct kx_load_info in;
+	struct kx_preflight pf;
+
+	ERR_OR_DUMMY(err);
+	if (kx_load_plan(l, err) || kx_load_info(l, &in, err))
+		return -1;
+	fprintf(f, "{\"syscall\":");
+	jstr(f, in.syscall);
+	fprintf(f, ",\"fallback\":");
+	if (in.fallback)
+		jstr(f, in.fallback);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"syscall_reason\":");
+	jstr(f, in.reason);
+	fprintf(f, ",\"type\":");
+	jstr(f, in.type);
+	fprintf(f, ",\"arch\":");
+	jstr(f, in.arch);
+	json_segments(f, &in);
+	json_handoff(f, &in);
+	fprintf(f, ",\"verify\":%s,\"cmdline\":", in.verify ? "\"xxh64\"" : "null");
+	jstr(f, l->plan.cmdline ? l->plan.cmdline : "");
+	kx_preflight(&pf);
+	fprintf(f, ",\"preflight\":");
+	kx_preflight_print_json(f, &pf);
+	fprintf(f, "}\n");
+	return 0;
+}
