@@ -16,10 +16,13 @@ EMBED_STATIC_CC ?= $(CC)
 
 embed: embed-stage
 	$(MAKE) embed-bin
-# the integrator's install, into a fresh stage (also used by mk/abi.mk)
+# the integrator's install, into a fresh stage (also used by mk/abi.mk). libkx.pc
+# is made with the PREFIX of its build: remade here for /usr, and again by the
+# next build (it is removed afterwards) for that build's PREFIX.
 embed-stage:
-	rm -rf $(EMBED_STAGE)
+	rm -rf $(EMBED_STAGE) $(B)/libkx.pc
 	$(MAKE) install DESTDIR=$(EMBED_STAGE) PREFIX=/usr
+	rm -f $(B)/libkx.pc
 
 embed-bin: $(B)/examples/kxboot $(B)/examples/kxboot-static
 $(B)/examples/kxboot: examples/embed/kxboot.c $(EMBED_STAGE)/usr/include/kx.h

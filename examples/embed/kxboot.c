@@ -112,9 +112,8 @@ int main(int argc, char **argv)
 	/* the plan: segments, entry, registers */
 	if (kx_load_plan(l, &err) || kx_load_info(l, &info, &err))
 		goto out;
-	printf("plan: %u segments, %" PRIu64 " bytes, %s%s%s (%s)\n", info.nsegments,
-	       info.memory, info.syscall, info.fallback ? " then " : "",
-	       info.fallback ? info.fallback : "", info.reason ? info.reason : "");
+	printf("plan: %u segments, %" PRIu64 " bytes, %s%s%s\n", info.nsegments, info.memory,
+	       info.syscall, info.fallback ? " then " : "", info.fallback ? info.fallback : "");
 	if (kx_load_print(l, stdout, &err))
 		goto out;
 	fflush(stdout);
