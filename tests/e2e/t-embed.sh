@@ -9,7 +9,7 @@ set -eu
 e2e_init
 kxboot=${KX_KXBOOT_STATIC:-$E2E_ROOT/build/examples/kxboot-static}
 [ -x "$kxboot" ] || e2e_skip "no $kxboot (make embed)"
-if LC_ALL=C grep -q -a 'ld-linux-x86-64\.so' "$kxboot"; then
+if readelf -l "$kxboot" | grep -q 'program interpreter'; then
 	e2e_die "$kxboot is dynamically linked; the guest has no libc"
 fi
 
