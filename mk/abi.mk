@@ -1,5 +1,5 @@
 # ---- libkx ABI discipline (abigail-tools: abidw, abidiff) ---------------------------
-# abi-dump:  write the baseline abi/libkx.abi from $(B)/libkx.so.1 and the
+# abi-dump:  write the baseline abi/libkx.abi from libkx.so.1 (abi-lib) and the
 #            installed headers (make embed-stage); commit it when the ABI is meant
 #            to change (a new soname, or compatible additions to record).
 # abi-check: compare the baseline with the freshly built library. Fails on an
@@ -9,23 +9,33 @@
 #            Additions pass, and are reported.
 # Stable across rebuilds and machines: no corpus path, no compilation directory,
 # no source locations (they hold the stage's absolute path), no architecture,
-# type ids by hash; only the types of the public headers (--drop-private-types).
+# type ids by hash; only the exported functions and the types of the public
+# headers (--exported-interfaces-only, --drop-private-types).
+# The library is built with -O2 and no debug information, which abidw needs to
+# see types (a struct's layout): abi-lib builds it again, same sources and flags
+# plus -g, in $(ABI_BUILD), and checks that it exports exactly the symbols of
+# $(B)/libkx.so.$(SOVER).
 ABI_BASE  ?= abi/libkx.abi
-ABI_LIB   ?= $(B)/libkx.so.1
+ABI_BUILD := $(B)/abi/build
+ABI_LIB   ?= $(ABI_BUILD)/libkx.so.$(SOVER)
 ABI_INC   ?= $(EMBED_STAGE)/usr/include
 ABIDW_FLAGS = --no-corpus-path --no-comp-dir-path --no-show-locs --no-architecture \
-  --type-id-style hash --drop-private-types --headers-dir $(ABI_INC)
+  --type-id-style hash --exported-interfaces-only --drop-private-types --headers-dir $(ABI_INC)
 
-abi-dump: all
+abi-lib: all
 	$(MAKE) embed-stage >/dev/null
+	$(MAKE) -s B=$(ABI_BUILD) OPT="$(OPT) -g" $(ABI_BUILD)/libkx.so.$(SOVER)
+	@mkdir -p $(B)/abi && nm -D --defined-only $(B)/libkx.so.$(SOVER) | awk '{ print $$NF }' | sort >$(B)/abi/syms
+	@nm -D --defined-only $(ABI_BUILD)/libkx.so.$(SOVER) | awk '{ print $$NF }' | sort | \
+	  diff -u $(B)/abi/syms - || { echo "abi-lib: the -g build exports other symbols"; exit 1; }
+
+abi-dump: abi-lib
 	@mkdir -p $(dir $(ABI_BASE))
 	abidw $(ABIDW_FLAGS) --out-file $(ABI_BASE) $(ABI_LIB)
 	@echo "abi-dump: $(ABI_BASE) ($$(grep -c '<elf-symbol ' $(ABI_BASE)) symbols)"
 
-abi-check: all
+abi-check: abi-lib
 	@test -f $(ABI_BASE) || { echo "abi-check: no baseline $(ABI_BASE) (make abi-dump)"; exit 1; }
-	$(MAKE) embed-stage >/dev/null
-	@mkdir -p $(B)/abi
 	abidw $(ABIDW_FLAGS) --out-file $(B)/abi/libkx.abi $(ABI_LIB)
 	@old=$$(sed -n "s/.*soname='\([^']*\)'.*/\1/p" $(ABI_BASE) | head -n1); \
 	new=$$(sed -n "s/.*soname='\([^']*\)'.*/\1/p" $(B)/abi/libkx.abi | head -n1); \
@@ -45,4 +55,4 @@ abi-check: all
 	  echo "abi-check: compatible additions to $$old (make abi-dump to record them)"; \
 	else echo "abi-check: $$old matches $(ABI_BASE)"; fi
 
-.PHONY: abi-dump abi-check
+.PHONY: abi-lib abi-dump abi-check
