@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* the initrds: every other word before "--"; the command line after it */
 	for (i = 1; i < dashdash; i++)
-		if (argv[i] != kernel && argv[i][0] != '-' && kx_load_initrd(l, argv[i], &err))
+		if (argv[i] != kernel && strcmp(argv[i], "--load") && strcmp(argv[i], "--exec") &&
+		    kx_load_initrd(l, argv[i], &err))
 			goto out;
 	for (i = dashdash + 1; i < argc; i++)
 		if (kx_load_append(l, argv[i], &err))
@@ -119,9 +120,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	if (load) {
-		if (kx_load_commit(l, &err) || kx_load_info(l, &info, &err))
+		if (kx_load_commit(l, &err))
 			goto out;
-		printf("kxboot: loaded %s with %s\n", kernel, info.syscall);
+		printf("kxboot: loaded %s\n", kernel);
 		fflush(stdout);
 	}
 	if (exec) {
