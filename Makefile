@@ -137,9 +137,9 @@ kernels:
 	$(MAKE) -f tests/kernels/Makefile
 
 # ---- tests --------------------------------------------------------------------
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c) $(wildcard libkx/render*.c)
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
-UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit
+UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilibkx
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # one binary per compiler, so make unit CC=clang really builds with clang
 $(B)/unit-%: $(UNIT_DEPS)

@@ -417,7 +417,7 @@ struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struc
 		p = eol < end ? eol + 1 : end;
 	}
 	if (found && !nonzero)
-		return kx_err(KX_E_MEMMAP, "addresses hidden in /proc/iomem (not root)", 0, 0);
+		return kx_err(KX_E_MEMMAP_HIDDEN, 0, 0, 0);
 	return KX_NOERR;
 }
 

@@ -118,7 +118,7 @@ struct kx_err kx_iomem_parse(const char *buf, unsigned long len, struct kx_memma
 		p = eol < end ? eol + 1 : end;
 	}
 	if (seen && !nonzero)
-		return kx_err(KX_E_MEMMAP, "addresses hidden in /proc/iomem (not root)", 0, 0);
+		return kx_err(KX_E_MEMMAP_HIDDEN, 0, 0, 0);
 	return KX_NOERR;
 }
 

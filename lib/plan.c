@@ -148,7 +148,7 @@ struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *
 		}
 	}
 	if (total > half)
-		return kx_err(KX_E_SEG_TOO_BIG, "all segments", total, half);
+		return kx_err(KX_E_SEG_TOO_BIG, 0, total, half);
 	return KX_NOERR;
 }
 
@@ -163,27 +163,24 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	struct kx_err err;
 
 	if (bloblen < KX_PURG_HDR_SIZE)
-		return kx_err(KX_E_PURGATORY, "is shorter than its header", bloblen, KX_PURG_HDR_SIZE);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_SHORT, bloblen);
 	if (kx_le32(blob + 16) != KX_PURG_MAGIC)
-		return kx_err(KX_E_PURGATORY, "has no KXPG magic", 0, 0);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_MAGIC, kx_le32(blob + 16));
 	if (kx_le16(blob + 20) != KX_PURG_VERSION)
-		return kx_err(KX_E_PURGATORY, "has an unsupported version", kx_le16(blob + 20),
-			      KX_PURG_VERSION);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_VERSION, kx_le16(blob + 20));
 	if (kx_le16(blob + 22) != KX_PURG_HDR_SIZE)
-		return kx_err(KX_E_PURGATORY, "has a header of the wrong size", kx_le16(blob + 22),
-			      KX_PURG_HDR_SIZE);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_HDR_SIZE, kx_le16(blob + 22));
 	if (kx_le32(blob + 28) != KX_PURG_ARCH_NATIVE)
-		return kx_err(KX_E_PURGATORY, "is for another architecture", kx_le32(blob + 28),
-			      KX_PURG_ARCH_NATIVE);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_ARCH, kx_le32(blob + 28));
 	memsz = kx_le32(blob + 24);
 	if (memsz < bloblen)
-		return kx_err(KX_E_PURGATORY, "declares less memory than its size", memsz, bloblen);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_MEMSZ_SMALL, memsz);
 	if (buflen < bloblen)
 		return kx_err(KX_E_SCRATCH, "purgatory", bloblen, buflen);
 	if (p->nseg >= KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, "purgatory", p->nseg + 1, KX_MAX_SEGMENTS);
 	if (!kx_align_up(memsz, KX_PAGE, &memsz))
-		return kx_err(KX_E_PURGATORY, "declares an impossible size", memsz, 0);
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_MEMSZ_BAD, memsz);
 	/* Below 4 GiB, so that a 32-bit hand-off can run from it too. */
 	if (!kx_plan_find(p, m, w, memsz, KX_PAGE, 1ull << 20, 1ull << 32, 0, &mem))
 		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, w.max < (1ull << 32) ? w.max : 1ull << 32);

@@ -32,29 +32,27 @@ struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
 	struct kx_err err;
 
 	if (!r->nraw)
-		return kx_err(KX_E_BAD_OPTION, "the raw type needs at least one --segment=FILE@ADDR",
-			      0, 0);
+		return kx_err(KX_E_RAW_NO_SEGMENT, 0, 0, 0);
 	if (r->nraw > KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, "raw", r->nraw, KX_MAX_SEGMENTS);
 	if (!r->have_entry)
-		return kx_err(KX_E_BAD_OPTION, "the raw type needs --entry=ADDR", 0, 0);
+		return kx_err(KX_E_RAW_NO_ENTRY, 0, 0, 0);
 	/* every check first, so that the plan is untouched on error */
 	for (i = 0; i < r->nraw; i++) {
 		const struct kx_raw_seg *s = &r->raw[i];
 
 		if (!s->file.len)
-			return kx_err(KX_E_BAD_OPTION, "a --segment file is empty", i, s->addr);
+			return kx_err(KX_E_SEGMENT_EMPTY, 0, i, s->addr);
 		if (s->addr % KX_PAGE)
-			return kx_err(KX_E_USER_SEG, "is not page aligned (4 KiB)", i, s->addr);
+			return kx_err(KX_E_USER_SEG_ALIGN, 0, i, s->addr);
 		if (!kx_align_up(s->file.len, KX_PAGE, &memsz[i]) || s->addr + memsz[i] < s->addr)
-			return kx_err(KX_E_USER_SEG, "runs past the end of memory", i, s->addr);
+			return kx_err(KX_E_USER_SEG_WRAP, 0, i, s->addr);
 		for (j = 0; j < i; j++)
 			if (s->addr < r->raw[j].addr + memsz[j] && r->raw[j].addr < s->addr + memsz[i])
-				return kx_err(KX_E_USER_SEG, "overlaps an earlier --segment", i, s->addr);
+				return kx_err(KX_E_USER_SEG_OVERLAP, 0, i, s->addr);
 		if (s->addr < r->window.min || s->addr + memsz[i] > r->window.max ||
 		    !in_ram(&r->sys->mem, s->addr, s->addr + memsz[i]))
-			return kx_err(KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", i,
-				      s->addr);
+			return kx_err(KX_E_USER_SEG_NOT_RAM, 0, i, s->addr);
 	}
 	if (p->nseg + r->nraw > KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, "raw", p->nseg + r->nraw, KX_MAX_SEGMENTS);

@@ -58,7 +58,7 @@ static void read_regions(struct kx_load *l)
 						  KX_CRASH_MAX_REGIONS, &cs->nregion);
 		if (KX_FAILED(err)) {
 			cs->nregion = 0;
-			cs->hidden = err.code == KX_E_MEMMAP && strstr(err.what, "hidden");
+			cs->hidden = err.code == KX_E_MEMMAP_HIDDEN;
 		}
 	}
 	for (i = 0; i < cs->nregion; i++) {

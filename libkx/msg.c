@@ -12,6 +12,7 @@
 #include <string.h>
 #include "arch.h"
 #include "load.h"
+#include "render.h"
 
 /* ---- making errors ----------------------------------------------------------- */
 
@@ -127,128 +128,20 @@ static void put_types(struct out *o)
 		put(o, "%s%s", l == kx_loaders ? "" : ", ", (*l)->name);
 }
 
-static const char *size_str(uint64_t v, char *buf, size_t n)
-{
-	if (v >= (1ull << 20))
-		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 " MiB", v >> 20,
-			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20 > 9 ? 9 :
-			 ((v & ((1 << 20) - 1)) * 10 + (1 << 19)) >> 20);
-	else
-		snprintf(buf, n, "%" PRIu64 " bytes", v);
-	return buf;
-}
-
+/* lib/'s errors: render_lib.c, but for the list of loaders, which is ours. */
 static void render_lib(struct out *o, const struct kx_error *err)
 {
 	struct kx_err e = { (enum kx_errcode)err->code, err->what, err->a, err->b };
-	const char *s = err->subject;
-	char b1[32];
 
-	switch (e.code) {
-	case KX_E_TRUNCATED:
-		put(o, "%s is truncated: its %s needs %" PRIu64 " bytes but only %" PRIu64
-		    " are there. Check that the file was copied completely.", s, e.what, e.a, e.b);
-		break;
-	case KX_E_NOT_BZIMAGE:
-		put(o, "%s is not a bzImage kernel (bad %s). Give kx a Linux kernel image such as /boot/vmlinuz-*.",
-		    s, e.what);
-		break;
-	case KX_E_OLD_PROTOCOL:
-		put(o, "%s uses x86 boot protocol %u.%02u; kx needs 2.12 or newer (Linux 3.8 and later).", s,
-		    (unsigned)(e.a >> 8), (unsigned)(e.a & 0xff));
-		break;
-	case KX_E_NOT_64BIT:
-		put(o, "%s has no 64-bit entry point; kx boots 64-bit x86 kernels only.", s);
-		break;
-	case KX_E_BAD_HEADER:
-		put(o, "%s has an invalid %s (0x%" PRIx64 ") in its header; the file looks damaged.", s,
-		    e.what, e.a);
-		break;
-	case KX_E_CMDLINE_TOO_LONG:
-		put(o, "the command line is %" PRIu64 " bytes but this kernel accepts at most %" PRIu64
-		    "; shorten --append/--command-line.", e.a, e.b);
-		break;
-	case KX_E_NO_SPACE:
-		if (e.b && e.b != UINT64_MAX)
-			put(o, "the %s (%s) fits nowhere in free RAM below 0x%" PRIx64
-			    "; use a smaller file or check --mem-min/--mem-max.", e.what,
-			    size_str(e.a, b1, sizeof(b1)), e.b);
-		else
-			put(o, "the %s (%s) fits nowhere in free RAM; use a smaller file or check --mem-min/--mem-max.",
-			    e.what, size_str(e.a, b1, sizeof(b1)));
-		break;
-	case KX_E_TOO_MANY_SEGMENTS:
-		put(o, "this load needs %" PRIu64 " memory segments but the kernel takes at most %" PRIu64
-		    "; use fewer initrd files.", e.a, e.b);
-		break;
-	case KX_E_SEG_ALIGN:
-	case KX_E_SEG_WRAP:
-	case KX_E_SEG_BUFSZ:
-	case KX_E_SEG_OVERLAP:
-		put(o, "internal error: the %s segment breaks the kernel's rules (%s); nothing was loaded. "
-		    "Please report this with the output of kx -d.", e.what ? e.what : "?", kx_errname(e.code));
-		break;
-	case KX_E_SEG_NOT_RAM:
-		put(o, "the %s segment at 0x%" PRIx64 " is not in System RAM; check --mem-min/--mem-max.",
-		    e.what, e.b);
-		break;
-	case KX_E_SEG_TOO_BIG:
-		put(o, "%s need %s, more than half of RAM (the kernel's limit for a kexec load); "
-		    "use smaller files.", !strcmp(e.what, "all segments") ? "the files" : e.what,
-		    size_str(e.a, b1, sizeof(b1)));
-		break;
-	case KX_E_MEMMAP:
-		if (strstr(e.what, "not root"))
-			put(o, "cannot read the memory map: %s has its addresses hidden; run kx as root.", s);
-		else
-			put(o, "cannot read the memory map: %s has %s (line %" PRIu64 ").", s, e.what, e.a);
-		break;
-	case KX_E_NO_RAM:
-		put(o, "%s lists no usable RAM; kx cannot place anything.", s);
-		break;
-	case KX_E_TOO_MANY:
-		put(o, "%s has too many %s (kx handles %" PRIu64 ").", s, e.what, e.a);
-		break;
-	case KX_E_SCRATCH:
-		put(o, "the %s would take %" PRIu64 " bytes, more than kx reserves (%" PRIu64 ")%s.", e.what,
-		    e.a, e.b, strstr(e.what, "boot") ? "; use a shorter command line" : "");
-		break;
-	case KX_E_PURGATORY:
-		put(o, "the purgatory %s %s; rebuild kx or give a valid --purgatory file.", s, e.what);
-		break;
-	case KX_E_UNKNOWN_TYPE:
-		put(o, "%s is not a kernel image kx recognises (it knows: ", s);
+	if (e.code == KX_E_UNKNOWN_TYPE) {
+		put(o, "%s is not a kernel image kx recognises (it knows: ", err->subject);
 		put_types(o);
 		put(o, "). Name the type with -t if you are sure.");
-		break;
-	case KX_E_NOT_PE:
-		put(o, "%s is not a PE/EFI image (bad %s).", s, e.what);
-		break;
-	case KX_E_NOT_UKI:
-		put(o, "%s is an EFI image but not a unified kernel image: it has no .linux section.", s);
-		break;
-	case KX_E_UKI_DUP:
-		put(o, "%s is a damaged unified kernel image: it has more than one %s section.", s, e.what);
-		break;
-	case KX_E_USER_SEG:
-		put(o, "--segment #%" PRIu64 " (at 0x%" PRIx64 ") %s.", e.a + 1, e.b, e.what);
-		break;
-	case KX_E_WRONG_MACHINE:
-		put(o, "%s is an ELF file for another machine (e_machine %" PRIu64 "); kx loads %s here.", s,
-		    e.a, e.what);
-		break;
-	case KX_E_UNSUPPORTED:
-		put(o, "%s requires %s, which kx cannot provide; boot it with a firmware loader such as GRUB.",
-		    s, e.what);
-		break;
-	case KX_E_BAD_OPTION:
-		put(o, "%s: %s.", s, e.what);
-		break;
-	default:
-		put(o, "%s: unexpected error %s.", s, kx_errname(e.code));
+		return;
 	}
+	o->len += kx_render_lib(o->len < o->n ? o->buf + o->len : 0, o->len < o->n ? o->n - o->len : 0,
+				e, err->subject);
 }
-
 
 static void render_file(struct out *o, const struct kx_error *e)
 {

@@ -108,8 +108,8 @@ unsigned kx_cmdline_drop(char *buf, const char *key);
 /*
  * /proc/iomem: every line named `name` (at any nesting depth), as
  * [start, end + 1), in file order, at most max. Errors: KX_E_MEMMAP
- * ("a malformed /proc/iomem line", a: line; "addresses hidden in /proc/iomem
- * (not root)" when every matching line reads 0-0), KX_E_TOO_MANY.
+ * ("a malformed /proc/iomem line", a: line), KX_E_MEMMAP_HIDDEN (every
+ * matching line reads 0-0: not root), KX_E_TOO_MANY.
  */
 struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struct kx_range *out,
 			    unsigned max, unsigned *n);

@@ -1,5 +1,7 @@
 /* Errors are values: a code plus the context needed to explain it.
- * lib/ never prints; tool/msg.c turns each into one sentence. */
+ * lib/ never prints; libkx/render_lib.c turns each into one sentence.
+ * A code names what happened; `what` is only ever a short noun naming an
+ * object or field (or NULL), never a sentence, never a command-line flag. */
 #ifndef KX_ERR_H
 #define KX_ERR_H
 #include <stdint.h>
@@ -19,21 +21,88 @@ enum kx_errcode {
 	KX_E_SEG_BUFSZ,        /* a: segment index */
 	KX_E_SEG_OVERLAP,      /* a, b: segment indexes */
 	KX_E_SEG_NOT_RAM,      /* a: segment index, b: address */
-	KX_E_SEG_TOO_BIG,      /* a: bytes asked, b: limit (half of RAM) */
+	KX_E_SEG_TOO_BIG,      /* what: segment purpose, NULL for all segments together;
+	                        * a: bytes asked, b: limit (half of RAM) */
 	KX_E_MEMMAP,           /* what: problem; a: line or entry */
 	KX_E_NO_RAM,           /* memory map has no usable RAM */
 	KX_E_TOO_MANY,         /* what: item; a: limit */
-	KX_E_SCRATCH,          /* internal buffer too small; a: needed */
-	KX_E_PURGATORY,        /* what: problem with the purgatory blob */
+	KX_E_SCRATCH,          /* internal buffer too small; what: its use; a: needed, b: reserved */
+	KX_E_PURGATORY,        /* the purgatory blob is unusable; a: enum kx_purg_fault,
+	                        * b: the value found (see there) */
 	KX_E_UNKNOWN_TYPE,     /* no loader recognises the image */
-	KX_E_BAD_OPTION,       /* what: option; a loader does not support it */
 	KX_E_NOT_PE,           /* what: which signature is missing */
 	KX_E_NOT_UKI,          /* a PE/EFI image without a .linux section */
 	KX_E_UKI_DUP,          /* what: the duplicated section */
-	KX_E_USER_SEG,         /* --segment: what: problem; a: index; b: address */
 	KX_E_WRONG_MACHINE,    /* what: what kx loads; a: e_machine found */
 	KX_E_UNSUPPORTED,      /* the image requires what: a feature kx cannot provide; a: flag/tag */
+	KX_E_BIG_ENDIAN,       /* a big-endian arm64 Image; a: header flags */
+	KX_E_GZIP,             /* a: enum kx_gzip_fault; b: per fault (see there) */
+	KX_E_ZBOOT_CODEC,      /* EFI zboot payload not gzip; what: codec name, NULL if
+	                        * unknown; a: enum kx_zboot_codec */
+	KX_E_NO_UNPACK_MEMORY, /* a compressed image and no memory to unpack it;
+	                        * a: bytes asked, 0 when there is no allocator at all */
+	KX_E_NO_DTB,           /* an arm64 kernel needs a device tree; none given or found */
+	KX_E_DTB,              /* the device tree to start from is unusable;
+	                        * a: enum kx_dtb_fault; b: libfdt error (positive) */
+	KX_E_DTB_TOO_BIG,      /* the built device tree; a: size, b: limit */
+	KX_E_ENTRY_RANGE,      /* chosen entry out of a 32-bit ELF's reach; a: entry, b: limit */
+	KX_E_MB_ENTRY_RANGE,   /* chosen entry out of a multiboot kernel's reach; a: entry,
+	                        * b: limit */
+	KX_E_MB_INITRD,        /* initrd files given to a multiboot kernel; a: how many */
+	KX_E_RAW_NO_SEGMENT,   /* the raw type without any segment */
+	KX_E_RAW_NO_ENTRY,     /* the raw type without an entry address */
+	KX_E_SEGMENT_EMPTY,    /* a user segment's file is empty; a: index, b: address */
+	KX_E_USER_SEG_ALIGN,   /* a user segment not page aligned; a: index, b: address */
+	KX_E_USER_SEG_WRAP,    /* a user segment runs past the end of memory; a: index,
+	                        * b: address */
+	KX_E_USER_SEG_OVERLAP, /* a user segment overlaps an earlier one; a: index,
+	                        * b: address */
+	KX_E_USER_SEG_NOT_RAM, /* a user segment outside System RAM or the placement
+	                        * window; a: index, b: address */
+	KX_E_MEMMAP_HIDDEN,    /* /proc/iomem shows every address as 0 (read as non-root) */
+	KX_E_BOOT_INFO_TOO_BIG,/* boot information (holding the command line) larger than
+	                        * kx reserves; what: which; a: needed, b: reserved */
 	KX_E__COUNT
+};
+
+/* KX_E_GZIP's a; b holds: */
+enum kx_gzip_fault {
+	KX_GZ_NO_HEADER = 1, /* not gzip data at all */
+	KX_GZ_TOO_BIG,       /* unpacks to more than allowed; b: the limit */
+	KX_GZ_DEFLATE,       /* invalid deflate data; b: input offset */
+	KX_GZ_LENGTH,        /* trailer length != data unpacked; b: trailer's length */
+	KX_GZ_CRC,           /* CRC-32 mismatch; b: trailer's CRC */
+	KX_GZ_NOT_IMAGE,     /* unpacks to something that is not an arm64 Image */
+};
+
+/* KX_E_PURGATORY's a; b holds the value found: */
+enum kx_purg_fault {
+	KX_PG_SHORT = 1,    /* shorter than its header; b: its length */
+	KX_PG_MAGIC,        /* no KXPG magic; b: the magic field */
+	KX_PG_VERSION,      /* b: the version */
+	KX_PG_HDR_SIZE,     /* b: the header size */
+	KX_PG_ARCH,         /* for another architecture; b: its architecture */
+	KX_PG_MEMSZ_SMALL,  /* declares less memory than its size; b: the memory size */
+	KX_PG_MEMSZ_BAD,    /* declares an impossible size; b: the memory size */
+};
+
+/* KX_E_ZBOOT_CODEC's a: the codecs Linux's EFI zboot knows */
+enum kx_zboot_codec {
+	KX_ZB_UNKNOWN = 0,
+	KX_ZB_ZSTD,
+	KX_ZB_XZ,
+	KX_ZB_LZMA,
+	KX_ZB_LZ4,
+	KX_ZB_LZO,
+	KX_ZB_BZIP2,
+};
+
+/* KX_E_DTB's a: what is wrong with the device tree */
+enum kx_dtb_fault {
+	KX_DTB_MAGIC = 1, /* not a flattened device tree */
+	KX_DTB_VERSION,   /* a version libfdt cannot edit */
+	KX_DTB_TRUNCATED,
+	KX_DTB_DAMAGED,   /* libfdt refused its structure */
 };
 
 struct kx_err {

@@ -1081,7 +1081,7 @@ TEST(elf_load_entry_table)
 		{ "--entry high, ELF64", 64, 0, 1, 0x100000000ull, KX_OK, 0x100000000ull },
 		{ "ELF32 virtual", 32, 0xc0200010, 0, 0, KX_OK, 0x200010 },
 		{ "ELF32 outside", 32, 0xc0300000, 0, 0, KX_E_BAD_HEADER, 0 },
-		{ "ELF32 --entry high", 32, 0xc0200010, 1, 0x100000000ull, KX_E_BAD_OPTION, 0 },
+		{ "ELF32 --entry high", 32, 0xc0200010, 1, 0x100000000ull, KX_E_ENTRY_RANGE, 0 },
 		{ "ELF32 --entry below 4 GiB", 32, 0, 1, 0xfffffff0, KX_OK, 0xfffffff0 },
 	};
 	size_t r;
@@ -1101,6 +1101,8 @@ TEST(elf_load_entry_table)
 			CHECK_EQ(c.plan.target, rows[r].target);
 		if (rows[r].want == KX_E_BAD_HEADER)
 			CHECK(err.what && strstr(err.what, "entry point") && err.a == rows[r].e_entry);
+		if (rows[r].want == KX_E_ENTRY_RANGE)
+			CHECK(err.a == rows[r].entry && err.b == 1ull << 32);
 		ld_free(&c);
 	}
 }
@@ -1125,8 +1127,9 @@ TEST(elf_load_machine_table)
 		ld_rebuild(&c);
 		err = ld_run(&c);
 		if (CHECK_ERR(err, rows[r].want) && rows[r].want) {
-			CHECK(err.what && strstr(err.what, rows[r].cls == 64 ? "x86-64" : "i386"));
+			CHECK_STR(err.what, rows[r].cls == 64 ? "x86-64 ELF64 kernels" : "i386 ELF32 kernels");
 			CHECK_EQ(err.a, rows[r].machine);
+			CHECK_EQ(err.b, rows[r].cls == 64 ? KX_EM_X86_64 : KX_EM_386);
 			CHECK_EQ(c.plan.nseg, 0);
 		}
 		ld_free(&c);
@@ -1571,7 +1574,7 @@ TEST(elf_load_linux_scratch_split)
 	check_memory(&c); /* the built pages survived the zero page */
 	/* scratch for exactly the built pages: the zero page has no room */
 	c.req.scratch_len = built * PAGE;
-	CHECK_ERR(ld_run(&c), KX_E_SCRATCH);
+	CHECK_ERR(ld_run(&c), KX_E_BOOT_INFO_TOO_BIG);
 	ld_free(&c);
 }
 

@@ -466,7 +466,7 @@ TEST(load_scratch_too_small)
 {
 	size_t need = align_up_u64(4096 + sizeof(default_cmdline), 16);
 	static const struct { long delta; enum kx_errcode want; } rows[] = {
-		{ -4096, KX_E_SCRATCH }, { -1, KX_E_SCRATCH }, { 0, KX_OK }, { 1, KX_OK },
+		{ -4096, KX_E_BOOT_INFO_TOO_BIG }, { -1, KX_E_BOOT_INFO_TOO_BIG }, { 0, KX_OK }, { 1, KX_OK },
 	};
 	size_t r;
 
@@ -477,7 +477,8 @@ TEST(load_scratch_too_small)
 		c.req.scratch_len = (size_t)((long)need + rows[r].delta);
 		T_ROW("scratch %zu bytes (need %zu)", c.req.scratch_len, need);
 		err = ld_run(&c);
-		if (CHECK_ERR(err, rows[r].want) && err.code == KX_E_SCRATCH) {
+		if (CHECK_ERR(err, rows[r].want) && err.code == KX_E_BOOT_INFO_TOO_BIG) {
+			CHECK_STR(err.what, "boot parameters");
 			CHECK_EQ(err.a, need);
 			CHECK_EQ(err.b, c.req.scratch_len);
 		}
@@ -783,7 +784,7 @@ TEST(load_pref_address_taken)
 		err = kx_bzimage_load(&c.req, &c.plan);
 		if (!CHECK_ERR(err, rows[r].want) || err.code != KX_OK) {
 			if (err.code == KX_E_NO_SPACE) {
-				CHECK(err.what && strstr(err.what, "non-relocatable"));
+				CHECK_STR(err.what, "non-relocatable kernel");
 				CHECK_EQ(err.a, c.spec.init_size);
 				CHECK_EQ(err.b, c.spec.pref_address);
 			}

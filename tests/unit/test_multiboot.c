@@ -840,7 +840,7 @@ TEST(mb1_load_entry_checks)
 		{ "entry below the image", 0xfffff, 0, 0, KX_E_BAD_HEADER },
 		{ "entry past bss", 0x100000 + 0x2345 + 0x8000, 0, 0, KX_E_BAD_HEADER },
 		{ "bad entry, --entry given", 0, 1, 0x123456, KX_OK },
-		{ "--entry at 4 GiB", 0x100000, 1, 4 * GiB, KX_E_BAD_OPTION },
+		{ "--entry at 4 GiB", 0x100000, 1, 4 * GiB, KX_E_MB_ENTRY_RANGE },
 		{ "--entry at 4 GiB - 1", 0x100000, 1, 4 * GiB - 1, KX_OK },
 	};
 	size_t r;
@@ -857,6 +857,8 @@ TEST(mb1_load_entry_checks)
 		c.req.entry = rows[r].override;
 		e = run1(&c);
 		CHECK_ERR(e, rows[r].want);
+		if (e.code == KX_E_MB_ENTRY_RANGE)
+			CHECK(e.a == rows[r].override && e.b == 4 * GiB);
 		if (!KX_FAILED(e))
 			check_mbi1(&c, rows[r].have ? rows[r].override : rows[r].entry);
 		mctx_free(&c);
@@ -1181,16 +1183,16 @@ TEST(mb1_scratch_and_options)
 	mctx_init(&c, img, len);
 	/* the MBI must fit in scratch */
 	c.req.scratch_len = 100;
-	CHECK_ERR(run1(&c), KX_E_SCRATCH);
+	CHECK_ERR(run1(&c), KX_E_BOOT_INFO_TOO_BIG);
 	c.req.scratch_len = 120 + 24 * c.si.mem.n + sizeof(test_cmdline) + sizeof(test_loader);
 	CHECK_OK(run1(&c));
 	check_mbi1(&c, 0x100080);
 	c.req.scratch_len -= 1;
-	CHECK_ERR(run1(&c), KX_E_SCRATCH);
+	CHECK_ERR(run1(&c), KX_E_BOOT_INFO_TOO_BIG);
 	c.req.scratch_len = SCRATCH_LEN;
 	memset(longline, 'x', sizeof(longline) - 1);
 	c.req.cmdline = longline;
-	CHECK_ERR(run1(&c), KX_E_SCRATCH);
+	CHECK_ERR(run1(&c), KX_E_BOOT_INFO_TOO_BIG);
 	c.req.cmdline = "";
 	CHECK_OK(run1(&c));
 	check_mbi1(&c, 0x100080);
@@ -1207,7 +1209,11 @@ TEST(mb1_scratch_and_options)
 	/* initrds are not for multiboot kernels */
 	c.req.ninitrd = 1;
 	c.req.initrd[0] = (struct kx_blob){ c.img, 10, "initrd" };
-	CHECK_ERR(run1(&c), KX_E_BAD_OPTION);
+	{
+		struct kx_err e = run1(&c);
+		if (CHECK_ERR(e, KX_E_MB_INITRD))
+			CHECK_EQ(e.a, 1);
+	}
 	CHECK_ERR(run2(&c), KX_E_BAD_HEADER); /* no multiboot 2 header at all */
 	c.req.ninitrd = 0;
 	mctx_free(&c);
@@ -1661,7 +1667,7 @@ TEST(mb2_scratch_limits)
 	CHECK_OK(run2(&c));
 	check_mbi2(&c, 0x100010, count);
 	c.req.scratch_len = need - 1;
-	CHECK_ERR(run2(&c), KX_E_SCRATCH);
+	CHECK_ERR(run2(&c), KX_E_BOOT_INFO_TOO_BIG);
 	mctx_free(&c);
 }
 

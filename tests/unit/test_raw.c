@@ -98,48 +98,48 @@ struct row {
 	int no_entry;
 	struct kx_window w;
 	enum kx_errcode want;
-	const char *what;  /* err.what, exactly */
+	const char *what;  /* err.what, exactly (NULL: none) */
 	uint64_t a, b;
 };
 
 #define W WHOLE
 static const struct row rows[] = {
 	{ "one page", 1, { { 0x100000, 4096 } }, 0, W, KX_OK, 0, 0, 0 },
-	{ "no segments", 0, { { 0 } }, 0, W, KX_E_BAD_OPTION, 0, 0, 0 },
-	{ "no entry", 1, { { 0x100000, 4096 } }, 1, W, KX_E_BAD_OPTION, 0, 0, 0 },
-	{ "empty file", 1, { { 0x100000, 0 } }, 0, W, KX_E_BAD_OPTION, 0, 0, 0x100000 },
-	{ "unaligned by 1", 1, { { 0x100001, 10 } }, 0, W, KX_E_USER_SEG, "is not page aligned (4 KiB)", 0, 0x100001 },
-	{ "unaligned by 2048", 2, { { 0x100000, 10 }, { 0x200800, 10 } }, 0, W, KX_E_USER_SEG, "is not page aligned (4 KiB)", 1,
+	{ "no segments", 0, { { 0 } }, 0, W, KX_E_RAW_NO_SEGMENT, 0, 0, 0 },
+	{ "no entry", 1, { { 0x100000, 4096 } }, 1, W, KX_E_RAW_NO_ENTRY, 0, 0, 0 },
+	{ "empty file", 1, { { 0x100000, 0 } }, 0, W, KX_E_SEGMENT_EMPTY, 0, 0, 0x100000 },
+	{ "unaligned by 1", 1, { { 0x100001, 10 } }, 0, W, KX_E_USER_SEG_ALIGN, 0, 0, 0x100001 },
+	{ "unaligned by 2048", 2, { { 0x100000, 10 }, { 0x200800, 10 } }, 0, W, KX_E_USER_SEG_ALIGN, 0, 1,
 	  0x200800 },
 	{ "address 0", 1, { { 0, 4096 } }, 0, W, KX_OK, 0, 0, 0 },
 	{ "overlap, same address", 2, { { 0x100000, 10 }, { 0x100000, 10 } }, 0, W,
-	  KX_E_USER_SEG, "overlaps an earlier --segment", 1, 0x100000 },
-	{ "overlap by rounding", 2, { { 0x100000, 4097 }, { 0x101000, 10 } }, 0, W, KX_E_USER_SEG,
-	  "overlaps an earlier --segment", 1, 0x101000 },
+	  KX_E_USER_SEG_OVERLAP, 0, 1, 0x100000 },
+	{ "overlap by rounding", 2, { { 0x100000, 4097 }, { 0x101000, 10 } }, 0, W, KX_E_USER_SEG_OVERLAP,
+	  0, 1, 0x101000 },
 	{ "overlap, later below", 2, { { 0x101000, 10 }, { 0x100000, 4097 } }, 0, W,
-	  KX_E_USER_SEG, "overlaps an earlier --segment", 1, 0x100000 },
+	  KX_E_USER_SEG_OVERLAP, 0, 1, 0x100000 },
 	{ "overlap, third with first", 3, { { 0x100000, 0x3000 }, { 0x400000, 1 }, { 0x102000, 1 } }, 0,
-	  W, KX_E_USER_SEG, "overlaps an earlier --segment", 2, 0x102000 },
+	  W, KX_E_USER_SEG_OVERLAP, 0, 2, 0x102000 },
 	{ "adjacent", 2, { { 0x100000, 4096 }, { 0x101000, 4096 } }, 0, W, KX_OK, 0, 0, 0 },
-	{ "wraps", 1, { { 0xfffffffffffff000ull, 4097 } }, 0, W, KX_E_USER_SEG, "runs past the end of memory", 0,
+	{ "wraps", 1, { { 0xfffffffffffff000ull, 4097 } }, 0, W, KX_E_USER_SEG_WRAP, 0, 0,
 	  0xfffffffffffff000ull },
-	{ "round-up wraps", 1, { { 0x1000, UINT64_MAX - 10 } }, 0, W, KX_E_USER_SEG, "runs past the end of memory", 0, 0x1000 },
+	{ "round-up wraps", 1, { { 0x1000, UINT64_MAX - 10 } }, 0, W, KX_E_USER_SEG_WRAP, 0, 0, 0x1000 },
 	{ "last page of memory (end is 2^64)", 1, { { 0xfffffffffffff000ull, 4096 } }, 0, W,
-	  KX_E_USER_SEG, "runs past the end of memory", 0, 0xfffffffffffff000ull },
+	  KX_E_USER_SEG_WRAP, 0, 0, 0xfffffffffffff000ull },
 	{ "last RAM page", 1, { { 0x17ffff000ull, 4096 } }, 0, W, KX_OK, 0, 0, 0 },
-	{ "past the last RAM page", 1, { { 0x17ffff000ull, 4097 } }, 0, W, KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", 0,
+	{ "past the last RAM page", 1, { { 0x17ffff000ull, 4097 } }, 0, W, KX_E_USER_SEG_NOT_RAM, 0, 0,
 	  0x17ffff000ull },
-	{ "reserved", 1, { { 0xb0000000, 10 } }, 0, W, KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", 0, 0xb0000000 },
-	{ "runs into a hole", 1, { { 0x7ffdf000, 0x1001 } }, 0, W, KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", 0,
+	{ "reserved", 1, { { 0xb0000000, 10 } }, 0, W, KX_E_USER_SEG_NOT_RAM, 0, 0, 0xb0000000 },
+	{ "runs into a hole", 1, { { 0x7ffdf000, 0x1001 } }, 0, W, KX_E_USER_SEG_NOT_RAM, 0, 0,
 	  0x7ffdf000 },
 	{ "below --mem-min", 2, { { 0x200000, 1 }, { 0x100000, 1 } }, 0, { 0x200000, UINT64_MAX },
-	  KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)", 1, 0x100000 },
-	{ "above --mem-max", 1, { { 0x100000, 0x1001 } }, 0, { 0, 0x101000 }, KX_E_USER_SEG, "is not in System RAM (or outside --mem-min/--mem-max)",
+	  KX_E_USER_SEG_NOT_RAM, 0, 1, 0x100000 },
+	{ "above --mem-max", 1, { { 0x100000, 0x1001 } }, 0, { 0, 0x101000 }, KX_E_USER_SEG_NOT_RAM, 0,
 	  0, 0x100000 },
 	{ "up to --mem-max", 1, { { 0x100000, 0x1000 } }, 0, { 0, 0x101000 }, KX_OK, 0, 0, 0 },
 	{ "above 4 GiB", 1, { { 0x140000000ull, 100 } }, 0, W, KX_OK, 0, 0, 0 },
 	{ "alignment checked before overlap", 2, { { 0x100000, 10 }, { 0x100010, 10 } }, 0, W,
-	  KX_E_USER_SEG, "is not page aligned (4 KiB)", 1, 0x100010 },
+	  KX_E_USER_SEG_ALIGN, 0, 1, 0x100010 },
 };
 
 TEST(raw_load_table)
@@ -166,13 +166,9 @@ TEST(raw_load_table)
 			continue;
 		}
 		CHECK_EQ(c.plan.nseg, 0); /* nothing planned on error */
-		if (rows[r].what) {
-			CHECK_STR(err.what, rows[r].what);
-			CHECK_EQ(err.a, rows[r].a);
-			CHECK_EQ(err.b, rows[r].b);
-		} else {
-			CHECK(err.what && err.what[0]);
-		}
+		CHECK_STR(err.what, rows[r].what);
+		CHECK_EQ(err.a, rows[r].a);
+		CHECK_EQ(err.b, rows[r].b);
 	}
 }
 

@@ -44,7 +44,7 @@ int kx_a64_image_probe(const uint8_t *buf, size_t len);
 /*
  * Check an uncompressed Image. Errors: KX_E_TRUNCATED ("arm64 Image header"),
  * KX_E_BAD_HEADER (what: "Image magic", "text_offset", "image_size"; a: the
- * value), KX_E_BAD_OPTION (what: a sentence: big-endian kernel).
+ * value), KX_E_BIG_ENDIAN (a: the header's flags).
  */
 struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_image *im);
 
@@ -85,8 +85,8 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p);
  * out is full (for probing); otherwise the data must fit, and its CRC32 and
  * length are checked against the trailer. *outlen: bytes written; *used (may
  * be NULL): bytes of in the member took, trailer included.
- * Errors: KX_E_TRUNCATED ("gzip data"), KX_E_BAD_OPTION (what: a sentence
- * saying how the data is damaged, or that it does not fit).
+ * Errors: KX_E_TRUNCATED ("gzip header", "gzip data", "gzip trailer"), KX_E_GZIP
+ * (a: KX_GZ_NO_HEADER, KX_GZ_TOO_BIG, KX_GZ_DEFLATE, KX_GZ_LENGTH, KX_GZ_CRC).
  */
 struct kx_err kx_gunzip(const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
 			int partial, size_t *outlen, size_t *used);
@@ -111,7 +111,7 @@ struct kx_a64_dt_args {
  * linux,usable-memory-range (a crash kernel's), a stale initrd's properties
  * and its /memreserve/ entry. Everything else is left as it was. The result
  * is packed; *outlen is its size (at most KX_A64_DTB_MAX).
- * Errors: KX_E_BAD_OPTION (what: a sentence naming libfdt's complaint),
+ * Errors: KX_E_DTB (a: enum kx_dtb_fault, b: libfdt's error), KX_E_DTB_TOO_BIG,
  * KX_E_TRUNCATED ("device tree"), KX_E_SCRATCH ("device tree").
  */
 struct kx_err kx_a64_dtb_build(const uint8_t *src, size_t srclen, uint8_t *out, size_t cap,

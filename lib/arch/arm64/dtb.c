@@ -12,24 +12,21 @@
 #include <kx/bytes.h>
 #include "arm64.h"
 
-/* One sentence per libfdt complaint about the tree we were given. */
+/* One fault per libfdt complaint about the tree we were given. */
 static struct kx_err fdt_error(int e)
 {
-#define DT_BAD(x) "the device tree to start from (--dtb, or /sys/firmware/fdt) " x
 	switch (e) {
 	case -FDT_ERR_BADMAGIC:
-		return kx_err(KX_E_BAD_OPTION, DT_BAD("is not a flattened device tree (bad magic)"), 0, 0);
+		return kx_err(KX_E_DTB, 0, KX_DTB_MAGIC, (uint64_t)-e);
 	case -FDT_ERR_BADVERSION:
-		return kx_err(KX_E_BAD_OPTION, DT_BAD("has a version libfdt cannot edit"), 0, 0);
+		return kx_err(KX_E_DTB, 0, KX_DTB_VERSION, (uint64_t)-e);
 	case -FDT_ERR_TRUNCATED:
-		return kx_err(KX_E_BAD_OPTION, DT_BAD("is truncated"), 0, 0);
+		return kx_err(KX_E_DTB, 0, KX_DTB_TRUNCATED, (uint64_t)-e);
 	case -FDT_ERR_NOSPACE:
 		return kx_err(KX_E_SCRATCH, "device tree", 0, 0);
 	default:
-		return kx_err(KX_E_BAD_OPTION, DT_BAD("is damaged (libfdt refused its structure)"),
-			      (uint64_t)-e, 0);
+		return kx_err(KX_E_DTB, 0, KX_DTB_DAMAGED, (uint64_t)-e);
 	}
-#undef DT_BAD
 }
 
 static int valid(const uint8_t *src, size_t srclen)
@@ -139,8 +136,7 @@ struct kx_err kx_a64_dtb_build(const uint8_t *src, size_t srclen, uint8_t *out, 
 		goto fail;
 	*outlen = fdt_totalsize(out);
 	if (*outlen > KX_A64_DTB_MAX)
-		return kx_err(KX_E_BAD_OPTION, "the device tree would be larger than the 2 MiB an arm64 "
-			      "kernel accepts", *outlen, KX_A64_DTB_MAX);
+		return kx_err(KX_E_DTB_TOO_BIG, 0, *outlen, KX_A64_DTB_MAX);
 	return KX_NOERR;
 fail_chosen:
 	e = chosen;

@@ -46,8 +46,7 @@ struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_i
 			return kx_err(KX_E_BAD_HEADER, "image_size", 0, 0);
 	}
 	if (im->flags & KX_A64_FLAG_BE)
-		return kx_err(KX_E_BAD_OPTION, "it is a big-endian arm64 kernel, and kx (little-endian) "
-			      "cannot boot it", im->flags, 0);
+		return kx_err(KX_E_BIG_ENDIAN, 0, im->flags, 0);
 	if (im->text_offset >= KX_A64_KERNEL_ALIGN || im->text_offset % KX_PAGE)
 		return kx_err(KX_E_BAD_HEADER, "text_offset", im->text_offset, 0);
 	if (im->image_size > KX_A64_MAX_IMAGE || im->image_size < len)
@@ -126,8 +125,7 @@ static struct kx_err gunzip_image(const struct kx_load_req *r, const uint8_t *gz
 	if (KX_FAILED(err))
 		return err;
 	if (got < sizeof(head) || kx_le32(head + KX_A64_O_MAGIC) != KX_A64_MAGIC)
-		return kx_err(KX_E_BAD_OPTION, "its gzip data does not hold an arm64 Image "
-			      "(no \"ARM\\x64\" magic)", 0, 0);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_NOT_IMAGE, 0);
 	/* room: the header's image_size (>= the Image's length), else the
 	 * gzip trailer's length (Linux < 3.17 has no image_size) */
 	cap = kx_le64(head + KX_A64_O_IMAGE_SIZE);
@@ -136,12 +134,10 @@ static struct kx_err gunzip_image(const struct kx_load_req *r, const uint8_t *gz
 	if (!cap || cap > KX_A64_MAX_IMAGE)
 		return kx_err(KX_E_BAD_HEADER, "image_size", cap, 0);
 	if (!r->sys || !r->sys->alloc)
-		return kx_err(KX_E_BAD_OPTION, "it is compressed, and kx has no memory to unpack it "
-			      "here", 0, 0);
+		return kx_err(KX_E_NO_UNPACK_MEMORY, 0, 0, 0);
 	out = r->sys->alloc(r->sys->alloc_ctx, (size_t)cap);
 	if (!out)
-		return kx_err(KX_E_BAD_OPTION, "it is compressed, and kx could not get the memory "
-			      "to unpack it", cap, 0);
+		return kx_err(KX_E_NO_UNPACK_MEMORY, 0, cap, 0);
 	err = kx_gunzip(gz, gzlen, out, (size_t)cap, 0, &got, 0);
 	if (KX_FAILED(err))
 		return err;
@@ -169,28 +165,16 @@ struct kx_err kx_a64_unwrap(const struct kx_load_req *r, const uint8_t **img, si
 		if (KX_FAILED(err))
 			return err;
 		if (!streq(z.comp, "gzip")) {
-			/* one static sentence per codec Linux's zboot knows */
-			static const char *const known[][2] = {
-				{ "zstd", "it is an EFI zboot image compressed with zstd; kx unpacks only "
-					  "gzip (unpack the Image with the kernel's scripts/extract-vmlinux, "
-					  "or build with CONFIG_KERNEL_GZIP)" },
-				{ "xz", "it is an EFI zboot image compressed with xz; kx unpacks only gzip "
-					"(unpack the Image with the kernel's scripts/extract-vmlinux)" },
-				{ "lzma", "it is an EFI zboot image compressed with lzma; kx unpacks only "
-					  "gzip (unpack the Image with the kernel's scripts/extract-vmlinux)" },
-				{ "lz4", "it is an EFI zboot image compressed with lz4; kx unpacks only "
-					 "gzip (unpack the Image with the kernel's scripts/extract-vmlinux)" },
-				{ "lzo", "it is an EFI zboot image compressed with lzo; kx unpacks only "
-					 "gzip (unpack the Image with the kernel's scripts/extract-vmlinux)" },
-				{ "bzip2", "it is an EFI zboot image compressed with bzip2; kx unpacks only "
-					   "gzip (unpack the Image with the kernel's scripts/extract-vmlinux)" },
+			/* the codecs Linux's zboot knows, by their static names */
+			static const char *const known[] = {
+				[KX_ZB_ZSTD] = "zstd", [KX_ZB_XZ] = "xz",   [KX_ZB_LZMA] = "lzma",
+				[KX_ZB_LZ4] = "lz4",   [KX_ZB_LZO] = "lzo", [KX_ZB_BZIP2] = "bzip2",
 			};
 			unsigned i;
-			for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-				if (streq(z.comp, known[i][0]))
-					return kx_err(KX_E_BAD_OPTION, known[i][1], 0, 0);
-			return kx_err(KX_E_BAD_OPTION, "it is an EFI zboot image with a compression "
-				      "type kx does not know; kx unpacks only gzip", 0, 0);
+			for (i = 1; i < sizeof(known) / sizeof(known[0]); i++)
+				if (streq(z.comp, known[i]))
+					return kx_err(KX_E_ZBOOT_CODEC, known[i], i, 0);
+			return kx_err(KX_E_ZBOOT_CODEC, 0, KX_ZB_UNKNOWN, 0);
 		}
 		*what = "zboot";
 		return gunzip_image(r, buf + z.payload_off, z.payload_len, img, len);
@@ -284,8 +268,7 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 		dtlen = (size_t)r->sys->fdt.len;
 	}
 	if (!dtsrc)
-		return kx_err(KX_E_BAD_OPTION, "an arm64 kernel needs a device tree, and this system "
-			      "offers none (no /sys/firmware/fdt); give one with --dtb=FILE", 0, 0);
+		return kx_err(KX_E_NO_DTB, 0, 0, 0);
 	err = kx_a64_dtb_check(dtsrc, dtlen);
 	if (KX_FAILED(err))
 		return err;

@@ -457,7 +457,7 @@ struct kx_err kx_gunzip(const uint8_t *in, size_t inlen, uint8_t *out, size_t ca
 	if (!off && trunc)
 		return kx_err(KX_E_TRUNCATED, "gzip header", inlen + 1, inlen);
 	if (!off)
-		return kx_err(KX_E_BAD_OPTION, "it is not gzip data (no gzip header)", 0, 0);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_NO_HEADER, 0);
 	kx_memset(&s, 0, sizeof(s));
 	s.p = in + off;
 	s.end = in + inlen;
@@ -469,13 +469,11 @@ struct kx_err kx_gunzip(const uint8_t *in, size_t inlen, uint8_t *out, size_t ca
 	if (e == E_FULL && partial)
 		return KX_NOERR;
 	if (e == E_FULL)
-		return kx_err(KX_E_BAD_OPTION, "its gzip data unpacks to more than the kernel's "
-			      "header allows; the file looks damaged", cap, 0);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_TOO_BIG, cap);
 	if (e == E_TRUNC || (e == OK && overrun(&s)))
 		return kx_err(KX_E_TRUNCATED, "gzip data", inlen + 1, inlen);
 	if (e)
-		return kx_err(KX_E_BAD_OPTION, "its gzip data is damaged (invalid deflate data); "
-			      "copy the file again", (uint64_t)(s.p - in), 0);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_DEFLATE, (uint64_t)(s.p - in));
 	/* the trailer: after the last block's bits, at a byte boundary */
 	end = (size_t)(s.p - in) - (s.n / 8 - s.pad); /* bytes read ahead, less the padding */
 	if (inlen - end < 8)
@@ -483,11 +481,9 @@ struct kx_err kx_gunzip(const uint8_t *in, size_t inlen, uint8_t *out, size_t ca
 	crc = kx_le32(in + end);
 	isize = kx_le32(in + end + 4);
 	if (isize != (uint32_t)s.pos)
-		return kx_err(KX_E_BAD_OPTION, "its gzip data is damaged (the length in the trailer "
-			      "does not match); copy the file again", isize, s.pos);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_LENGTH, isize);
 	if (kx_crc32(0, out, s.pos) != crc)
-		return kx_err(KX_E_BAD_OPTION, "its gzip data is damaged (CRC-32 mismatch); "
-			      "copy the file again", crc, 0);
+		return kx_err(KX_E_GZIP, 0, KX_GZ_CRC, crc);
 	if (used)
 		*used = end + 8;
 	return KX_NOERR;

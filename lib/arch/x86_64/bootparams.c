@@ -122,7 +122,7 @@ static struct kx_err layout(const struct kx_load_req *r, struct layout *l)
 	}
 	l->size = off;
 	if (off > r->scratch_len)
-		return kx_err(KX_E_SCRATCH, "boot parameters", off, r->scratch_len);
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "boot parameters", off, r->scratch_len);
 	return KX_NOERR;
 }
 

@@ -250,8 +250,7 @@ struct kx_err kx_elf_load(const struct kx_load_req *r, struct kx_plan *p)
 		return kx_err(KX_E_BAD_HEADER, "ELF entry point (outside every PT_LOAD)", e.entry, 0);
 	}
 	if (e.cls == 32 && target >= 1ull << 32)
-		return kx_err(KX_E_BAD_OPTION, "--entry is above 4 GiB, out of reach of a 32-bit ELF",
-			      target, 0);
+		return kx_err(KX_E_ENTRY_RANGE, 0, target, 1ull << 32);
 
 	kx_memset(&pl, 0, sizeof(pl));
 	pl.r = r;

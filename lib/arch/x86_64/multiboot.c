@@ -199,8 +199,7 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 
 	kx_memset(pl, 0, sizeof(*pl));
 	if (r->ninitrd)
-		return kx_err(KX_E_BAD_OPTION,
-			      "a multiboot kernel takes its files as --module, not --initrd", 0, 0);
+		return kx_err(KX_E_MB_INITRD, 0, r->ninitrd, 0);
 	if (r->nmodule > KX_MAX_MODULES)
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	if (!im->n || im->n > KX_MB_MAX_PIECES)
@@ -219,8 +218,7 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 	pl->entry = r->have_entry ? r->entry : im->entry;
 	if (r->have_entry) {
 		if (pl->entry >= FOUR_GIB)
-			return kx_err(KX_E_BAD_OPTION,
-				      "--entry must be below 4 GiB for a multiboot kernel", 0, 0);
+			return kx_err(KX_E_MB_ENTRY_RANGE, 0, pl->entry, FOUR_GIB);
 	} else {
 		for (i = 0; i < im->n; i++)
 			if (pl->entry >= im->piece[i].paddr &&
@@ -237,7 +235,7 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 	if (nseg > KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, "multiboot", nseg, KX_MAX_SEGMENTS);
 	if (!mbi_size || mbi_size > r->scratch_len)
-		return kx_err(KX_E_SCRATCH, "multiboot information", mbi_size, r->scratch_len);
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", mbi_size, r->scratch_len);
 	/* built kernel segments follow the MBI in scratch, 16-byte aligned */
 	for (need = mbi_size, k = 0; k < g.n; k++)
 		if ((sc = group_scratch(im, r->image.buf, &g, k)))
@@ -457,10 +455,10 @@ struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
 	str_off = mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
 	size = str_off;
 	if (!grow(&size, kx_strlen(cmdline) + 1, limit) || !grow(&size, kx_strlen(name) + 1, limit))
-		return kx_err(KX_E_SCRATCH, "multiboot information", size, limit);
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", size, limit);
 	for (i = 0; i < r->nmodule; i++)
 		if (!grow(&size, kx_strlen(r->module[i].string ? r->module[i].string : "") + 1, limit))
-			return kx_err(KX_E_SCRATCH, "multiboot information", size, limit);
+			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", size, limit);
 
 	err = kx_mb_place(r, p, &im, size, &pl);
 	if (KX_FAILED(err))

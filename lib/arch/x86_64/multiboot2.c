@@ -263,11 +263,11 @@ struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 	    !grow(&size, 16, limit) || !grow(&size, 16 + (size_t)nmap * KX_MB2_MMAP_ENT, limit) ||
 	    (rsdp_len && !grow(&size, 8 + 20, limit)) ||
 	    (rsdp_len == 36 && !grow(&size, 8 + 36, limit)) || !grow(&size, 8, limit))
-		return kx_err(KX_E_SCRATCH, "multiboot2 information", size, limit);
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", size, limit);
 	for (i = 0; i < r->nmodule; i++)
 		if (!grow(&size, 16 + kx_strlen(r->module[i].string ? r->module[i].string : "") + 1,
 			  limit))
-			return kx_err(KX_E_SCRATCH, "multiboot2 information", size, limit);
+			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", size, limit);
 
 	err = kx_mb_place(r, p, &im, size, &pl);
 	if (KX_FAILED(err))

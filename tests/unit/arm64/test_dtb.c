@@ -142,9 +142,15 @@ TEST(a64_dtb_hostile)
 	uint8_t junk[256];
 
 	a.cmdline = "x";
-	CHECK_ERR(kx_a64_dtb_build((const uint8_t *)"", 0, out, sizeof(out), &a, &outlen), KX_E_BAD_OPTION);
+	CHECK_ERR(kx_a64_dtb_build((const uint8_t *)"", 0, out, sizeof(out), &a, &outlen), KX_E_DTB);
 	a64_fill_random(junk, sizeof(junk), 3);
-	CHECK_ERR(kx_a64_dtb_build(junk, sizeof(junk), out, sizeof(out), &a, &outlen), KX_E_BAD_OPTION);
+	{
+		struct kx_err e = kx_a64_dtb_build(junk, sizeof(junk), out, sizeof(out), &a, &outlen);
+		if (CHECK_ERR(e, KX_E_DTB)) {
+			CHECK_EQ(e.a, KX_DTB_MAGIC);
+			CHECK_EQ(e.b, FDT_ERR_BADMAGIC);
+		}
+	}
 	/* every prefix: the header's totalsize no longer fits */
 	for (cut = 0; cut < len; cut += 7) {
 		uint8_t *p = malloc(cut ? cut : 1); /* exactly cut bytes: ASan sees any read past */

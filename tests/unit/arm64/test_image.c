@@ -25,7 +25,7 @@ TEST(a64_image_parse_table)
 		{ "legacy: image_size 0", 1 * MiB, 0x1234, 0, 0x1, 0, KX_OK, 0 },
 		{ "truncated header", 63, 0, 2 * MiB, 0, 0, KX_E_TRUNCATED, 0 },
 		{ "bad magic", 1 * MiB, 0, 2 * MiB, 0, 1, KX_E_BAD_HEADER, "Image magic" },
-		{ "big-endian", 1 * MiB, 0, 2 * MiB, 0x1, 0, KX_E_BAD_OPTION, 0 },
+		{ "big-endian", 1 * MiB, 0, 2 * MiB, 0x1, 0, KX_E_BIG_ENDIAN, 0 },
 		{ "text_offset 2 MiB", 1 * MiB, 2 * MiB, 4 * MiB, 0, 0, KX_E_BAD_HEADER, "text_offset" },
 		{ "text_offset huge", 1 * MiB, UINT64_MAX - 4095, 4 * MiB, 0, 0, KX_E_BAD_HEADER, "text_offset" },
 		{ "text_offset not page aligned", 1 * MiB, 0x80010, 4 * MiB, 0, 0, KX_E_BAD_HEADER, "text_offset" },
@@ -47,6 +47,8 @@ TEST(a64_image_parse_table)
 		e = kx_a64_image_parse(img, r->len, &im);
 		if (CHECK_ERR(e, r->want) && r->what)
 			CHECK(e.what && strstr(e.what, r->what));
+		if (e.code == KX_E_BIG_ENDIAN)
+			CHECK_EQ(e.a, r->flags);
 		if (r->want == KX_OK) {
 			CHECK_EQ(im.legacy, !r->image_size);
 			if (!r->image_size) {
@@ -256,22 +258,37 @@ TEST(a64_load_gzip_and_zboot)
 		k = seg(&e.p, "kernel", 0);
 		CHECK(k && k->bufsz == n && !memcmp(k->buf, img, n));
 	}
-	/* other codecs: one clear sentence naming the codec */
+	/* other codecs: refused, naming the codec */
 	zs = a64_zboot(gz, gzlen, "zstd", &zlen);
 	env_init(&e, zs, zlen);
 	err = kx_a64_image_load(&e.r, &e.p);
-	CHECK_ERR(err, KX_E_BAD_OPTION);
-	CHECK(err.what && strstr(err.what, "zstd") && strstr(err.what, "gzip"));
+	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
+		CHECK_STR(err.what, "zstd");
+		CHECK_EQ(err.a, KX_ZB_ZSTD);
+	}
+	free(zs);
+	zs = a64_zboot(gz, gzlen, "xz", &zlen);
+	env_init(&e, zs, zlen);
+	err = kx_a64_image_load(&e.r, &e.p);
+	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
+		CHECK_STR(err.what, "xz");
+		CHECK_EQ(err.a, KX_ZB_XZ);
+	}
 	free(zs);
 	zs = a64_zboot(gz, gzlen, "lzma9", &zlen);
 	env_init(&e, zs, zlen);
 	err = kx_a64_image_load(&e.r, &e.p);
-	CHECK_ERR(err, KX_E_BAD_OPTION);
+	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
+		CHECK_STR(err.what, 0);
+		CHECK_EQ(err.a, KX_ZB_UNKNOWN);
+	}
 	free(zs);
 	/* no memory to unpack into */
 	env_init(&e, gz, gzlen);
 	e.si.alloc = 0;
-	CHECK_ERR(kx_a64_image_load(&e.r, &e.p), KX_E_BAD_OPTION);
+	err = kx_a64_image_load(&e.r, &e.p);
+	if (CHECK_ERR(err, KX_E_NO_UNPACK_MEMORY))
+		CHECK_EQ(err.a, 0);
 	/* gzip whose header claims a bigger image_size than allowed */
 	{
 		uint8_t *big = a64_image(4096, 0, GiB + 4096, 0), *bg;
@@ -307,11 +324,15 @@ TEST(a64_load_refusals)
 	/* no device tree anywhere */
 	env_init(&e, img, MiB);
 	e.si.fdt.buf = 0;
-	CHECK_ERR(kx_a64_image_load(&e.r, &e.p), KX_E_BAD_OPTION);
+	CHECK_ERR(kx_a64_image_load(&e.r, &e.p), KX_E_NO_DTB);
 	/* --dtb wins over the system's, and a bad one is refused */
 	env_init(&e, img, MiB);
 	e.r.dtb = (struct kx_blob){ (const uint8_t *)"not a device tree at all, really", 32, "x.dtb" };
-	CHECK_ERR(kx_a64_image_load(&e.r, &e.p), KX_E_BAD_OPTION);
+	{
+		struct kx_err err = kx_a64_image_load(&e.r, &e.p);
+		if (CHECK_ERR(err, KX_E_DTB))
+			CHECK_EQ(err.a, KX_DTB_TRUNCATED); /* 32 bytes: shorter than a header */
+	}
 	/* not enough RAM for the kernel */
 	env_init(&e, img, MiB);
 	memset(&e.si.mem, 0, sizeof(e.si.mem));
