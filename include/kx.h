@@ -198,9 +198,10 @@ struct kx_segment_info {
 };
 
 struct kx_load_info {
-	const char *type;      /* image type: "bzImage", "uki", "elf", "multiboot"... */
+	const char *type;      /* image type: the loader's name ("bzimage", "uki", "elf", "multiboot"...;
+				  after planning, what the loader made of it, e.g. "elf-linux") */
 	const char *arch;      /* "x86_64", "arm64" */
-	const char *syscall;   /* "kexec_file_load" or "kexec_load" */
+	const char *syscall;   /* "kexec_file_load" or "kexec_load": chosen, or after a commit used */
 	const char *fallback;  /* the syscall tried next, or NULL */
 	const char *reason;    /* why that syscall, in words */
 	const char *cmdline;   /* what the next kernel gets */

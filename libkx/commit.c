@@ -154,5 +154,7 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	e = classic_load(l, err);
 	if (e < 0)
 		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->kernel.name, e);
+	if (!e)
+		l->use_file = 0; /* what kx_load_info reports now */
 	return e ? -1 : 0;
 }

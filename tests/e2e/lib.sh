@@ -22,6 +22,8 @@
 # Checks (assert_*, e2e_check) do not stop the test: each failure is reported,
 # and when the test exits it fails, shows the tail of the console log(s) and
 # keeps the work dir. A test that made no check at all fails too.
+# A test that cannot run here calls `e2e_skip REASON`: it exits 77 (before any
+# failed check; after one it fails), and run.sh shows "SKIP name (REASON)".
 #
 # Environment (all optional):
 #   KX_BIN              kx binary put in initrd A as /bin/kx
@@ -115,9 +117,20 @@ e2e_finish() {
 	exit 0
 }
 
+# e2e_skip REASON: this test cannot run here; exit 77 (run.sh: SKIP, and a
+# failure with KX_REQUIRE_ALL=1).
+e2e_skip() {
+	echo "E2E-SKIP: $*" >&2
+	exit 77
+}
+
 _e2e_exit() {
 	local rc=$? log
 	[ "$E2E_NFAIL" -eq 0 ] || rc=1
+	if [ "$rc" -eq 77 ]; then
+		[ -z "$E2E_WORK" ] || rm -rf "$E2E_WORK"
+		exit 77
+	fi
 	if [ "$rc" -eq 0 ] && [ "$E2E_NCHECK" -eq 0 ]; then
 		e2e_log "ERROR: the test made no checks"
 		rc=1

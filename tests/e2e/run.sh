@@ -2,9 +2,11 @@
 # run.sh [TEST...] - run the kx end-to-end tests (QEMU, TCG, one at a time).
 #
 # TEST is a name like "boot", "t-boot" or "t-boot.sh", or a path; default: every
-# tests/e2e/t-*.sh. Prints "PASS name (Ns)" or "FAIL name (Ns)" per test (the
-# output of a failed test is shown; all of it with KX_E2E_VERBOSE=1), then a
-# last line "N passed, N failed". Exits non-zero if any test failed.
+# tests/e2e/t-*.sh. Prints "PASS name (Ns)", "FAIL name (Ns)" or "SKIP name
+# (reason)" per test (the output of a failed test is shown; all of it with
+# KX_E2E_VERBOSE=1), then a last line "N passed, N failed, N skipped". A test
+# skips by exiting 77 (lib.sh: e2e_skip REASON). Exits non-zero if any test
+# failed, or, with KX_REQUIRE_ALL=1 (make check), if any test skipped.
 #
 # Environment: see lib.sh (KX_BIN, KX_E2E_CACHE, KX_E2E_FLAVOUR, KX_E2E_KEEP,
 # ...), plus KX_E2E_TEST_TIMEOUT: hard limit for one test (default 900 s; each
@@ -39,7 +41,7 @@ fi
 # Fetch once up front, so that a download problem is reported once, clearly.
 if ! vmlinuz=$("$here/fetch.sh"); then
 	echo "run.sh: fetching the kernel/busybox failed" >&2
-	echo "0 passed, ${#tests[@]} failed"
+	echo "0 passed, ${#tests[@]} failed, 0 skipped"
 	exit 1
 fi
 echo "run.sh: kernel $vmlinuz"
@@ -51,7 +53,9 @@ live=0
 if [ "${KX_E2E_VERBOSE:-0}" = 1 ] || [ "${KX_E2E_LIVE:-0}" = 1 ]; then live=1; fi
 npass=0
 nfail=0
+nskip=0
 failed=()
+skipped=()
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	t0=$(date +%s)
@@ -67,6 +71,11 @@ for t in "${tests[@]}"; do
 	if [ "$rc" -eq 0 ]; then
 		npass=$((npass + 1))
 		echo "PASS $name (${secs}s)"
+	elif [ "$rc" -eq 77 ]; then
+		nskip=$((nskip + 1))
+		skipped+=("$name")
+		why=$(sed -n 's/^.*E2E-SKIP: //p' "$out" | tail -n 1)
+		echo "SKIP $name (${why:-no reason given})"
 	else
 		nfail=$((nfail + 1))
 		failed+=("$name")
@@ -78,5 +87,10 @@ for t in "${tests[@]}"; do
 done
 
 [ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+req=0
+case ${KX_REQUIRE_ALL:-0} in "" | 0) ;; *) req=1 ;; esac
+if [ "$nskip" -gt 0 ] && [ "$req" = 1 ]; then
+	echo "KX_REQUIRE_ALL=1: skipped, but must run here: ${skipped[*]}"
+fi
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ] && { [ "$nskip" -eq 0 ] || [ "$req" = 0 ]; }

@@ -14,6 +14,7 @@
 #define MAX_TESTS 1024
 #define CASE_TIMEOUT 120 /* seconds, per case, when forked */
 #define CHECKS_FAILED 3   /* exit status of a forked case whose checks failed */
+#define CASE_SKIPPED 77   /* exit status of a forked case that skipped (and failed nothing) */
 
 struct t_case {
 	const char *name;
@@ -28,6 +29,7 @@ static int too_many;
 
 static const char *cur_name;     /* the running case */
 static unsigned cur_failures;    /* its failed checks */
+static int cur_skipped;          /* it called SKIP */
 static char cur_row[256];        /* T_ROW context */
 static int verbose;
 static unsigned long nchecks;
@@ -140,6 +142,7 @@ void t_skip(const char *fmt, ...)
 {
 	va_list ap;
 
+	cur_skipped = 1;
 	printf("skip: %s: ", cur_name ? cur_name : "?");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -203,7 +206,15 @@ static void usage(const char *argv0)
 	       "sanitizer abort or a hang (%u s) fails that case only.\n", argv0, CASE_TIMEOUT);
 }
 
-/* Run one case; 1 if it passed. */
+enum { CASE_FAIL, CASE_PASS, CASE_SKIP };
+
+/* The outcome of a case run in this process: a failed check wins over a skip. */
+static int outcome_here(void)
+{
+	return cur_failures ? CASE_FAIL : cur_skipped ? CASE_SKIP : CASE_PASS;
+}
+
+/* Run one case; CASE_PASS, CASE_SKIP or CASE_FAIL. */
 static int run_case(const struct t_case *c, int fork_each)
 {
 	pid_t pid;
@@ -211,10 +222,11 @@ static int run_case(const struct t_case *c, int fork_each)
 
 	cur_name = c->name;
 	cur_failures = 0;
+	cur_skipped = 0;
 	cur_row[0] = 0;
 	if (!fork_each) {
 		c->fn();
-		return cur_failures == 0;
+		return outcome_here();
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -222,21 +234,23 @@ static int run_case(const struct t_case *c, int fork_each)
 	if (pid < 0) {
 		printf("%s: fork failed; running in process\n", c->name);
 		c->fn();
-		return cur_failures == 0;
+		return outcome_here();
 	}
 	if (pid == 0) {
 		alarm(CASE_TIMEOUT);
 		c->fn();
 		fflush(stdout);
 		/* exit, not _exit: LeakSanitizer checks this case too */
-		exit(cur_failures ? CHECKS_FAILED : 0);
+		exit(cur_failures ? CHECKS_FAILED : cur_skipped ? CASE_SKIPPED : 0);
 	}
 	if (waitpid(pid, &st, 0) != pid) {
 		printf("%s: waitpid failed\n", c->name);
-		return 0;
+		return CASE_FAIL;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 1;
+		return CASE_PASS;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == CASE_SKIPPED)
+		return CASE_SKIP;
 	if (WIFEXITED(st) && WEXITSTATUS(st) != CHECKS_FAILED)
 		printf("%s: the case exited with status %d (sanitizer report above?)\n", c->name,
 		       WEXITSTATUS(st));
@@ -245,13 +259,21 @@ static int run_case(const struct t_case *c, int fork_each)
 	else if (WIFSIGNALED(st))
 		printf("%s: the case was killed by signal %d\n", c->name, WTERMSIG(st));
 	cur_failures = cur_failures ? cur_failures : 1;
-	return 0;
+	return CASE_FAIL;
+}
+
+/* KX_REQUIRE_ALL=1 (make check): a skipped case fails the run. */
+static int require_all(void)
+{
+	const char *v = getenv("KX_REQUIRE_ALL");
+	return v && *v && strcmp(v, "0");
 }
 
 int main(int argc, char **argv)
 {
 	const char *filter = 0;
-	unsigned i, passed = 0, failed = 0;
+	unsigned i, passed = 0, failed = 0, skipped = 0;
+	const char *skip_names[MAX_TESTS];
 	int list = 0, fork_each = 1, a;
 
 	for (a = 1; a < argc; a++) {
@@ -289,15 +311,21 @@ int main(int argc, char **argv)
 		}
 		if (verbose)
 			printf("run: %s\n", c->name);
-		if (run_case(c, fork_each)) {
+		switch (run_case(c, fork_each)) {
+		case CASE_PASS:
 			passed++;
-		} else {
+			break;
+		case CASE_SKIP:
+			skip_names[skipped++] = c->name;
+			break;
+		default:
 			if (fork_each)
 				printf("FAIL: %s\n", c->name);
 			else
 				printf("FAIL: %s (%u failed check%s)\n", c->name, cur_failures,
 				       cur_failures == 1 ? "" : "s");
 			failed++;
+			break;
 		}
 		cur_row[0] = 0;
 	}
@@ -305,6 +333,13 @@ int main(int argc, char **argv)
 		return 0;
 	if (verbose && !fork_each)
 		printf("(%lu checks)\n", nchecks);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	if (skipped && require_all()) {
+		printf("KX_REQUIRE_ALL=1: %u case%s skipped, which must run here:", skipped,
+		       skipped == 1 ? "" : "s");
+		for (i = 0; i < skipped; i++)
+			printf(" %s", skip_names[i]);
+		printf("\n");
+	}
+	printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	return failed || (skipped && require_all()) ? 1 : 0;
 }

@@ -13,15 +13,19 @@
  *                                 report it (cleared at the start of each test;
  *                                 t_row_get() returns it, to extend and restore)
  *   T_ROW_CLEAR()                 forget the row
- *   SKIP(fmt, ...)                report why and return; the case counts as passed
+ *   SKIP(fmt, ...)                report why and return; the case counts as skipped
+ *                                 (unless a check failed before: then it failed)
  *
  * Every CHECK* evaluates to 1 when it holds, 0 otherwise, so tests may write
  * `if (!CHECK(...)) continue;`. The runner (main.c) runs every registered case,
  * or those whose name contains the filter argument, each in its own child
  * process (so a crash, a sanitizer abort or a hang fails that case only; -n runs
  * them in process, -l lists them, -v is verbose), and ends with one line
- * "N passed, N failed" (N counts cases); the exit status is non-zero if any
- * case failed. Cases named BUG_* expose known bugs in lib/ and fail until fixed.
+ * "N passed, N failed, N skipped" (N counts cases); the exit status is non-zero
+ * if any case failed, or, with KX_REQUIRE_ALL=1 in the environment (make check
+ * sets it once the fixtures are there), if any case skipped: the skipped cases
+ * are named on the line before. Cases named BUG_* expose known bugs in lib/ and
+ * fail until fixed.
  */
 #ifndef KX_UNIT_T_H
 #define KX_UNIT_T_H

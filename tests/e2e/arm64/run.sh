@@ -2,8 +2,9 @@
 # run.sh [TEST...] - the arm64 end-to-end tests (qemu-system-aarch64, TCG),
 # one at a time: TEST is "boot", "t-boot", "t-boot.sh" or a path; default:
 # every tests/e2e/arm64/t-*.sh. Prints "PASS name (Ns)" / "FAIL name (Ns)"
-# (with the failed test's output), then "N passed, N failed"; exits non-zero
-# if any failed. Needs build/arm64/kx-static (make ARCH=arm64 static) and
+# (with the failed test's output) / "SKIP name (reason)" (exit 77, e2e_skip),
+# then "N passed, N failed, N skipped"; exits non-zero if any failed, or, with
+# KX_REQUIRE_ALL=1, if any skipped. Needs build/arm64/kx-static (make ARCH=arm64 static) and
 # qemu-system-arm. Environment: as ../run.sh and lib.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,13 +23,13 @@ fi
 # fetch once up front, so that a download problem is reported once, clearly
 if ! vmlinuz=$("$here/fetch.sh"); then
 	echo "run.sh: fetching the arm64 kernel/busybox failed" >&2
-	echo "0 passed, ${#tests[@]} failed"
+	echo "0 passed, ${#tests[@]} failed, 0 skipped"
 	exit 1
 fi
 echo "run.sh (arm64): kernel $vmlinuz"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-npass=0 nfail=0 failed=()
+npass=0 nfail=0 nskip=0 failed=() skipped=()
 for t in "${tests[@]}"; do
 	name=arm64/$(basename "$t" .sh)
 	t0=$(date +%s)
@@ -38,6 +39,11 @@ for t in "${tests[@]}"; do
 	if [ "$rc" -eq 0 ]; then
 		npass=$((npass + 1))
 		echo "PASS $name (${secs}s)"
+	elif [ "$rc" -eq 77 ]; then
+		nskip=$((nskip + 1))
+		skipped+=("$name")
+		why=$(sed -n 's/^.*E2E-SKIP: //p' "$out" | tail -n 1)
+		echo "SKIP $name (${why:-no reason given})"
 	else
 		nfail=$((nfail + 1))
 		failed+=("$name")
@@ -46,5 +52,10 @@ for t in "${tests[@]}"; do
 	fi
 done
 [ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+req=0
+case ${KX_REQUIRE_ALL:-0} in "" | 0) ;; *) req=1 ;; esac
+if [ "$nskip" -gt 0 ] && [ "$req" = 1 ]; then
+	echo "KX_REQUIRE_ALL=1: skipped, but must run here: ${skipped[*]}"
+fi
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ] && { [ "$nskip" -eq 0 ] || [ "$req" = 0 ]; }
