@@ -1,5 +1,5 @@
 /* Prose for lib/'s errors: the one place where a struct kx_err becomes words.
- * Pure (no I/O): the caller prints the result (tool/msg.c adds "kx: "). */
+ * Pure (no I/O): the caller prints the result (libkx/msg.c's kx_error_message; the kx command adds "kx: "). */
 #ifndef KX_RENDER_H
 #define KX_RENDER_H
 #include <stddef.h>

@@ -87,40 +87,99 @@ static int parse_addr(const char *s, uint64_t *v)
 enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_DTB, O_CKR, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
        O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY };
 
+/* An option with a value: lists, addresses. 0, or -1 after saying why. */
+static int with_value(int c, const char *v, struct opts *o)
+{
+	switch (c) {
+	case O_MODULE:
+		if (o->nmodule == KX_MAX_MODULES) {
+			say("too many --module options (kx takes at most %d).", KX_MAX_MODULES);
+			return -1;
+		}
+		o->module[o->nmodule++] = v;
+		break;
+	case O_SEGMENT:
+		if (o->nsegment == KX_MAX_SEGMENTS - 1) {
+			say("too many --segment options (at most %d).", KX_MAX_SEGMENTS - 1);
+			return -1;
+		}
+		if (!strrchr(v, '@')) {
+			say("--segment needs FILE@ADDR, e.g. --segment=code.bin@0x100000.");
+			return -1;
+		}
+		o->segment[o->nsegment++] = v;
+		break;
+	case O_ENTRY:
+		if (parse_addr(v, &o->entry)) {
+			say("'%s' is not an address (use a number like 0x100000).", v);
+			return -1;
+		}
+		o->have_entry = 1;
+		break;
+	case O_INITRD:
+		if (o->ninitrd == KX_MAX_INITRDS) {
+			say("too many --initrd files (kx takes at most %d).", KX_MAX_INITRDS);
+			return -1;
+		}
+		o->initrd[o->ninitrd++] = v;
+		break;
+	case O_CMDLINE:
+		o->replace_cmdline = 1;
+		/* on x86_64, as in kexec-tools, it appends too */
+		__attribute__((fallthrough));
+	case O_APPEND:
+		if (o->nappend == 16) {
+			say("too many --append/--command-line options (at most 16).");
+			return -1;
+		}
+		o->append[o->nappend++] = v;
+		break;
+	case O_MEMMIN:
+	case O_MEMMAX:
+		if (parse_addr(v, c == O_MEMMIN ? &o->mem_min : &o->mem_max)) {
+			say("'%s' is not an address (use a number like 0x1000000 or 16M).", v);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+static const struct option long_opts[] = {
+	{ "load", no_argument, 0, 'l' },	{ "exec", no_argument, 0, 'e' },
+	{ "force", no_argument, 0, 'f' },	{ "unload", no_argument, 0, 'u' },
+	{ "status", no_argument, 0, 'S' },	{ "debug", no_argument, 0, 'd' },
+	{ "no-checks", no_argument, 0, 'i' },	{ "type", required_argument, 0, 't' },
+	{ "kexec-syscall", no_argument, 0, 'c' }, { "no-sync", no_argument, 0, 'y' },
+	{ "kexec-file-syscall", no_argument, 0, 's' },
+	{ "kexec-syscall-auto", no_argument, 0, 'a' },
+	{ "check", no_argument, 0, O_CHECK },
+	{ "load-panic", no_argument, 0, 'p' },
+	{ "dtb", required_argument, 0, O_DTB },
+	{ "print-ckr-size", no_argument, 0, O_CKR },
+	{ "module", required_argument, 0, O_MODULE },
+	{ "segment", required_argument, 0, O_SEGMENT },
+	{ "entry", required_argument, 0, O_ENTRY },
+	{ "purgatory", required_argument, 0, O_PURGATORY },
+	{ "no-ifdown", no_argument, 0, 'x' },	{ "version", no_argument, 0, 'v' },
+	{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
+	{ "ramdisk", required_argument, 0, O_INITRD },
+	{ "append", required_argument, 0, O_APPEND },
+	{ "command-line", required_argument, 0, O_CMDLINE },
+	{ "reuse-cmdline", no_argument, 0, O_REUSE },
+	{ "dry-run", no_argument, 0, O_DRY },	{ "json", no_argument, 0, O_JSON },
+	{ "mem-min", required_argument, 0, O_MEMMIN },
+	{ "mem-max", required_argument, 0, O_MEMMAX },
+	{ 0, 0, 0, 0 },
+};
+
 int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "load", no_argument, 0, 'l' },	{ "exec", no_argument, 0, 'e' },
-		{ "force", no_argument, 0, 'f' },	{ "unload", no_argument, 0, 'u' },
-		{ "status", no_argument, 0, 'S' },	{ "debug", no_argument, 0, 'd' },
-		{ "no-checks", no_argument, 0, 'i' },	{ "type", required_argument, 0, 't' },
-		{ "kexec-syscall", no_argument, 0, 'c' }, { "no-sync", no_argument, 0, 'y' },
-		{ "kexec-file-syscall", no_argument, 0, 's' },
-		{ "kexec-syscall-auto", no_argument, 0, 'a' },
-		{ "check", no_argument, 0, O_CHECK },
-		{ "load-panic", no_argument, 0, 'p' },
-		{ "dtb", required_argument, 0, O_DTB },
-		{ "print-ckr-size", no_argument, 0, O_CKR },
-		{ "module", required_argument, 0, O_MODULE },
-		{ "segment", required_argument, 0, O_SEGMENT },
-		{ "entry", required_argument, 0, O_ENTRY },
-		{ "purgatory", required_argument, 0, O_PURGATORY },
-		{ "no-ifdown", no_argument, 0, 'x' },	{ "version", no_argument, 0, 'v' },
-		{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
-		{ "ramdisk", required_argument, 0, O_INITRD },
-		{ "append", required_argument, 0, O_APPEND },
-		{ "command-line", required_argument, 0, O_CMDLINE },
-		{ "reuse-cmdline", no_argument, 0, O_REUSE },
-		{ "dry-run", no_argument, 0, O_DRY },	{ "json", no_argument, 0, O_JSON },
-		{ "mem-min", required_argument, 0, O_MEMMIN },
-		{ "mem-max", required_argument, 0, O_MEMMAX },
-		{ 0, 0, 0, 0 },
-	};
 	int c;
 
 	o->mem_max = UINT64_MAX;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":lefpuSdit:csayxvh", lo, 0)) != -1) {
+	while ((c = getopt_long(argc, argv, ":lefpuSdit:csayxvh", long_opts, 0)) != -1) {
 		switch (c) {
 		case 'l': o->load = 1; break;
 		case 'e': o->exec = 1; break;
@@ -138,29 +197,15 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		case O_DTB: o->dtb = optarg; break;
 		case O_CKR: o->print_ckr = 1; break;
 		case O_MODULE:
-			if (o->nmodule == KX_MAX_MODULES) {
-				say("too many --module options (kx takes at most %d).", KX_MAX_MODULES);
-				return -1;
-			}
-			o->module[o->nmodule++] = optarg;
-			break;
 		case O_SEGMENT:
-			if (o->nsegment == KX_MAX_SEGMENTS - 1) {
-				say("too many --segment options (at most %d).", KX_MAX_SEGMENTS - 1);
-				return -1;
-			}
-			if (!strrchr(optarg, '@')) {
-				say("--segment needs FILE@ADDR, e.g. --segment=code.bin@0x100000.");
-				return -1;
-			}
-			o->segment[o->nsegment++] = optarg;
-			break;
 		case O_ENTRY:
-			if (parse_addr(optarg, &o->entry)) {
-				say("'%s' is not an address (use a number like 0x100000).", optarg);
+		case O_INITRD:
+		case O_CMDLINE:
+		case O_APPEND:
+		case O_MEMMIN:
+		case O_MEMMAX:
+			if (with_value(c, optarg, o))
 				return -1;
-			}
-			o->have_entry = 1;
 			break;
 		case O_PURGATORY: o->purgatory = optarg; break;
 		case 'y': o->no_sync = 1; break;
@@ -169,34 +214,9 @@ int parse_opts(int argc, char **argv, struct opts *o)
 				 kx_purgatory_size());
 			exit(EXIT_OK);
 		case 'h': help(); exit(EXIT_OK);
-		case O_INITRD:
-			if (o->ninitrd == KX_MAX_INITRDS) {
-				say("too many --initrd files (kx takes at most %d).", KX_MAX_INITRDS);
-				return -1;
-			}
-			o->initrd[o->ninitrd++] = optarg;
-			break;
-		case O_CMDLINE:
-			o->replace_cmdline = 1;
-			/* on x86_64, as in kexec-tools, it appends too */
-			__attribute__((fallthrough));
-		case O_APPEND:
-			if (o->nappend == 16) {
-				say("too many --append/--command-line options (at most 16).");
-				return -1;
-			}
-			o->append[o->nappend++] = optarg;
-			break;
 		case O_REUSE: o->reuse = o->replace_cmdline = 1; break;
 		case O_DRY: o->dry_run = 1; break;
 		case O_JSON: o->json = 1; break;
-		case O_MEMMIN:
-		case O_MEMMAX:
-			if (parse_addr(optarg, c == O_MEMMIN ? &o->mem_min : &o->mem_max)) {
-				say("'%s' is not an address (use a number like 0x1000000 or 16M).", optarg);
-				return -1;
-			}
-			break;
 		case ':':
 			say("option '%s' needs a value.", argv[optind - 1]);
 			return -1;

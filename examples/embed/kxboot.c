@@ -20,7 +20,7 @@
 static void log_line(void *arg, int level, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "kxboot: %s%s\n", level == KX_LOG_WARN ? "warning: " : "", line);
+	fprintf(stderr, "kxboot: %s\n", line);
 }
 
 /* Print e as kx would; returns the exit status it deserves. */

@@ -12,7 +12,7 @@
  *   - an estimate of the memory the crash kernel needs (crashkernel=);
  *   - small parsers for /proc/iomem ("Crash kernel") and /proc/kcore headers.
  *
- * No I/O, no libc; every size is checked. tool/crash.c gathers the inputs.
+ * No I/O, no libc; every size is checked. libkx/crash.c gathers the inputs.
  */
 #ifndef KX_CRASH_H_LIB
 #define KX_CRASH_H_LIB

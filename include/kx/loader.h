@@ -16,7 +16,7 @@ struct kx_module { struct kx_blob file; const char *string; };
 /* A raw segment: a file copied to a fixed address (--segment FILE@ADDR). */
 struct kx_raw_seg { struct kx_blob file; uint64_t addr; };
 
-/* What the running system tells us about itself (gathered by tool/). */
+/* What the running system tells us about itself (gathered by libkx/). */
 struct kx_sysinfo {
 	struct kx_memmap mem;      /* firmware memory map */
 	const uint8_t *boot_params; /* x86: /sys/kernel/boot_params/data, or NULL */

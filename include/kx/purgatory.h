@@ -1,5 +1,5 @@
 /*
- * The contract between the loader (lib/, tool/) and a purgatory blob.
+ * The contract between the loader (lib/, libkx/) and a purgatory blob.
  *
  * A purgatory blob is a flat, position-independent binary. It starts with
  * a header at offset 0:

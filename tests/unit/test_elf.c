@@ -18,7 +18,7 @@
 #include "t.h"
 
 #define NOLEN ((size_t)-1)
-#define SCRATCH_LEN (80 * 1024) /* what tool/load.c gives the loaders */
+#define SCRATCH_LEN (80 * 1024) /* room a loader gets for what it builds */
 #define WHOLE ((struct kx_window){ 0, UINT64_MAX })
 #define PAGE 4096ull
 

@@ -2,7 +2,7 @@
  * arm64 loaders: the Image header (Documentation/arch/arm64/booting.rst),
  * gzip and EFI zboot unwrapping, the device tree handed to the next kernel,
  * and the reserved memory /proc/iomem nests inside System RAM.
- * Internal to lib/arch/arm64 (and its unit tests, and tool/arch/arm64).
+ * Internal to lib/arch/arm64 (and its unit tests, and libkx/arch/arm64).
  */
 #ifndef KX_LIB_ARM64_H
 #define KX_LIB_ARM64_H

@@ -16,9 +16,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void *bounded_alloc(size_t n)
+static void *bounded_alloc(void *ctx, size_t n)
 {
 	static void *last;
+	(void)ctx;
 	free(last);                      /* one live buffer at a time, at most 64 MiB */
 	last = n <= (64u << 20) ? malloc(n ? n : 1) : 0;
 	return last;
