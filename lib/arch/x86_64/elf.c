@@ -58,33 +58,18 @@ static unsigned users(const struct place *pl, uint64_t pg)
 	return n;
 }
 
-/* Is [a, b) covered by RAM entries (adjacent entries may split it)? */
-static int in_ram(const struct kx_memmap *m, uint64_t a, uint64_t b)
-{
-	unsigned i, guard;
-
-	for (guard = 0; a < b && guard <= m->n; guard++) {
-		for (i = 0; i < m->n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= a && a < m->e[i].end)
-				break;
-		if (i == m->n)
-			return 0;
-		a = m->e[i].end;
-	}
-	return a >= b;
-}
-
 /* A segment at a fixed place: in RAM, in the window, clear of the plan. */
 static struct kx_err fixed(const struct place *pl, uint64_t mem, uint64_t size)
 {
 	const struct kx_plan *p = pl->p;
+	struct kx_range at = { mem, mem + size };
 	unsigned i;
 
-	if (mem < pl->r->window.min || mem + size > pl->r->window.max ||
-	    !in_ram(&pl->r->sys->mem, mem, mem + size))
+	if (!kx_range_contains((struct kx_range){ pl->r->window.min, pl->r->window.max }, at) ||
+	    !kx_memmap_covers(&pl->r->sys->mem, at))
 		return kx_err(KX_E_SEG_NOT_RAM, "kernel", p->nseg, mem);
 	for (i = 0; i < p->nseg; i++)
-		if (mem < p->seg[i].mem + p->seg[i].memsz && p->seg[i].mem < mem + size)
+		if (kx_range_overlaps(at, (struct kx_range){ p->seg[i].mem, p->seg[i].mem + p->seg[i].memsz }))
 			return kx_err(KX_E_SEG_OVERLAP, "kernel", i, p->nseg);
 	return KX_NOERR;
 }
@@ -263,7 +248,7 @@ struct kx_err kx_elf_load(const struct kx_load_req *r, struct kx_plan *p)
 	/* ET_DYN is loaded unrelocated at its p_paddr: harmless for a kernel
 	 * linked at its load address, wrong for a PIE program linked at 0
 	 * (/bin/ls would land on the real-mode IVT) */
-	if (e.type == KX_ET_DYN && low < MiB)
+	if (e.type == KX_ET_DYN && low < KX_MiB)
 		return kx_err(KX_E_BAD_HEADER,
 			      "ELF e_type (ET_DYN linked below 1 MiB: a position-independent program, "
 			      "kx does not relocate)", e.type, low);
