@@ -429,7 +429,10 @@ int crash_prepare(struct kx_sysinfo *si, struct kx_plan *p, struct kx_window w, 
 	}
 	memsz = pages(len);
 	/* at the top of the region: the kernel goes to its bottom, aligned */
-	if (!kx_plan_find(p, &si->mem, w, memsz, KX_PAGE, w.min, w.max, 1, &at)) {
+	if (!kx_plan_place(p, &si->mem, w,
+			   &(struct kx_place){ .size = memsz, .align = KX_PAGE,
+					       .within = { w.min, w.max }, .top_down = true },
+			   &at)) {
 		msg("the crash kernel region (0x%" PRIx64 "-0x%" PRIx64 ") has no room for the ELF core "
 		    "header (%" PRIu64 " bytes).", w.min, w.max, memsz);
 		return -1;

@@ -2,6 +2,7 @@
  * the purgatory hands over to the next kernel. Pure values, no I/O. */
 #ifndef KX_PLAN_H
 #define KX_PLAN_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
@@ -44,13 +45,16 @@ struct kx_err kx_plan_add(struct kx_plan *p, const char *purpose, const char *so
 			  const void *buf, uint64_t bufsz, uint64_t mem, uint64_t memsz);
 
 /*
- * Find a free, aligned place of `size` bytes in RAM inside [lo, hi) and the
- * window, not overlapping any segment of the plan. top_down picks the highest
- * fit, otherwise the lowest. Returns false when nothing fits.
+ * Find space for rq (include/kx/range.h) in RAM inside the window, clear of
+ * every segment of the plan as well as rq's own exclusions. False when
+ * nothing fits (or rq has more than KX_PLACE_MAX_EXCLUDE exclusions).
  */
-int kx_plan_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		 uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
-		 uint64_t *out);
+bool kx_plan_place(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		   const struct kx_place *rq, uint64_t *out);
+/* Is [at, at + size) page aligned, in one RAM entry and the window, and clear
+ * of the plan's segments? */
+bool kx_plan_fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		     uint64_t at, uint64_t size);
 
 /* Check the plan the way the kernel's sanity_check_segment_list will. */
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m);

@@ -883,8 +883,9 @@ TEST(crash_plan_bzimage)
 	REQUIRE(img);
 	memset(rd, 0x42, sizeof(rd));
 	REQUIRE(CHECK_OK(kx_crash_core_build(&f->c, hdr, sizeof(hdr), &hlen)));
-	REQUIRE(kx_plan_find(p, sys, (struct kx_window){ qemu_crash.start, qemu_crash.end }, 4096,
-			     4096, qemu_crash.start, qemu_crash.end, 1, &at));
+	REQUIRE(kx_plan_place(p, sys, (struct kx_window){ qemu_crash.start, qemu_crash.end },
+			      &(struct kx_place){ .size = 4096, .align = 4096, .within = qemu_crash,
+						  .top_down = true }, &at));
 	CHECK_EQ(at, 0x34fff000);
 	REQUIRE(CHECK_OK(kx_plan_add(p, "elfcorehdr", "built", hdr, hlen, at, 4096)));
 	REQUIRE(CHECK_OK(kx_crash_memmap(sys, &qemu_crash, 1, (struct kx_range){ at, at + 4096 },

@@ -1,4 +1,4 @@
-/* The planner: kx_plan_find, kx_plan_add, kx_plan_validate, kx_plan_add_purgatory. */
+/* The planner: kx_plan_place, kx_plan_fits_at, kx_plan_add, kx_plan_validate, kx_plan_add_purgatory. */
 #include <stdlib.h>
 #include <string.h>
 #include <kx/bytes.h>
@@ -12,7 +12,17 @@
 #define R(s, e) { (s), (e), KX_MEM_RAM }
 #define RSV(s, e) { (s), (e), KX_MEM_RESERVED }
 
-/* ---- kx_plan_find ----------------------------------------------------------- */
+/* ---- kx_plan_place ---------------------------------------------------------- */
+
+/* The tables below were written for the positional placer: one request each. */
+static int find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down, uint64_t *out)
+{
+	struct kx_place rq = { .size = size, .align = align, .within = { lo, hi },
+			       .top_down = top_down };
+
+	return kx_plan_place(p, m, w, &rq, out);
+}
 
 struct find_row {
 	const char *name;
@@ -159,7 +169,7 @@ TEST(plan_find_table)
 		if (!CHECK(mm_set(&m, row->map, row->nmap)))
 			continue;
 		plan_with(&p, row->segs, row->nsegs);
-		found = kx_plan_find(&p, &m, row->w, row->size, row->align, row->lo, row->hi,
+		found = find(&p, &m, row->w, row->size, row->align, row->lo, row->hi,
 				     row->top_down, &at);
 		if (!CHECK_EQ(found, row->found))
 			continue;
@@ -212,7 +222,7 @@ TEST(plan_find_properties)
 		if (rnd(&seed) % 4 == 0)
 			w.max = w.min + (uint64_t)(rnd(&seed) % 0x8000) * 4096;
 		td = rnd(&seed) % 2;
-		if (!kx_plan_find(&p, &m, w, size, align, lo, hi, td, &at))
+		if (!find(&p, &m, w, size, align, lo, hi, td, &at))
 			continue;
 		nfound++;
 		T_ROW("iteration %u: size 0x%llx align 0x%llx lo 0x%llx hi 0x%llx td %d -> 0x%llx",
@@ -234,7 +244,7 @@ TEST(plan_find_properties)
 }
 
 /* Brute force over every aligned candidate, for a small address space:
- * the same contract as kx_plan_find (inside one RAM entry). */
+ * the same contract as kx_plan_place (inside one RAM entry). */
 static int ref_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 		    uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
 		    uint64_t limit, uint64_t *out)
@@ -301,7 +311,7 @@ TEST(plan_find_matches_reference)
 		if (rnd(&seed) % 4 == 0)
 			w.max = w.min + (uint64_t)(rnd(&seed) % (space / 4096)) * 4096;
 		td = rnd(&seed) % 2;
-		f1 = kx_plan_find(&p, &m, w, size, align, lo, hi, td, &got);
+		f1 = find(&p, &m, w, size, align, lo, hi, td, &got);
 		f2 = ref_find(&p, &m, w, size, align, lo, hi, td, 2 * space, &want);
 		nfound += f2;
 		if (f1 != f2 || (f1 && got != want)) {
@@ -334,7 +344,7 @@ TEST(plan_find_past_many_segments)
 	for (i = 0; i < KX_MAX_SEGMENTS; i++)
 		kx_plan_add(&p, "s", "t", 0, 0, MiB + i * 0x2000ull, 0x1000);
 	T_ROW("bottom-up");
-	if (CHECK(kx_plan_find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 0,
+	if (CHECK(find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 0,
 			       &at)))
 		CHECK_EQ(at, MiB + KX_MAX_SEGMENTS * 0x2000ull - 0x1000);
 	/* the same, mirrored, from the top */
@@ -342,7 +352,7 @@ TEST(plan_find_past_many_segments)
 	for (i = 0; i < KX_MAX_SEGMENTS; i++)
 		kx_plan_add(&p, "s", "t", 0, 0, 2 * MiB - 0x1000 - i * 0x2000ull, 0x1000);
 	T_ROW("top-down");
-	if (CHECK(kx_plan_find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 1,
+	if (CHECK(find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 1,
 			       &at)))
 		CHECK_EQ(at, 2 * MiB - KX_MAX_SEGMENTS * 0x2000ull - 0x1000);
 }

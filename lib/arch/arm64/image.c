@@ -16,8 +16,6 @@
 #include <kx/bytes.h>
 #include "arm64.h"
 
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
 
 int kx_a64_image_probe(const uint8_t *buf, size_t len)
 {
@@ -41,7 +39,7 @@ struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_i
 		im->legacy = 1;
 		im->flags = 0;
 		im->text_offset = KX_A64_LEGACY_TEXT;
-		if (!kx_align_up((uint64_t)len + 16 * MiB, KX_A64_SEG_ALIGN, &im->image_size) ||
+		if (!kx_align_up((uint64_t)len + 16 * KX_MiB, KX_A64_SEG_ALIGN, &im->image_size) ||
 		    im->image_size > KX_A64_MAX_IMAGE)
 			return kx_err(KX_E_BAD_HEADER, "image_size", 0, 0);
 	}
@@ -231,38 +229,6 @@ static uint64_t top_of(const struct kx_load_req *r, uint64_t hi)
 	return r->window.max < hi ? r->window.max : hi;
 }
 
-/* Put the initrds back to back, one segment each, in [lo, hi). */
-static struct kx_err place_initrds(const struct kx_load_req *r, struct kx_plan *p, uint64_t lo,
-				   uint64_t hi, uint64_t *start, uint64_t *end)
-{
-	uint64_t span = 0, at, a;
-	unsigned i;
-	struct kx_err err;
-
-	*start = *end = 0;
-	for (i = 0; i < r->ninitrd; i++) {
-		if (!kx_align_up(r->initrd[i].len, KX_A64_SEG_ALIGN, &a) || span + a < span)
-			return kx_err(KX_E_NO_SPACE, "initrd", UINT64_MAX, 0);
-		span += a;
-	}
-	if (!span)
-		return KX_NOERR;
-	if (!kx_plan_find(p, &r->sys->mem, r->window, span, KX_A64_SEG_ALIGN, lo, hi, 0, start))
-		return kx_err(KX_E_NO_SPACE, "initrd", span, top_of(r, hi));
-	for (at = *start, i = 0; i < r->ninitrd; i++) {
-		kx_align_up(r->initrd[i].len, KX_A64_SEG_ALIGN, &a);
-		if (!a)
-			continue;
-		err = kx_plan_add(p, "initrd", r->initrd[i].name, r->initrd[i].buf, r->initrd[i].len,
-				  at, a);
-		if (KX_FAILED(err))
-			return err;
-		*end = at + r->initrd[i].len;
-		at += a;
-	}
-	return KX_NOERR;
-}
-
 struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 {
 	const uint8_t *img, *dtsrc;
@@ -272,6 +238,9 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	struct kx_a64_dt_args dt;
 	uint64_t need, base, kmem, kmemsz, lo, hi, dtmem, dtmemsz;
 	uint8_t *dtbuf;
+	/* bottom-up: "as close as possible to the base of DRAM" */
+	struct kx_place rq = { .align = KX_A64_KERNEL_ALIGN, .within = KX_RANGE_ALL };
+	struct kx_range rd;
 	struct kx_err err;
 
 	/* the cheap checks first: a compressed kernel takes a while to unpack */
@@ -300,8 +269,8 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	if (!kx_align_up(im.image_size, KX_A64_SEG_ALIGN, &kmemsz))
 		return kx_err(KX_E_BAD_HEADER, "image_size", im.image_size, 0);
 	need = im.text_offset + kmemsz;
-	if (!kx_plan_find(p, &r->sys->mem, r->window, need, KX_A64_KERNEL_ALIGN, 0, UINT64_MAX, 0,
-			  &base))
+	rq.size = need;
+	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, &base))
 		return kx_err(KX_E_NO_SPACE, "kernel", need, top_of(r, UINT64_MAX));
 	kmem = base + im.text_offset;
 	err = kx_plan_add(p, "kernel", r->image.name, img, len, kmem, kmemsz);
@@ -310,13 +279,17 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 
 	/* initrds and the dtb above the kernel, inside its 32 GiB window */
 	lo = kmem + kmemsz;
-	hi = kx_align_down(base, GiB) + 32 * GiB;
+	hi = kx_align_down(base, KX_GiB) + 32 * KX_GiB;
 	if (hi < lo)
 		hi = UINT64_MAX;
 	kx_memset(&dt, 0, sizeof(dt));
-	err = place_initrds(r, p, lo, hi, &dt.initrd_start, &dt.initrd_end);
+	rq.within = (struct kx_range){ lo, hi };
+	err = kx_place_initrds(p, &r->sys->mem, r->window, r->initrd, r->ninitrd, KX_A64_SEG_ALIGN,
+			       &rq, 1, &rd);
 	if (KX_FAILED(err))
 		return err;
+	dt.initrd_start = rd.start;
+	dt.initrd_end = rd.end;
 
 	dt.cmdline = r->cmdline;
 	if (r->sys->have_rng_seed) {
@@ -337,10 +310,11 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	if (KX_FAILED(err))
 		return err;
 	dtmemsz = (outlen + KX_A64_SEG_ALIGN - 1) & ~(KX_A64_SEG_ALIGN - 1); /* <= 2 MiB */
-	if (!kx_plan_find(p, &r->sys->mem, r->window, dtmemsz, KX_A64_KERNEL_ALIGN, lo, hi, 0,
-			  &dtmem) &&
-	    !kx_plan_find(p, &r->sys->mem, r->window, dtmemsz, KX_A64_KERNEL_ALIGN, 0, UINT64_MAX, 0,
-			  &dtmem))
+	rq.size = dtmemsz;
+	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, &dtmem) &&
+	    !kx_plan_place(p, &r->sys->mem, r->window,
+			   &(struct kx_place){ .size = dtmemsz, .align = KX_A64_KERNEL_ALIGN,
+					       .within = KX_RANGE_ALL }, &dtmem))
 		return kx_err(KX_E_NO_SPACE, "device tree", dtmemsz, top_of(r, UINT64_MAX));
 	err = kx_plan_add(p, "dtb", r->dtb.buf ? r->dtb.name : "built", dtbuf, outlen, dtmem,
 			  dtmemsz);

@@ -11,9 +11,7 @@
 #include <kx/elf.h>
 #include <kx/multiboot.h>
 
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-#define FOUR_GIB (4 * GiB)
+#define FOUR_GIB (4 * KX_GiB)
 
 /* ---- the image: ELF ------------------------------------------------------- */
 
@@ -121,16 +119,6 @@ struct kx_err kx_mb_aout_image(const uint8_t *buf, size_t len, const struct kx_m
 
 /* ---- placement ------------------------------------------------------------ */
 
-static int fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		   uint64_t at, uint64_t size)
-{
-	uint64_t got;
-
-	if (at % KX_PAGE || at < w.min || at + size < at)
-		return 0;
-	return kx_plan_find(p, m, w, size, KX_PAGE, at, at + size, 0, &got) && got == at;
-}
-
 /* Round up to a page: only for values below 4 GiB, which cannot wrap. */
 static uint64_t page_up(uint64_t v)
 {
@@ -146,10 +134,13 @@ static uint64_t limit4g(const struct kx_load_req *r)
 static int place_low(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
 		     uint64_t pref, uint64_t *at)
 {
-	if (pref < MiB)
-		pref = MiB;
-	return kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, pref, FOUR_GIB, 0, at) ||
-	       kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, MiB, FOUR_GIB, 0, at);
+	struct kx_place rq = { .size = size, .align = KX_PAGE,
+			       .within = { pref < KX_MiB ? KX_MiB : pref, FOUR_GIB } };
+
+	if (kx_plan_place(p, &r->sys->mem, r->window, &rq, at))
+		return 1;
+	rq.within.start = KX_MiB;
+	return kx_plan_place(p, &r->sys->mem, r->window, &rq, at);
 }
 
 /* The pieces grouped by shared pages: group g is pieces [first[g], first[g+1]). */
@@ -253,7 +244,7 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 		const uint8_t *buf = 0;
 
 		end = page_up(z->paddr + z->memsz);
-		if (!fits_at(p, m, r->window, mem, end - mem))
+		if (!kx_plan_fits_at(p, m, r->window, mem, end - mem))
 			return kx_err(KX_E_SEG_NOT_RAM, "kernel", p->nseg, mem);
 		sc = group_scratch(im, r->image.buf, &g, k);
 		if (sc) {
@@ -317,31 +308,14 @@ void kx_mb_handoff(const struct kx_load_req *r, struct kx_plan *p,
 	p->cmdline = r->cmdline ? r->cmdline : "";
 }
 
-/* The end of the RAM that runs without a gap from `from` (adjacent entries joined). */
-static uint64_t ram_run(const struct kx_memmap *m, uint64_t from)
-{
-	unsigned i, guard, n = m->n < KX_MEMMAP_MAX ? m->n : KX_MEMMAP_MAX;
-	uint64_t at = from;
-
-	for (guard = 0; guard <= n; guard++) {
-		for (i = 0; i < n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= at && at < m->e[i].end)
-				break;
-		if (i == n)
-			break;
-		at = m->e[i].end;
-	}
-	return at;
-}
-
 void kx_mb_meminfo(const struct kx_memmap *m, uint32_t *lower, uint32_t *upper)
 {
-	uint64_t lo = ram_run(m, 0), hi = ram_run(m, MiB);
+	uint64_t lo = kx_memmap_ram_end(m, 0), hi = kx_memmap_ram_end(m, KX_MiB);
 
 	if (lo > 640 * 1024)
 		lo = 640 * 1024;
 	*lower = (uint32_t)(lo / 1024);
-	hi = (hi - MiB) / 1024;
+	hi = (hi - KX_MiB) / 1024;
 	*upper = hi > 0xffffffffu ? 0xffffffffu : (uint32_t)hi;
 }
 
