@@ -18,6 +18,7 @@
 #define KX_CRASH_H_LIB
 #include <stddef.h>
 #include <stdint.h>
+#include "cmdline.h" /* kx_cmdline_drop */
 #include "err.h"
 #include "range.h"
 
@@ -100,10 +101,6 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
  * when missing. Errors: KX_E_CMDLINE_TOO_LONG (a: length, b: cap - 1).
  */
 struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int defaults);
-
-/* Remove every word whose key (text before '=', or the whole word) is
- * `key` from the NUL-terminated buf. Returns how many were removed. */
-unsigned kx_cmdline_drop(char *buf, const char *key);
 
 /*
  * /proc/iomem: every line named `name` (at any nesting depth), as
