@@ -5,6 +5,10 @@
  * could wrap), every loop over a count from the file is capped.
  */
 #include <kx/bytes.h>
+#include <kx/range.h>
+
+/* [off, off + n) inside the len bytes of the file (a sum that wraps is not) */
+#define IN_FILE(off, n) kx_range_contains(kx_range_at(0, len), kx_range_at((off), (n)))
 #include <kx/elf.h>
 
 #define EI_NIDENT   16
@@ -47,12 +51,6 @@ int kx_elf_probe(const uint8_t *buf, size_t len)
 	return type == KX_ET_EXEC || type == KX_ET_DYN;
 }
 
-/* [off, off + n) must lie in a file of len bytes. */
-static int inside(uint64_t off, uint64_t n, size_t len)
-{
-	return off <= len && n <= len - off;
-}
-
 /* The error for [off, off + n) not inside the file: truncated, or an offset
  * so large that the end is not even a number. */
 static struct kx_err outside(const char *trunc, const char *bad, uint64_t off, uint64_t n,
@@ -90,7 +88,7 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 	uint64_t limit = e->cls == 32 ? 1ull << 32 : UINT64_MAX - (KX_PAGE - 1);
 	unsigned i;
 
-	if (s->filesz && !inside(s->offset, s->filesz, len))
+	if (s->filesz && !IN_FILE(s->offset, s->filesz))
 		return outside("ELF segment", "ELF p_offset + p_filesz (past any file)", s->offset, s->filesz, len);
 	/* the end, rounded up to a page, must be an address (ELF32: below 4 GiB) */
 	if (s->paddr > limit || s->memsz > limit - s->paddr)
@@ -166,7 +164,7 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 	if (out->phnum == PN_XNUM || out->phnum > KX_ELF_MAX_PHDRS)
 		return kx_err(KX_E_TOO_MANY, "ELF program headers", KX_ELF_MAX_PHDRS, out->phnum);
 	tab = (uint64_t)out->phnum * phentsize;
-	if (!inside(out->phoff, tab, len))
+	if (!IN_FILE(out->phoff, tab))
 		return outside("ELF program headers", "ELF e_phoff", out->phoff, tab, len);
 
 	for (i = 0; i < out->phnum; i++) {
@@ -176,7 +174,7 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		read_phdr(buf + out->phoff + (size_t)i * phentsize, out->cls, &type, &s);
 		if (type == PT_NOTE) {
 			/* only for kx_elf_find_note: ignored unless sane */
-			if (s.filesz && inside(s.offset, s.filesz, len) && out->nnote < KX_ELF_MAX_NOTES)
+			if (s.filesz && IN_FILE(s.offset, s.filesz) && out->nnote < KX_ELF_MAX_NOTES)
 				out->note[out->nnote++] = s;
 			continue;
 		}
@@ -224,7 +222,7 @@ int kx_elf_find_note(const uint8_t *buf, size_t len, const struct kx_elf *e, con
 		const struct kx_elf_seg *n = &e->note[s];
 		uint64_t align = n->align == 8 ? 8 : 4, pos, end;
 
-		if (!inside(n->offset, n->filesz, len))
+		if (!IN_FILE(n->offset, n->filesz))
 			continue;
 		pos = n->offset;
 		end = n->offset + n->filesz;
@@ -264,12 +262,12 @@ int kx_elf_has_section(const uint8_t *buf, size_t len, const struct kx_elf *e, c
 
 	if (e->shentsize != shsize || !e->shnum || e->shnum > KX_ELF_MAX_SECTIONS ||
 	    e->shstrndx == SHN_XINDEX || e->shstrndx >= e->shnum ||
-	    !inside(e->shoff, (uint64_t)e->shnum * shsize, len))
+	    !IN_FILE(e->shoff, (uint64_t)e->shnum * shsize))
 		return 0;
 	sh = buf + e->shoff + (size_t)e->shstrndx * shsize;
 	stroff = e->cls == 32 ? kx_le32(sh + 16) : kx_le64(sh + 24);
 	strsize = e->cls == 32 ? kx_le32(sh + 20) : kx_le64(sh + 32);
-	if (!inside(stroff, strsize, len))
+	if (!IN_FILE(stroff, strsize))
 		return 0;
 	for (i = 0; i < e->shnum; i++) {
 		uint64_t nm = kx_le32(buf + e->shoff + (size_t)i * shsize);
