@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "arch/x86_64.h"
 #include "loader.h"
 
 /* ---- multiboot 1 ---------------------------------------------------------- */

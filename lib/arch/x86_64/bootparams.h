@@ -1,6 +1,7 @@
 /* x86 Linux boot parameters, shared by the bzImage and ELF vmlinux loaders. */
 #ifndef KX_X86_BOOTPARAMS_H
 #define KX_X86_BOOTPARAMS_H
+#include <kx/arch/x86_64.h>
 #include <kx/loader.h>
 
 /* The setup header of the image, or hdr == NULL for a kernel without one
