@@ -56,6 +56,33 @@ bool kx_plan_place(const struct kx_plan *p, const struct kx_memmap *m, struct kx
 bool kx_plan_fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 		     uint64_t at, uint64_t size);
 
+/*
+ * An image's loadable pieces -> page-aligned segments (lib/pieces.c): each
+ * piece's pages straight from the file where its bytes allow (a head down to
+ * `file`), a page shared by two pieces or a first page whose head would fall
+ * before the file built in scratch, next built pages merged. Pieces: sorted
+ * by paddr, disjoint, filesz <= memsz, memsz > 0, src..src+filesz inside the
+ * file, paddr + memsz rounded up to a page still an address.
+ */
+struct kx_piece { uint64_t paddr; const uint8_t *src; uint64_t filesz, memsz; };
+struct kx_pieces {
+	const struct kx_piece *piece;
+	unsigned n;
+	const uint8_t *file;     /* the image: no head is taken from before it */
+	const char *purpose;     /* of every segment ("kernel") */
+	const char *source;      /* of the segments straight from the file */
+	uint8_t *scratch;        /* built pages go at scratch + used, one page each */
+	size_t scratch_len, used; /* used grows by a page per built page */
+};
+/* Add the segments; each must be in RAM (adjacent entries may split it), in
+ * the window, and clear of the plan. Errors: KX_E_SEG_NOT_RAM,
+ * KX_E_SEG_OVERLAP, KX_E_SCRATCH, those of kx_plan_add. */
+struct kx_err kx_plan_add_pieces(struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+				 struct kx_pieces *pc);
+/* The segments kx_plan_add_pieces would add and the scratch it would take,
+ * without touching anything. Errors: KX_E_SCRATCH. */
+struct kx_err kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch);
+
 /* Check the plan the way the kernel's sanity_check_segment_list will. */
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m);
 
