@@ -74,15 +74,16 @@ static void fill_page(const struct kx_pieces *pc, uint8_t *page, uint64_t pg)
 static struct kx_err built_page(struct walk *k, uint64_t pg)
 {
 	struct kx_pieces *pc = k->pc;
-	uint8_t *page = pc->scratch + pc->used;
+	uint8_t *page = 0;
 	struct kx_err err;
 
-	if (pc->scratch_len - pc->used < KX_PAGE)
-		return kx_err(KX_E_SCRATCH, "pages shared by segments", pc->used + KX_PAGE,
-			      pc->scratch_len);
-	if (k->p) {
+	if (k->p) { /* counting takes no scratch: it says how much */
+		if (pc->scratch_len < pc->used || pc->scratch_len - pc->used < KX_PAGE)
+			return kx_err(KX_E_SCRATCH, "pages shared by segments", pc->used + KX_PAGE,
+				      pc->scratch_len);
 		if (KX_FAILED(err = fixed(k, (struct kx_range){ pg, pg + KX_PAGE })))
 			return err;
+		page = pc->scratch + pc->used;
 		fill_page(pc, page, pg);
 	}
 	pc->used += KX_PAGE;
@@ -178,13 +179,12 @@ struct kx_err kx_plan_add_pieces(struct kx_plan *p, const struct kx_memmap *m, s
 	return walk(&k);
 }
 
-struct kx_err kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch)
+void kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch)
 {
 	struct kx_pieces copy = *pc;
 	struct walk k = { .pc = &copy };
-	struct kx_err err = walk(&k);
 
+	(void)walk(&k); /* without a plan nothing can fail */
 	*nseg = k.nseg;
 	*scratch = copy.used - pc->used;
-	return err;
 }

@@ -117,12 +117,12 @@ struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 
 /* ---- shared by both loaders (lib/arch/x86_64/multiboot.c) ----------------- */
 
-/* One loadable piece of the image: file bytes, then zeroes up to memsz. */
-struct kx_mb_piece { uint64_t paddr; const uint8_t *src; uint64_t filesz, memsz; };
+/* The image's loadable pieces (struct kx_piece, include/kx/plan.h): file
+ * bytes, then zeroes up to memsz. */
 #define KX_MB_MAX_PIECES 14  /* 16 segments less the purgatory and the MBI */
 
 struct kx_mb_image {
-	struct kx_mb_piece piece[KX_MB_MAX_PIECES];
+	struct kx_piece piece[KX_MB_MAX_PIECES];
 	unsigned n;
 	uint64_t entry;              /* physical; checked against the pieces by load */
 	uint64_t lo, hi;             /* lowest and highest (exclusive) address, for callers */

@@ -79,9 +79,9 @@ struct kx_pieces {
  * KX_E_SEG_OVERLAP, KX_E_SCRATCH, those of kx_plan_add. */
 struct kx_err kx_plan_add_pieces(struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 				 struct kx_pieces *pc);
-/* The segments kx_plan_add_pieces would add and the scratch it would take,
- * without touching anything. Errors: KX_E_SCRATCH. */
-struct kx_err kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch);
+/* The segments kx_plan_add_pieces would add and the scratch it would take
+ * (whatever scratch_len says), without touching anything. */
+void kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch);
 
 /* Check the plan the way the kernel's sanity_check_segment_list will. */
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m);

@@ -21,7 +21,7 @@ static void sort_pieces(struct kx_mb_image *im)
 	unsigned i, j;
 
 	for (i = 1; i < im->n; i++) {
-		struct kx_mb_piece t = im->piece[i];
+		struct kx_piece t = im->piece[i];
 		for (j = i; j > 0 && im->piece[j - 1].paddr > t.paddr; j--)
 			im->piece[j] = im->piece[j - 1];
 		im->piece[j] = t;
@@ -54,7 +54,7 @@ struct kx_err kx_mb_elf_image(const uint8_t *buf, size_t len, struct kx_mb_image
 		if (s->paddr >= FOUR_GIB || s->memsz > FOUR_GIB - s->paddr)
 			return kx_err(KX_E_BAD_HEADER, "ELF p_paddr (a segment reaches past 4 GiB)",
 				      s->paddr, s->memsz);
-		im->piece[im->n++] = (struct kx_mb_piece){ s->paddr, s->filesz ? buf + s->offset : buf,
+		im->piece[im->n++] = (struct kx_piece){ s->paddr, s->filesz ? buf + s->offset : buf,
 							   s->filesz, s->memsz };
 	}
 	/* the entry may be virtual: made physical through its segment (else kept,
@@ -109,7 +109,7 @@ struct kx_err kx_mb_aout_image(const uint8_t *buf, size_t len, const struct kx_m
 				      a->bss_end_addr, la + load_size);
 		memsz = a->bss_end_addr - la;
 	}
-	im->piece[0] = (struct kx_mb_piece){ la, buf + load_off, load_size, memsz };
+	im->piece[0] = (struct kx_piece){ la, buf + load_off, load_size, memsz };
 	im->n = 1;
 	im->entry = entry;
 	im->lo = la;
@@ -143,52 +143,13 @@ static int place_low(const struct kx_load_req *r, const struct kx_plan *p, uint6
 	return kx_plan_place(p, &r->sys->mem, r->window, &rq, at);
 }
 
-/* The pieces grouped by shared pages: group g is pieces [first[g], first[g+1]). */
-struct groups { unsigned n, first[KX_MB_MAX_PIECES + 1]; };
-
-static void group_pieces(const struct kx_mb_image *im, struct groups *g)
+/* What the placement relies on: no initrds, the modules and pieces counted,
+ * the pieces sorted, disjoint and below 4 GiB, the entry point in them. */
+static struct kx_err check_image(const struct kx_load_req *r, const struct kx_mb_image *im,
+				 struct kx_mb_placed *pl)
 {
 	unsigned i;
-	uint64_t end = 0;
 
-	g->n = 0;
-	for (i = 0; i < im->n; i++) {
-		const struct kx_mb_piece *pc = &im->piece[i];
-		/* a new group unless this piece starts in the last page of the previous */
-		if (!i || kx_align_down(pc->paddr, KX_PAGE) >= end)
-			g->first[g->n++] = i;
-		end = page_up(pc->paddr + pc->memsz);
-	}
-	g->first[g->n] = im->n;
-}
-
-/* Bytes of scratch a group needs: 0 when its file bytes can be used in place. */
-static uint64_t group_scratch(const struct kx_mb_image *im, const uint8_t *file,
-			      const struct groups *g, unsigned k)
-{
-	const struct kx_mb_piece *a = &im->piece[g->first[k]];
-	uint64_t mem = kx_align_down(a->paddr, KX_PAGE), end = mem;
-	unsigned i;
-
-	if (g->first[k + 1] - g->first[k] == 1 &&
-	    (!a->filesz || (uint64_t)(a->src - file) >= a->paddr - mem))
-		return 0;
-	for (i = g->first[k]; i < g->first[k + 1]; i++)
-		if (im->piece[i].filesz)
-			end = im->piece[i].paddr + im->piece[i].filesz;
-	return end - mem;
-}
-
-struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
-			  const struct kx_mb_image *im, size_t mbi_size, struct kx_mb_placed *pl)
-{
-	const struct kx_memmap *m = &r->sys->mem;
-	struct groups g;
-	uint64_t used = mbi_size, need, at, size, end, sc;
-	unsigned i, k, nseg;
-	struct kx_err err;
-
-	kx_memset(pl, 0, sizeof(*pl));
 	if (r->ninitrd)
 		return kx_err(KX_E_BAD_OPTION,
 			      "a multiboot kernel takes its files as --module, not --initrd", 0, 0);
@@ -196,80 +157,37 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	if (!im->n || im->n > KX_MB_MAX_PIECES)
 		return kx_err(KX_E_BAD_HEADER, "multiboot image (no loadable part)", im->n, 0);
-	/* what the grouping below relies on: sorted, disjoint, below 4 GiB */
 	for (i = 0; i < im->n; i++) {
-		const struct kx_mb_piece *c = &im->piece[i];
+		const struct kx_piece *c = &im->piece[i];
 		if (c->filesz > c->memsz || !c->memsz || c->paddr >= FOUR_GIB ||
 		    c->memsz > FOUR_GIB - c->paddr ||
 		    (i && im->piece[i - 1].paddr + im->piece[i - 1].memsz > c->paddr))
 			return kx_err(KX_E_BAD_HEADER, "multiboot image (segments overlap or pass 4 GiB)",
 				      c->paddr, c->memsz);
 	}
-
 	/* the entry point: --entry, or the image's, inside what is loaded */
 	pl->entry = r->have_entry ? r->entry : im->entry;
 	if (r->have_entry) {
 		if (pl->entry >= FOUR_GIB)
 			return kx_err(KX_E_BAD_OPTION,
 				      "--entry must be below 4 GiB for a multiboot kernel", 0, 0);
-	} else {
-		for (i = 0; i < im->n; i++)
-			if (pl->entry >= im->piece[i].paddr &&
-			    pl->entry - im->piece[i].paddr < im->piece[i].memsz)
-				break;
-		if (i == im->n)
-			return kx_err(KX_E_BAD_HEADER, "entry address (outside the loaded image)",
-				      pl->entry, 0);
+		return KX_NOERR;
 	}
+	for (i = 0; i < im->n; i++)
+		if (kx_range_has((struct kx_range){ im->piece[i].paddr,
+						    im->piece[i].paddr + im->piece[i].memsz }, pl->entry))
+			return KX_NOERR;
+	return kx_err(KX_E_BAD_HEADER, "entry address (outside the loaded image)", pl->entry, 0);
+}
 
-	/* budget: kernel groups, modules, the MBI, and the purgatory added later */
-	group_pieces(im, &g);
-	nseg = p->nseg + g.n + r->nmodule + 2;
-	if (nseg > KX_MAX_SEGMENTS)
-		return kx_err(KX_E_TOO_MANY_SEGMENTS, "multiboot", nseg, KX_MAX_SEGMENTS);
-	if (!mbi_size || mbi_size > r->scratch_len)
-		return kx_err(KX_E_SCRATCH, "multiboot information", mbi_size, r->scratch_len);
-	/* built kernel segments follow the MBI in scratch, 16-byte aligned */
-	for (need = mbi_size, k = 0; k < g.n; k++)
-		if ((sc = group_scratch(im, r->image.buf, &g, k)))
-			need = ((need + 15) & ~(uint64_t)15) + sc;
-	if (need > r->scratch_len)
-		return kx_err(KX_E_SCRATCH, "kernel segments sharing a page", need, r->scratch_len);
+/* Modules after the kernel (above `end`), like GRUB, page aligned, below 4 GiB. */
+static struct kx_err place_modules(const struct kx_load_req *r, struct kx_plan *p, uint64_t end,
+				   struct kx_mb_placed *pl)
+{
+	uint64_t at, size;
+	unsigned i;
+	struct kx_err err;
 
-	/* the kernel, where it was linked */
-	for (k = 0; k < g.n; k++) {
-		const struct kx_mb_piece *a = &im->piece[g.first[k]];
-		const struct kx_mb_piece *z = &im->piece[g.first[k + 1] - 1];
-		uint64_t mem = kx_align_down(a->paddr, KX_PAGE), bufsz = 0;
-		const uint8_t *buf = 0;
-
-		end = page_up(z->paddr + z->memsz);
-		if (!kx_plan_fits_at(p, m, r->window, mem, end - mem))
-			return kx_err(KX_E_SEG_NOT_RAM, "kernel", p->nseg, mem);
-		sc = group_scratch(im, r->image.buf, &g, k);
-		if (sc) {
-			uint8_t *b;
-			used = (used + 15) & ~(uint64_t)15;
-			b = r->scratch + used;
-			kx_memset(b, 0, (size_t)sc);
-			for (i = g.first[k]; i < g.first[k + 1]; i++)
-				kx_memcpy(b + (im->piece[i].paddr - mem), im->piece[i].src,
-					  (size_t)im->piece[i].filesz);
-			buf = b;
-			bufsz = sc;
-			used += sc;
-		} else if (a->filesz) {
-			buf = a->src - (a->paddr - mem);
-			bufsz = a->paddr - mem + a->filesz;
-		}
-		err = kx_plan_add(p, "kernel", r->image.name, buf, bufsz, mem, end - mem);
-		if (KX_FAILED(err))
-			return err;
-	}
-	pl->load_base = im->piece[0].paddr;
-
-	/* modules: after the kernel, like GRUB, page aligned, below 4 GiB */
-	end = page_up(im->piece[im->n - 1].paddr + im->piece[im->n - 1].memsz);
 	for (i = 0; i < r->nmodule; i++) {
 		uint64_t len = r->module[i].file.len;
 
@@ -283,6 +201,45 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 		pl->mod_start[i] = at;
 		pl->mod_end[i] = at + len;
 	}
+	return KX_NOERR;
+}
+
+struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
+			  const struct kx_mb_image *im, size_t mbi_size, struct kx_mb_placed *pl)
+{
+	/* built kernel pages follow the MBI in scratch */
+	struct kx_pieces pc = { .piece = im->piece, .n = im->n, .file = r->image.buf,
+				.purpose = "kernel", .source = r->image.name, .scratch = r->scratch,
+				.scratch_len = r->scratch_len, .used = mbi_size };
+	uint64_t at, size, end;
+	unsigned nseg;
+	size_t sc;
+	struct kx_err err;
+
+	kx_memset(pl, 0, sizeof(*pl));
+	err = check_image(r, im, pl);
+	if (KX_FAILED(err))
+		return err;
+	/* budget: kernel segments, modules, the MBI, and the purgatory added later */
+	kx_pieces_count(&pc, &nseg, &sc);
+	nseg += p->nseg + r->nmodule + 2;
+	if (nseg > KX_MAX_SEGMENTS)
+		return kx_err(KX_E_TOO_MANY_SEGMENTS, "multiboot", nseg, KX_MAX_SEGMENTS);
+	if (!mbi_size || mbi_size > r->scratch_len)
+		return kx_err(KX_E_SCRATCH, "multiboot information", mbi_size, r->scratch_len);
+	if (sc > r->scratch_len - mbi_size)
+		return kx_err(KX_E_SCRATCH, "kernel segments sharing a page", mbi_size + sc,
+			      r->scratch_len);
+
+	/* the kernel, where it was linked */
+	err = kx_plan_add_pieces(p, &r->sys->mem, r->window, &pc);
+	if (KX_FAILED(err))
+		return err;
+	pl->load_base = im->piece[0].paddr;
+	end = page_up(im->piece[im->n - 1].paddr + im->piece[im->n - 1].memsz);
+	err = place_modules(r, p, end, pl);
+	if (KX_FAILED(err))
+		return err;
 
 	/* the information structure, last */
 	size = page_up(mbi_size); /* <= scratch_len, checked above */
