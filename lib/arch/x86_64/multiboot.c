@@ -278,21 +278,32 @@ void kx_mb_meminfo(const struct kx_memmap *m, uint32_t *lower, uint32_t *upper)
 
 /* ---- multiboot 1 ---------------------------------------------------------- */
 
-int kx_mb1_find(const uint8_t *buf, size_t len, size_t *off)
+int kx_mb_scan(const uint8_t *buf, size_t len, const struct kx_mb_sig *sig, size_t *off)
 {
-	size_t lim = len < KX_MB1_SEARCH ? len : KX_MB1_SEARCH, o;
+	size_t lim = len < sig->search ? len : sig->search, o;
+	unsigned i;
 
-	if (!buf || lim < KX_MB1_HDR_MIN)
+	if (!buf || lim < sig->hdr_min)
 		return 0;
-	for (o = 0; o <= lim - KX_MB1_HDR_MIN; o += 4) {
-		uint32_t magic = kx_le32(buf + o);
-		if (magic == KX_MB1_MAGIC &&
-		    (uint32_t)(magic + kx_le32(buf + o + 4) + kx_le32(buf + o + 8)) == 0) {
+	for (o = 0; o <= lim - sig->hdr_min; o += sig->step) {
+		uint32_t sum = 0;
+		if (kx_le32(buf + o) != sig->magic)
+			continue;
+		for (i = 0; i < sig->nsum; i++)
+			sum += kx_le32(buf + o + 4 * i);
+		if (!sum) {
 			*off = o;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int kx_mb1_find(const uint8_t *buf, size_t len, size_t *off)
+{
+	static const struct kx_mb_sig mb1 = { KX_MB1_MAGIC, 3, 4, KX_MB1_SEARCH, KX_MB1_HDR_MIN };
+
+	return kx_mb_scan(buf, len, &mb1, off);
 }
 
 int kx_multiboot_probe(const uint8_t *buf, size_t len)

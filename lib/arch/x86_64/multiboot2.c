@@ -8,20 +8,9 @@
 
 int kx_mb2_find(const uint8_t *buf, size_t len, size_t *off)
 {
-	size_t lim = len < KX_MB2_SEARCH ? len : KX_MB2_SEARCH, o;
+	static const struct kx_mb_sig mb2 = { KX_MB2_MAGIC, 4, 8, KX_MB2_SEARCH, KX_MB2_HDR_MIN };
 
-	if (!buf || lim < KX_MB2_HDR_MIN)
-		return 0;
-	for (o = 0; o <= lim - KX_MB2_HDR_MIN; o += 8) {
-		uint32_t magic = kx_le32(buf + o);
-		if (magic == KX_MB2_MAGIC &&
-		    (uint32_t)(magic + kx_le32(buf + o + 4) + kx_le32(buf + o + 8) +
-			       kx_le32(buf + o + 12)) == 0) {
-			*off = o;
-			return 1;
-		}
-	}
-	return 0;
+	return kx_mb_scan(buf, len, &mb2, off);
 }
 
 int kx_multiboot2_probe(const uint8_t *buf, size_t len)
