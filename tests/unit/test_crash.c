@@ -535,28 +535,6 @@ TEST(crash_cmdline_limits)
 	CHECK_ERR(kx_crash_cmdline(buf, 0, 0, 0), KX_E_CMDLINE_TOO_LONG);
 }
 
-TEST(cmdline_drop_table)
-{
-	static const struct { const char *in, *key, *want; unsigned n; } rows[] = {
-		{ "crashkernel=256M quiet", "crashkernel", "quiet", 1 },
-		{ "quiet crashkernel=1G-4G:192M,4G-:256M", "crashkernel", "quiet", 1 },
-		{ "a irqpoll b irqpoll", "irqpoll", "a b", 2 },
-		{ "crashkernel", "crashkernel", "", 1 },
-		{ "crashkernelx=1 crash=2", "crashkernel", "crashkernelx=1 crash=2", 0 },
-		{ "k=\"a b\" x", "k", "x", 1 },
-		{ "", "k", "", 0 },
-	};
-	char buf[128];
-	unsigned r;
-
-	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
-		T_ROW("'%s' without %s", rows[r].in, rows[r].key);
-		snprintf(buf, sizeof(buf), "%s", rows[r].in);
-		CHECK_EQ(kx_cmdline_drop(buf, rows[r].key), rows[r].n);
-		CHECK_STR(buf, rows[r].want);
-	}
-}
-
 /* ---- /proc/iomem --------------------------------------------------------------------- */
 
 static const char iomem_qemu[] =
