@@ -360,96 +360,126 @@ static int grow(size_t *size, size_t n, size_t limit)
 	return 1;
 }
 
-struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
+/* The loadable image the header describes: its address fields, else the ELF. */
+static struct kx_err image_of(const struct kx_load_req *r, const struct kx_mb1_header *h,
+			      struct kx_mb_image *im)
 {
-	const char *cmdline = r->cmdline ? r->cmdline : "";
-	const char *name = r->loader_name ? r->loader_name : "kx";
-	unsigned nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX;
-	size_t mmap_off, mods_off, str_off, size, at, n, limit = r->scratch_len;
-	struct kx_mb1_header h;
-	struct kx_mb_image im;
-	struct kx_mb_placed pl;
-	uint32_t lower, upper, flags;
-	uint8_t *b;
-	unsigned i;
-	struct kx_err err;
-
-	err = kx_mb1_parse(r->image.buf, r->image.len, &h);
-	if (KX_FAILED(err))
-		return err;
-	if (h.flags & KX_MB1_AOUT_KLUDGE) {
-		struct kx_mb_aout a = { h.off, KX_MB1_HDR_AOUT, h.header_addr, h.load_addr,
-					h.load_end_addr, h.bss_end_addr, 0 };
-		err = kx_mb_aout_image(r->image.buf, r->image.len, &a, h.entry_addr, &im);
-	} else if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4)) {
+	if (h->flags & KX_MB1_AOUT_KLUDGE) {
+		struct kx_mb_aout a = { h->off, KX_MB1_HDR_AOUT, h->header_addr, h->load_addr,
+					h->load_end_addr, h->bss_end_addr, 0 };
+		return kx_mb_aout_image(r->image.buf, r->image.len, &a, h->entry_addr, im);
+	}
+	if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4))
 		return kx_err(KX_E_BAD_HEADER,
 			      "multiboot kernel (neither ELF nor with address fields, flags bit 16)",
-			      h.flags, 0);
-	} else {
-		err = kx_mb_elf_image(r->image.buf, r->image.len, &im);
-	}
-	if (KX_FAILED(err))
-		return err;
+			      h->flags, 0);
+	return kx_mb_elf_image(r->image.buf, r->image.len, im);
+}
 
-	/* layout: fixed part, memory map, module list, then the strings */
-	if (r->nmodule > KX_MAX_MODULES)
-		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
-	mmap_off = (KX_MBI_SIZE + 7) & ~(size_t)7;
-	mods_off = mmap_off + (size_t)nmap * KX_MBI_MMAP_ENT;
-	str_off = mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
-	size = str_off;
-	if (!grow(&size, kx_strlen(cmdline) + 1, limit) || !grow(&size, kx_strlen(name) + 1, limit))
-		return kx_err(KX_E_SCRATCH, "multiboot information", size, limit);
+/* The MBI's layout: fixed part, memory map, module list, then the strings. */
+struct mbi1 {
+	const char *cmdline, *name;
+	unsigned nmap;
+	size_t mmap_off, mods_off, str_off, size;
+};
+
+static struct kx_err mbi1_layout(const struct kx_load_req *r, struct mbi1 *m)
+{
+	size_t limit = r->scratch_len;
+	unsigned i;
+
+	m->mmap_off = (KX_MBI_SIZE + 7) & ~(size_t)7;
+	m->mods_off = m->mmap_off + (size_t)m->nmap * KX_MBI_MMAP_ENT;
+	m->str_off = m->mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
+	m->size = m->str_off;
+	if (!grow(&m->size, kx_strlen(m->cmdline) + 1, limit) ||
+	    !grow(&m->size, kx_strlen(m->name) + 1, limit))
+		return kx_err(KX_E_SCRATCH, "multiboot information", m->size, limit);
 	for (i = 0; i < r->nmodule; i++)
-		if (!grow(&size, kx_strlen(r->module[i].string ? r->module[i].string : "") + 1, limit))
-			return kx_err(KX_E_SCRATCH, "multiboot information", size, limit);
+		if (!grow(&m->size, kx_strlen(r->module[i].string ? r->module[i].string : "") + 1,
+			  limit))
+			return kx_err(KX_E_SCRATCH, "multiboot information", m->size, limit);
+	return KX_NOERR;
+}
 
-	err = kx_mb_place(r, p, &im, size, &pl);
-	if (KX_FAILED(err))
-		return err;
+/* The string s at offset *at of the MBI; returns its physical address. */
+static uint32_t put_string(uint8_t *b, uint64_t mbi, size_t *at, const char *s)
+{
+	size_t n = kx_strlen(s) + 1;
+	uint32_t addr = (uint32_t)(mbi + *at);
 
-	/* build it: addresses are the MBI's plus offsets, all below 4 GiB */
-	b = pl.mbi_buf;
-	kx_memset(b, 0, size);
-	flags = KX_MBI_MEMORY | KX_MBI_CMDLINE | KX_MBI_MODS | KX_MBI_LOADER_NAME;
+	kx_memcpy(b + *at, s, n);
+	*at += n;
+	return addr;
+}
+
+/* Build it: addresses are the MBI's plus offsets, all below 4 GiB. */
+static void build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
+		       const struct kx_mb_placed *pl)
+{
+	uint8_t *b = pl->mbi_buf;
+	uint32_t lower, upper, flags = KX_MBI_MEMORY | KX_MBI_CMDLINE | KX_MBI_MODS | KX_MBI_LOADER_NAME;
+	size_t at = m->str_off;
+	unsigned i;
+
+	kx_memset(b, 0, m->size);
 	kx_mb_meminfo(&r->sys->mem, &lower, &upper);
 	kx_put32(b + KX_MBI_O_MEM_LOWER, lower);
 	kx_put32(b + KX_MBI_O_MEM_UPPER, upper);
-	if (nmap) {
+	if (m->nmap) {
 		flags |= KX_MBI_MEM_MAP;
-		kx_put32(b + KX_MBI_O_MMAP_LEN, nmap * KX_MBI_MMAP_ENT);
-		kx_put32(b + KX_MBI_O_MMAP_ADDR, (uint32_t)(pl.mbi + mmap_off));
-		for (i = 0; i < nmap; i++) {
+		kx_put32(b + KX_MBI_O_MMAP_LEN, m->nmap * KX_MBI_MMAP_ENT);
+		kx_put32(b + KX_MBI_O_MMAP_ADDR, (uint32_t)(pl->mbi + m->mmap_off));
+		for (i = 0; i < m->nmap; i++) {
 			const struct kx_mement *e = &r->sys->mem.e[i];
-			uint8_t *q = b + mmap_off + (size_t)i * KX_MBI_MMAP_ENT;
+			uint8_t *q = b + m->mmap_off + (size_t)i * KX_MBI_MMAP_ENT;
 			kx_put32(q, KX_MBI_MMAP_ENT - 4);
 			kx_put64(q + 4, e->start);
 			kx_put64(q + 12, e->end - e->start);
 			kx_put32(q + 20, e->type);
 		}
 	}
-	at = str_off;
-	n = kx_strlen(cmdline) + 1;
-	kx_memcpy(b + at, cmdline, n);
-	kx_put32(b + KX_MBI_O_CMDLINE, (uint32_t)(pl.mbi + at));
-	at += n;
+	kx_put32(b + KX_MBI_O_CMDLINE, put_string(b, pl->mbi, &at, m->cmdline));
 	kx_put32(b + KX_MBI_O_MODS_COUNT, r->nmodule);
-	kx_put32(b + KX_MBI_O_MODS_ADDR, r->nmodule ? (uint32_t)(pl.mbi + mods_off) : 0);
+	kx_put32(b + KX_MBI_O_MODS_ADDR, r->nmodule ? (uint32_t)(pl->mbi + m->mods_off) : 0);
 	for (i = 0; i < r->nmodule; i++) {
-		const char *s = r->module[i].string ? r->module[i].string : "";
-		uint8_t *q = b + mods_off + (size_t)i * KX_MBI_MOD_ENT;
-		kx_put32(q, (uint32_t)pl.mod_start[i]);
-		kx_put32(q + 4, (uint32_t)pl.mod_end[i]);
-		kx_put32(q + 8, (uint32_t)(pl.mbi + at));
-		n = kx_strlen(s) + 1;
-		kx_memcpy(b + at, s, n);
-		at += n;
+		uint8_t *q = b + m->mods_off + (size_t)i * KX_MBI_MOD_ENT;
+		kx_put32(q, (uint32_t)pl->mod_start[i]);
+		kx_put32(q + 4, (uint32_t)pl->mod_end[i]);
+		kx_put32(q + 8, put_string(b, pl->mbi, &at,
+					   r->module[i].string ? r->module[i].string : ""));
 	}
-	n = kx_strlen(name) + 1;
-	kx_memcpy(b + at, name, n);
-	kx_put32(b + KX_MBI_O_LOADER, (uint32_t)(pl.mbi + at));
+	kx_put32(b + KX_MBI_O_LOADER, put_string(b, pl->mbi, &at, m->name));
 	kx_put32(b + KX_MBI_O_FLAGS, flags);
+}
 
+struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	struct mbi1 m = {
+		.cmdline = r->cmdline ? r->cmdline : "",
+		.name = r->loader_name ? r->loader_name : "kx",
+		.nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX,
+	};
+	struct kx_mb1_header h;
+	struct kx_mb_image im;
+	struct kx_mb_placed pl;
+	struct kx_err err;
+
+	err = kx_mb1_parse(r->image.buf, r->image.len, &h);
+	if (KX_FAILED(err))
+		return err;
+	err = image_of(r, &h, &im);
+	if (KX_FAILED(err))
+		return err;
+	if (r->nmodule > KX_MAX_MODULES)
+		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
+	err = mbi1_layout(r, &m);
+	if (KX_FAILED(err))
+		return err;
+	err = kx_mb_place(r, p, &im, m.size, &pl);
+	if (KX_FAILED(err))
+		return err;
+	build_mbi1(r, &m, &pl);
 	kx_mb_handoff(r, p, &pl, KX_MB1_BOOT_MAGIC, "multiboot");
 	return KX_NOERR;
 }
