@@ -96,7 +96,8 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 			      s->paddr, s->memsz);
 	for (i = 0; i < e->nload; i++) {
 		const struct kx_elf_seg *o = &e->load[i];
-		if (s->paddr < o->paddr + o->memsz && o->paddr < s->paddr + s->memsz)
+		if (kx_range_overlaps((struct kx_range){ s->paddr, s->paddr + s->memsz },
+				      (struct kx_range){ o->paddr, o->paddr + o->memsz }))
 			return kx_err(KX_E_BAD_HEADER,
 				      "ELF PT_LOAD (overlaps another in physical memory)", s->paddr,
 				      o->paddr);
@@ -104,13 +105,12 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 	return KX_NOERR;
 }
 
-struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
+/* e_ident: class, data encoding, version; the header's size for the class. */
+static struct kx_err parse_ident(const uint8_t *buf, size_t len, struct kx_elf *out,
+				 unsigned *phentsize)
 {
-	unsigned ehsize, phentsize, i;
-	uint64_t tab;
-	struct kx_err err;
+	unsigned ehsize;
 
-	kx_memset(out, 0, sizeof(*out));
 	if (len < EI_NIDENT)
 		return kx_err(KX_E_TRUNCATED, "ELF header", EI_NIDENT, len);
 	if (kx_memcmp(buf, elf_magic, 4))
@@ -118,11 +118,11 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 	if (buf[EI_CLASS] == ELFCLASS32) {
 		out->cls = 32;
 		ehsize = EH32_SIZE;
-		phentsize = PH32_SIZE;
+		*phentsize = PH32_SIZE;
 	} else if (buf[EI_CLASS] == ELFCLASS64) {
 		out->cls = 64;
 		ehsize = EH64_SIZE;
-		phentsize = PH64_SIZE;
+		*phentsize = PH64_SIZE;
 	} else {
 		return kx_err(KX_E_BAD_HEADER, "ELF class (EI_CLASS)", buf[EI_CLASS], 0);
 	}
@@ -135,6 +135,15 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		return kx_err(KX_E_BAD_HEADER, "ELF version (EI_VERSION)", buf[EI_VERSION], 0);
 	if (len < ehsize)
 		return kx_err(KX_E_TRUNCATED, "ELF header", ehsize, len);
+	return KX_NOERR;
+}
+
+/* The rest of the ELF header; the program header table inside the file. */
+static struct kx_err parse_ehdr(const uint8_t *buf, size_t len, struct kx_elf *out,
+				unsigned phentsize)
+{
+	unsigned i;
+	uint64_t tab;
 
 	out->type = kx_le16(buf + 16);
 	out->machine = kx_le16(buf + 18);
@@ -166,6 +175,15 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 	tab = (uint64_t)out->phnum * phentsize;
 	if (!IN_FILE(out->phoff, tab))
 		return outside("ELF program headers", "ELF e_phoff", out->phoff, tab, len);
+	return KX_NOERR;
+}
+
+/* The PT_LOADs (checked) and the sane PT_NOTEs. */
+static struct kx_err parse_phdrs(const uint8_t *buf, size_t len, struct kx_elf *out,
+				 unsigned phentsize)
+{
+	unsigned i;
+	struct kx_err err;
 
 	for (i = 0; i < out->phnum; i++) {
 		struct kx_elf_seg s;
@@ -196,6 +214,20 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		return kx_err(KX_E_BAD_HEADER, "ELF program headers (no PT_LOAD segment)", out->phnum,
 			      0);
 	return KX_NOERR;
+}
+
+struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
+{
+	unsigned phentsize;
+	struct kx_err err;
+
+	kx_memset(out, 0, sizeof(*out));
+	err = parse_ident(buf, len, out, &phentsize);
+	if (!KX_FAILED(err))
+		err = parse_ehdr(buf, len, out, phentsize);
+	if (!KX_FAILED(err))
+		err = parse_phdrs(buf, len, out, phentsize);
+	return err;
 }
 
 static uint64_t pad(uint64_t n, uint64_t align)
