@@ -388,6 +388,8 @@ static struct kx_err mbi1_layout(const struct kx_load_req *r, struct mbi1 *m)
 	size_t limit = r->scratch_len;
 	unsigned i;
 
+	if (r->nmodule > KX_MAX_MODULES)
+		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	m->mmap_off = (KX_MBI_SIZE + 7) & ~(size_t)7;
 	m->mods_off = m->mmap_off + (size_t)m->nmap * KX_MBI_MMAP_ENT;
 	m->str_off = m->mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
@@ -471,8 +473,6 @@ struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = image_of(r, &h, &im);
 	if (KX_FAILED(err))
 		return err;
-	if (r->nmodule > KX_MAX_MODULES)
-		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	err = mbi1_layout(r, &m);
 	if (KX_FAILED(err))
 		return err;

@@ -256,6 +256,8 @@ static struct kx_err mbi2_size(const struct kx_load_req *r, struct mbi2 *m)
 	size_t limit = r->scratch_len;
 	unsigned i;
 
+	if (r->nmodule > KX_MAX_MODULES)
+		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	m->size = 8;
 	if (!grow(&m->size, 8 + kx_strlen(m->cmdline) + 1, limit) ||
 	    !grow(&m->size, 8 + kx_strlen(m->name) + 1, limit) || !grow(&m->size, 12, limit) ||
@@ -346,8 +348,6 @@ struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = image_of(r, &h, &im);
 	if (KX_FAILED(err))
 		return err;
-	if (r->nmodule > KX_MAX_MODULES)
-		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	err = mbi2_size(r, &m);
 	if (KX_FAILED(err))
 		return err;
