@@ -44,15 +44,13 @@ static unsigned users(const struct kx_pieces *pc, uint64_t pg)
 static struct kx_err fixed(const struct walk *k, struct kx_range at)
 {
 	const struct kx_plan *p = k->p;
-	unsigned i;
+	int i;
 
 	if (!kx_range_contains((struct kx_range){ k->w.min, k->w.max }, at) ||
 	    !kx_memmap_covers(k->m, at))
 		return kx_err(KX_E_SEG_NOT_RAM, k->pc->purpose, p->nseg, at.start);
-	for (i = 0; i < p->nseg; i++)
-		if (kx_range_overlaps(at, (struct kx_range){ p->seg[i].mem,
-							     p->seg[i].mem + p->seg[i].memsz }))
-			return kx_err(KX_E_SEG_OVERLAP, k->pc->purpose, i, p->nseg);
+	if ((i = kx_plan_hit(p, p->nseg, at)) >= 0)
+		return kx_err(KX_E_SEG_OVERLAP, k->pc->purpose, (uint64_t)i, p->nseg);
 	return KX_NOERR;
 }
 

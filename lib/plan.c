@@ -30,6 +30,16 @@ static struct kx_range seg_range(const struct kx_segment *s)
 	return (struct kx_range){ s->mem, s->mem + s->memsz };
 }
 
+int kx_plan_hit(const struct kx_plan *p, unsigned n, struct kx_range r)
+{
+	unsigned i;
+
+	for (i = 0; i < n && i < p->nseg; i++)
+		if (kx_range_overlaps(r, seg_range(&p->seg[i])))
+			return (int)i;
+	return -1;
+}
+
 bool kx_plan_place(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 		   const struct kx_place *rq, uint64_t *out)
 {
@@ -62,7 +72,8 @@ bool kx_plan_fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct 
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m)
 {
 	uint64_t half = kx_memmap_ram(m) / 2, total = 0;
-	unsigned i, j;
+	unsigned i;
+	int j;
 
 	if (p->nseg > KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, 0, p->nseg, KX_MAX_SEGMENTS);
@@ -82,9 +93,8 @@ struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *
 		if (s->memsz > half)
 			return kx_err(KX_E_SEG_TOO_BIG, s->purpose, s->memsz, half);
 		total += s->memsz;
-		for (j = 0; j < i; j++)
-			if (kx_range_overlaps(seg_range(s), seg_range(&p->seg[j])))
-				return kx_err(KX_E_SEG_OVERLAP, s->purpose, j, i);
+		if ((j = kx_plan_hit(p, i, seg_range(s))) >= 0)
+			return kx_err(KX_E_SEG_OVERLAP, s->purpose, j, i);
 	}
 	if (total > half)
 		return kx_err(KX_E_SEG_TOO_BIG, "all segments", total, half);
@@ -127,7 +137,7 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	/* Below 4 GiB, so that a 32-bit hand-off can run from it too. */
 	rq.size = memsz;
 	if (!kx_plan_place(p, m, w, &rq, &mem))
-		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, w.max < 4 * KX_GiB ? w.max : 4 * KX_GiB);
+		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, kx_window_top(w, 4 * KX_GiB));
 
 	/* Nothing can fail from here on. */
 	kx_memset(&pp, 0, sizeof(pp));

@@ -39,10 +39,16 @@ struct kx_plan {
 
 /* Limits that restrict placement (--mem-min/--mem-max). */
 struct kx_window { uint64_t min, max; /* [min, max) */ };
+/* The highest address a placement below hi may reach in the window (for
+ * KX_E_NO_SPACE messages). */
+static inline uint64_t kx_window_top(struct kx_window w, uint64_t hi) { return w.max < hi ? w.max : hi; }
 
 /* Add a segment; its memory must already be chosen. */
 struct kx_err kx_plan_add(struct kx_plan *p, const char *purpose, const char *source,
 			  const void *buf, uint64_t bufsz, uint64_t mem, uint64_t memsz);
+
+/* The first of the plan's first n segments overlapping r, or -1. */
+int kx_plan_hit(const struct kx_plan *p, unsigned n, struct kx_range r);
 
 /*
  * Find space for rq (include/kx/range.h) in RAM inside the window, clear of

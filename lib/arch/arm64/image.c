@@ -224,11 +224,6 @@ uint64_t kx_a64_kernel_mem(const uint8_t *buf, size_t len)
 	return im.text_offset + im.image_size;
 }
 
-static uint64_t top_of(const struct kx_load_req *r, uint64_t hi)
-{
-	return r->window.max < hi ? r->window.max : hi;
-}
-
 /* The device tree to start from: --dtb, else the running system's; checked. */
 static struct kx_err dtb_source(const struct kx_load_req *r, const uint8_t **src, size_t *len)
 {
@@ -257,7 +252,7 @@ static struct kx_err place_kernel(const struct kx_load_req *r, struct kx_plan *p
 		return kx_err(KX_E_BAD_HEADER, "image_size", im->image_size, 0);
 	rq.size = im->text_offset + kmemsz;
 	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, base))
-		return kx_err(KX_E_NO_SPACE, "kernel", rq.size, top_of(r, UINT64_MAX));
+		return kx_err(KX_E_NO_SPACE, "kernel", rq.size, kx_window_top(r->window, UINT64_MAX));
 	*kernel = (struct kx_range){ *base + im->text_offset, *base + im->text_offset + kmemsz };
 	return kx_plan_add(p, "kernel", r->image.name, img, len, kernel->start, kmemsz);
 }
@@ -284,7 +279,7 @@ static struct kx_err place_dtb(const struct kx_load_req *r, struct kx_plan *p,
 	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, mem)) {
 		rq.within = KX_RANGE_ALL;
 		if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, mem))
-			return kx_err(KX_E_NO_SPACE, "device tree", rq.size, top_of(r, UINT64_MAX));
+			return kx_err(KX_E_NO_SPACE, "device tree", rq.size, kx_window_top(r->window, UINT64_MAX));
 	}
 	return kx_plan_add(p, "dtb", r->dtb.buf ? r->dtb.name : "built", buf, outlen, *mem, rq.size);
 }

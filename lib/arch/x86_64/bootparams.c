@@ -6,11 +6,6 @@
 #include "bootparams.h"
 #include "bootproto.h"
 
-uint64_t kx_x86_limit(const struct kx_load_req *r, uint64_t hi)
-{
-	return r->window.max < hi ? r->window.max : hi;
-}
-
 /*
  * Where the running kernel's own initrd was: memory freed after boot, so the
  * first pages the kernel's allocator hands out while it stages a kexec_load.
@@ -196,7 +191,7 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 	if (KX_FAILED(err))
 		return err;
 	if (!kx_align_up(l.size, KX_PAGE, &rq.size) || !kx_plan_place(p, &r->sys->mem, r->window, &rq, &bp_mem))
-		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_x86_limit(r, 4 * KX_GiB));
+		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_window_top(r->window, 4 * KX_GiB));
 	bp_memsz = rq.size;
 	build(r, lx, &l, bp_mem, rd_mem, rd_len);
 	err = kx_plan_add(p, "boot-params", "built", r->scratch, l.size, bp_mem, bp_memsz);

@@ -100,7 +100,7 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 		rq.align = bz.kernel_alignment < KX_PAGE ? KX_PAGE : bz.kernel_alignment;
 		rq.within.start = bz.pref_address > KX_MiB ? bz.pref_address : KX_MiB;
 		if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, &kmem))
-			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, kx_x86_limit(r, UINT64_MAX));
+			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, kx_window_top(r->window, UINT64_MAX));
 	}
 	err = kx_plan_add(p, "kernel", r->image.name, bz.kernel, bz.kernel_len, kmem, kmemsz);
 	if (KX_FAILED(err))

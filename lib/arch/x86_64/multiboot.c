@@ -125,11 +125,6 @@ static uint64_t page_up(uint64_t v)
 	return (v + KX_PAGE - 1) & ~(KX_PAGE - 1);
 }
 
-static uint64_t limit4g(const struct kx_load_req *r)
-{
-	return r->window.max < FOUR_GIB ? r->window.max : FOUR_GIB;
-}
-
 /* Below 4 GiB: above `pref` if possible, else anywhere above 1 MiB. */
 static int place_low(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
 		     uint64_t pref, uint64_t *at)
@@ -193,7 +188,7 @@ static struct kx_err place_modules(const struct kx_load_req *r, struct kx_plan *
 
 		size = page_up(len ? len : 1);
 		if (len >= FOUR_GIB || !place_low(r, p, size, end, &at))
-			return kx_err(KX_E_NO_SPACE, "multiboot module", len, limit4g(r));
+			return kx_err(KX_E_NO_SPACE, "multiboot module", len, kx_window_top(r->window, FOUR_GIB));
 		err = kx_plan_add(p, "module", r->module[i].file.name, r->module[i].file.buf, len, at,
 				  size);
 		if (KX_FAILED(err))
@@ -244,7 +239,7 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 	/* the information structure, last */
 	size = page_up(mbi_size); /* <= scratch_len, checked above */
 	if (!place_low(r, p, size, end, &at))
-		return kx_err(KX_E_NO_SPACE, "multiboot information", mbi_size, limit4g(r));
+		return kx_err(KX_E_NO_SPACE, "multiboot information", mbi_size, kx_window_top(r->window, FOUR_GIB));
 	err = kx_plan_add(p, "boot-info", "built", r->scratch, mbi_size, at, size);
 	if (KX_FAILED(err))
 		return err;
