@@ -52,7 +52,7 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 			moved = 0;
 			for (i = 0; i < c->nexclude; i++) {
 				const struct kx_range *x = &c->exclude[i];
-				if (x->start < x->end && x->start <= w->cur && w->cur < x->end) {
+				if (kx_range_has(*x, w->cur)) {
 					w->cur = x->end;
 					moved = 1;
 				}
@@ -88,12 +88,12 @@ static struct kx_err check_core(const struct kx_crash_core *c)
 	if (c->nexclude && !c->exclude)
 		return kx_err(KX_E_TOO_MANY, "excluded ranges", 0, 0);
 	for (i = 0; i < c->ncpu; i++)
-		if (!c->cpu[i].size || c->cpu[i].paddr + c->cpu[i].size < c->cpu[i].paddr)
+		if (!c->cpu[i].size || !kx_range_ok(kx_range_at(c->cpu[i].paddr, c->cpu[i].size)))
 			return kx_err(KX_E_BAD_HEADER, "crash note", c->cpu[i].paddr, i);
-	if (c->vmcoreinfo.size && c->vmcoreinfo.paddr + c->vmcoreinfo.size < c->vmcoreinfo.paddr)
+	if (c->vmcoreinfo.size && !kx_range_ok(kx_range_at(c->vmcoreinfo.paddr, c->vmcoreinfo.size)))
 		return kx_err(KX_E_BAD_HEADER, "VMCOREINFO note", c->vmcoreinfo.paddr, 0);
-	if (c->text_size && (c->text_vaddr + c->text_size < c->text_vaddr ||
-			     c->text_paddr + c->text_size < c->text_paddr))
+	if (c->text_size && (!kx_range_ok(kx_range_at(c->text_vaddr, c->text_size)) ||
+			     !kx_range_ok(kx_range_at(c->text_paddr, c->text_size))))
 		return kx_err(KX_E_BAD_HEADER, "kernel text", c->text_vaddr, c->text_size);
 	return KX_NOERR;
 }

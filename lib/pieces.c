@@ -28,7 +28,8 @@ struct walk {
 /* Does the piece touch the page at pg? */
 static int touches(const struct kx_piece *s, uint64_t pg)
 {
-	return s->paddr < pg + KX_PAGE && pg < s->paddr + s->memsz;
+	return kx_range_overlaps((struct kx_range){ s->paddr, s->paddr + s->memsz },
+				 (struct kx_range){ pg, pg + KX_PAGE });
 }
 
 static unsigned users(const struct kx_pieces *pc, uint64_t pg)

@@ -84,7 +84,7 @@ struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *
 			return kx_err(KX_E_SEG_ALIGN, s->purpose, i, s->mem);
 		if (s->memsz % KX_PAGE)
 			return kx_err(KX_E_SEG_ALIGN, s->purpose, i, s->mem + s->memsz);
-		if (s->mem + s->memsz < s->mem)
+		if (!kx_range_ok(kx_range_at(s->mem, s->memsz)))
 			return kx_err(KX_E_SEG_WRAP, s->purpose, i, s->mem);
 		if (s->bufsz > s->memsz)
 			return kx_err(KX_E_SEG_BUFSZ, s->purpose, i, s->bufsz);
