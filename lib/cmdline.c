@@ -3,8 +3,7 @@
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* Next word in [*pp, end): returns its start and sets *wl; 0 at the end. */
-static const char *next_word(const char **pp, const char *end, size_t *wl)
+const char *kx_cmdline_word(const char **pp, const char *end, size_t *wl)
 {
 	const char *p = *pp, *w;
 	int quoted = 0;
@@ -29,20 +28,25 @@ static int has_word(const char *buf, const char *w, size_t wl)
 	const char *p = buf, *end = buf + kx_strlen(buf), *x;
 	size_t xl;
 
-	while ((x = next_word(&p, end, &xl)))
+	while ((x = kx_cmdline_word(&p, end, &xl)))
 		if (xl == wl && !kx_memcmp(x, w, wl))
 			return 1;
 	return 0;
 }
 
-static int dropped(const char *w, size_t wl, const char *const *drop)
+bool kx_cmdline_key_is(const char *w, size_t wl, const char *key)
 {
-	size_t k = 0;
+	size_t k = 0, n = kx_strlen(key);
 
 	while (k < wl && w[k] != '=')
 		k++;
+	return k == n && !kx_memcmp(w, key, n);
+}
+
+static int dropped(const char *w, size_t wl, const char *const *drop)
+{
 	for (; drop && *drop; drop++)
-		if (kx_strlen(*drop) == k && !kx_memcmp(*drop, w, k))
+		if (kx_cmdline_key_is(w, wl, *drop))
 			return 1;
 	return 0;
 }
@@ -53,7 +57,7 @@ struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
 	const char *p = add, *end = add + len, *w;
 	size_t used = kx_strlen(buf), wl;
 
-	while ((w = next_word(&p, end, &wl))) {
+	while ((w = kx_cmdline_word(&p, end, &wl))) {
 		size_t need = wl + (used ? 1 : 0);
 		if (dropped(w, wl, drop) || has_word(buf, w, wl))
 			continue;
@@ -66,4 +70,26 @@ struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
 		buf[used] = 0;
 	}
 	return KX_NOERR;
+}
+
+unsigned kx_cmdline_drop(char *buf, const char *key)
+{
+	const char *p = buf, *end = buf + kx_strlen(buf), *w;
+	char *out = buf;
+	size_t wl;
+	unsigned n = 0;
+
+	/* kept words move towards the start: the copy never overtakes the read */
+	while ((w = kx_cmdline_word(&p, end, &wl))) {
+		if (kx_cmdline_key_is(w, wl, key)) {
+			n++;
+			continue;
+		}
+		if (out != buf)
+			*out++ = ' ';
+		kx_memcpy(out, w, wl);
+		out += wl;
+	}
+	*out = 0;
+	return n;
 }

@@ -15,7 +15,6 @@
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
 #define PN_XNUM     0xffff
-#define GiB         (1ull << 30)
 
 /* ---- the dumped RAM: each RAM entry minus the excluded ranges ----------- */
 
@@ -53,7 +52,7 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 			moved = 0;
 			for (i = 0; i < c->nexclude; i++) {
 				const struct kx_range *x = &c->exclude[i];
-				if (x->start < x->end && x->start <= w->cur && w->cur < x->end) {
+				if (kx_range_has(*x, w->cur)) {
 					w->cur = x->end;
 					moved = 1;
 				}
@@ -89,12 +88,12 @@ static struct kx_err check_core(const struct kx_crash_core *c)
 	if (c->nexclude && !c->exclude)
 		return kx_err(KX_E_TOO_MANY, "excluded ranges", 0, 0);
 	for (i = 0; i < c->ncpu; i++)
-		if (!c->cpu[i].size || c->cpu[i].paddr + c->cpu[i].size < c->cpu[i].paddr)
+		if (!c->cpu[i].size || !kx_range_ok(kx_range_at(c->cpu[i].paddr, c->cpu[i].size)))
 			return kx_err(KX_E_BAD_HEADER, "crash note", c->cpu[i].paddr, i);
-	if (c->vmcoreinfo.size && c->vmcoreinfo.paddr + c->vmcoreinfo.size < c->vmcoreinfo.paddr)
+	if (c->vmcoreinfo.size && !kx_range_ok(kx_range_at(c->vmcoreinfo.paddr, c->vmcoreinfo.size)))
 		return kx_err(KX_E_BAD_HEADER, "VMCOREINFO note", c->vmcoreinfo.paddr, 0);
-	if (c->text_size && (c->text_vaddr + c->text_size < c->text_vaddr ||
-			     c->text_paddr + c->text_size < c->text_paddr))
+	if (c->text_size && (!kx_range_ok(kx_range_at(c->text_vaddr, c->text_size)) ||
+			     !kx_range_ok(kx_range_at(c->text_paddr, c->text_size))))
 		return kx_err(KX_E_BAD_HEADER, "kernel text", c->text_vaddr, c->text_size);
 	return KX_NOERR;
 }
@@ -220,85 +219,27 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
 			return err;
 	}
 	for (i = 0; i < ncrash; i++) {
-		struct kx_range r = crash[i];
+		struct kx_range r = crash[i], rest[2];
+		unsigned j, k;
 
 		if (r.end <= r.start)
 			return kx_err(KX_E_MEMMAP, "an empty crash region", r.start, r.end);
-		if (hole.start < hole.end && kx_range_overlaps(r, hole)) {
-			err = add_piece(out, r.start, hole.start > r.start ? hole.start : r.start);
-			if (!KX_FAILED(err))
-				err = add_piece(out, hole.end < r.end ? hole.end : r.end, r.end);
-		} else {
-			err = add_piece(out, r.start, r.end);
-		}
-		if (KX_FAILED(err))
-			return err;
+		for (k = kx_range_minus(r, hole, rest), j = 0; j < k; j++)
+			if (KX_FAILED(err = add_piece(out, rest[j].start, rest[j].end)))
+				return err;
 	}
 	return KX_NOERR;
 }
 
 /* ---- the command line ------------------------------------------------------ */
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-/* The word at *pp (double quotes group), its length in *wl; 0 at the end. */
-static char *word(char **pp, size_t *wl)
-{
-	char *p = *pp, *w;
-	int quoted = 0;
-
-	while (*p && is_space(*p))
-		p++;
-	if (!*p)
-		return 0;
-	w = p;
-	while (*p && (quoted || !is_space(*p))) {
-		if (*p == '"')
-			quoted = !quoted;
-		p++;
-	}
-	*wl = (size_t)(p - w);
-	*pp = p;
-	return w;
-}
-
-static int key_is(const char *w, size_t wl, const char *key)
-{
-	size_t k = 0, n = kx_strlen(key);
-
-	while (k < wl && w[k] != '=')
-		k++;
-	return k == n && !kx_memcmp(w, key, n);
-}
-
-unsigned kx_cmdline_drop(char *buf, const char *key)
-{
-	char *p = buf, *w, *out = buf;
-	size_t wl;
-	unsigned dropped = 0;
-
-	/* kept words move towards the start: the copy never overtakes the read */
-	while ((w = word(&p, &wl))) {
-		if (key_is(w, wl, key)) {
-			dropped++;
-			continue;
-		}
-		if (out != buf)
-			*out++ = ' ';
-		kx_memcpy(out, w, wl);
-		out += wl;
-	}
-	*out = 0;
-	return dropped;
-}
-
 static int has_key(const char *buf, const char *key)
 {
-	char *p = (char *)buf, *w; /* word() does not write */
+	const char *p = buf, *end = buf + kx_strlen(buf), *w;
 	size_t wl;
 
-	while ((w = word(&p, &wl)))
-		if (key_is(w, wl, key))
+	while ((w = kx_cmdline_word(&p, end, &wl)))
+		if (kx_cmdline_key_is(w, wl, key))
 			return 1;
 	return 0;
 }
@@ -341,34 +282,6 @@ struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int d
 
 /* ---- /proc/iomem ----------------------------------------------------------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int parse_hex(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0, d;
-
-	while (p < end && (d = hexval(*p)) >= 0) {
-		if (++n > 16)
-			return 0;
-		v = v << 4 | (uint64_t)d;
-		p++;
-	}
-	*pp = p;
-	*out = v;
-	return n > 0;
-}
-
 struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struct kx_range *out,
 			    unsigned max, unsigned *n)
 {
@@ -380,7 +293,7 @@ struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struc
 	*n = 0;
 	while (p < end) {
 		const char *eol = p, *q;
-		uint64_t s, e;
+		struct kx_iomem_line l;
 		size_t tl;
 
 		while (eol < end && *eol != '\n' && *eol)
@@ -390,26 +303,22 @@ struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struc
 			;
 		if (q == eol)
 			goto next;
-		if (!parse_hex(&q, eol, &s) || q >= eol || *q != '-')
+		if (!kx_iomem_line(p, eol, &l))
 			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
-		q++;
-		if (!parse_hex(&q, eol, &e) || eol - q < 3 || kx_memcmp(q, " : ", 3))
-			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
-		q += 3;
-		for (tl = (size_t)(eol - q); tl && (q[tl - 1] == ' ' || q[tl - 1] == '\r'); tl--)
+		for (tl = l.namelen; tl && (l.name[tl - 1] == ' ' || l.name[tl - 1] == '\r'); tl--)
 			;
-		if (tl != nl || kx_memcmp(q, name, nl))
+		if (tl != nl || kx_memcmp(l.name, name, nl))
 			goto next;
 		found = 1;
-		if (!s && !e)
+		if (!l.first && !l.last)
 			goto next; /* hidden (not root), or an empty resource */
 		nonzero = 1;
-		if (e < s || e == UINT64_MAX)
+		if (l.last < l.first || l.last == UINT64_MAX)
 			return kx_err(KX_E_MEMMAP, "an inverted /proc/iomem range", line, 0);
 		if (*n >= max)
 			return kx_err(KX_E_TOO_MANY, name, max, 0);
-		out[*n].start = s;
-		out[*n].end = e + 1;
+		out[*n].start = l.first;
+		out[*n].end = l.last + 1;
 		(*n)++;
 	next:
 		if (eol < end && !*eol)
@@ -477,7 +386,7 @@ struct kx_err kx_crash_kcore_parse(const uint8_t *buf, size_t len, uint64_t kern
 	/* no physical addresses: the lowest kernel-half mapping, 1 GiB aligned,
 	 * is the direct map (kexec-tools does the same) */
 	if (!have_off && lowest != UINT64_MAX)
-		out->page_offset = kx_align_down(lowest, GiB);
+		out->page_offset = kx_align_down(lowest, KX_GiB);
 	return KX_NOERR;
 }
 
@@ -502,18 +411,13 @@ struct kx_err kx_crash_need(uint64_t loaded, uint64_t unpacked, struct kx_crash_
 	return KX_NOERR;
 }
 
+/* A newc header field: exactly 8 hex digits. */
 static uint64_t cpio_hex(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i, d;
+	const char *q = (const char *)p, *end = q + 8;
+	uint64_t v;
 
-	for (i = 0; i < 8; i++) {
-		d = hexval((char)p[i]);
-		if (d < 0)
-			return UINT64_MAX;
-		v = v << 4 | (uint64_t)d;
-	}
-	return v;
+	return kx_hex_parse(&q, end, &v) && q == end ? v : UINT64_MAX;
 }
 
 static uint64_t times4(uint64_t n)

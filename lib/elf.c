@@ -5,6 +5,10 @@
  * could wrap), every loop over a count from the file is capped.
  */
 #include <kx/bytes.h>
+#include <kx/range.h>
+
+/* [off, off + n) inside the len bytes of the file (a sum that wraps is not) */
+#define IN_FILE(off, n) kx_range_contains(kx_range_at(0, len), kx_range_at((off), (n)))
 #include <kx/elf.h>
 
 #define EI_NIDENT   16
@@ -47,12 +51,6 @@ int kx_elf_probe(const uint8_t *buf, size_t len)
 	return type == KX_ET_EXEC || type == KX_ET_DYN;
 }
 
-/* [off, off + n) must lie in a file of len bytes. */
-static int inside(uint64_t off, uint64_t n, size_t len)
-{
-	return off <= len && n <= len - off;
-}
-
 /* The error for [off, off + n) not inside the file: truncated, or an offset
  * so large that the end is not even a number. */
 static struct kx_err outside(const char *trunc, const char *bad, uint64_t off, uint64_t n,
@@ -90,7 +88,7 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 	uint64_t limit = e->cls == 32 ? 1ull << 32 : UINT64_MAX - (KX_PAGE - 1);
 	unsigned i;
 
-	if (s->filesz && !inside(s->offset, s->filesz, len))
+	if (s->filesz && !IN_FILE(s->offset, s->filesz))
 		return outside("ELF segment", "ELF p_offset + p_filesz (past any file)", s->offset, s->filesz, len);
 	/* the end, rounded up to a page, must be an address (ELF32: below 4 GiB) */
 	if (s->paddr > limit || s->memsz > limit - s->paddr)
@@ -98,7 +96,8 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 			      s->paddr, s->memsz);
 	for (i = 0; i < e->nload; i++) {
 		const struct kx_elf_seg *o = &e->load[i];
-		if (s->paddr < o->paddr + o->memsz && o->paddr < s->paddr + s->memsz)
+		if (kx_range_overlaps((struct kx_range){ s->paddr, s->paddr + s->memsz },
+				      (struct kx_range){ o->paddr, o->paddr + o->memsz }))
 			return kx_err(KX_E_BAD_HEADER,
 				      "ELF PT_LOAD (overlaps another in physical memory)", s->paddr,
 				      o->paddr);
@@ -106,13 +105,12 @@ static struct kx_err check_load(const struct kx_elf *e, const struct kx_elf_seg 
 	return KX_NOERR;
 }
 
-struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
+/* e_ident: class, data encoding, version; the header's size for the class. */
+static struct kx_err parse_ident(const uint8_t *buf, size_t len, struct kx_elf *out,
+				 unsigned *phentsize)
 {
-	unsigned ehsize, phentsize, i;
-	uint64_t tab;
-	struct kx_err err;
+	unsigned ehsize;
 
-	kx_memset(out, 0, sizeof(*out));
 	if (len < EI_NIDENT)
 		return kx_err(KX_E_TRUNCATED, "ELF header", EI_NIDENT, len);
 	if (kx_memcmp(buf, elf_magic, 4))
@@ -120,11 +118,11 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 	if (buf[EI_CLASS] == ELFCLASS32) {
 		out->cls = 32;
 		ehsize = EH32_SIZE;
-		phentsize = PH32_SIZE;
+		*phentsize = PH32_SIZE;
 	} else if (buf[EI_CLASS] == ELFCLASS64) {
 		out->cls = 64;
 		ehsize = EH64_SIZE;
-		phentsize = PH64_SIZE;
+		*phentsize = PH64_SIZE;
 	} else {
 		return kx_err(KX_E_BAD_HEADER, "ELF class (EI_CLASS)", buf[EI_CLASS], 0);
 	}
@@ -137,6 +135,15 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		return kx_err(KX_E_BAD_HEADER, "ELF version (EI_VERSION)", buf[EI_VERSION], 0);
 	if (len < ehsize)
 		return kx_err(KX_E_TRUNCATED, "ELF header", ehsize, len);
+	return KX_NOERR;
+}
+
+/* The rest of the ELF header; the program header table inside the file. */
+static struct kx_err parse_ehdr(const uint8_t *buf, size_t len, struct kx_elf *out,
+				unsigned phentsize)
+{
+	unsigned i;
+	uint64_t tab;
 
 	out->type = kx_le16(buf + 16);
 	out->machine = kx_le16(buf + 18);
@@ -166,8 +173,17 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 	if (out->phnum == PN_XNUM || out->phnum > KX_ELF_MAX_PHDRS)
 		return kx_err(KX_E_TOO_MANY, "ELF program headers", KX_ELF_MAX_PHDRS, out->phnum);
 	tab = (uint64_t)out->phnum * phentsize;
-	if (!inside(out->phoff, tab, len))
+	if (!IN_FILE(out->phoff, tab))
 		return outside("ELF program headers", "ELF e_phoff", out->phoff, tab, len);
+	return KX_NOERR;
+}
+
+/* The PT_LOADs (checked) and the sane PT_NOTEs. */
+static struct kx_err parse_phdrs(const uint8_t *buf, size_t len, struct kx_elf *out,
+				 unsigned phentsize)
+{
+	unsigned i;
+	struct kx_err err;
 
 	for (i = 0; i < out->phnum; i++) {
 		struct kx_elf_seg s;
@@ -176,7 +192,7 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		read_phdr(buf + out->phoff + (size_t)i * phentsize, out->cls, &type, &s);
 		if (type == PT_NOTE) {
 			/* only for kx_elf_find_note: ignored unless sane */
-			if (s.filesz && inside(s.offset, s.filesz, len) && out->nnote < KX_ELF_MAX_NOTES)
+			if (s.filesz && IN_FILE(s.offset, s.filesz) && out->nnote < KX_ELF_MAX_NOTES)
 				out->note[out->nnote++] = s;
 			continue;
 		}
@@ -198,6 +214,20 @@ struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
 		return kx_err(KX_E_BAD_HEADER, "ELF program headers (no PT_LOAD segment)", out->phnum,
 			      0);
 	return KX_NOERR;
+}
+
+struct kx_err kx_elf_parse(const uint8_t *buf, size_t len, struct kx_elf *out)
+{
+	unsigned phentsize;
+	struct kx_err err;
+
+	kx_memset(out, 0, sizeof(*out));
+	err = parse_ident(buf, len, out, &phentsize);
+	if (!KX_FAILED(err))
+		err = parse_ehdr(buf, len, out, phentsize);
+	if (!KX_FAILED(err))
+		err = parse_phdrs(buf, len, out, phentsize);
+	return err;
 }
 
 static uint64_t pad(uint64_t n, uint64_t align)
@@ -224,7 +254,7 @@ int kx_elf_find_note(const uint8_t *buf, size_t len, const struct kx_elf *e, con
 		const struct kx_elf_seg *n = &e->note[s];
 		uint64_t align = n->align == 8 ? 8 : 4, pos, end;
 
-		if (!inside(n->offset, n->filesz, len))
+		if (!IN_FILE(n->offset, n->filesz))
 			continue;
 		pos = n->offset;
 		end = n->offset + n->filesz;
@@ -264,12 +294,12 @@ int kx_elf_has_section(const uint8_t *buf, size_t len, const struct kx_elf *e, c
 
 	if (e->shentsize != shsize || !e->shnum || e->shnum > KX_ELF_MAX_SECTIONS ||
 	    e->shstrndx == SHN_XINDEX || e->shstrndx >= e->shnum ||
-	    !inside(e->shoff, (uint64_t)e->shnum * shsize, len))
+	    !IN_FILE(e->shoff, (uint64_t)e->shnum * shsize))
 		return 0;
 	sh = buf + e->shoff + (size_t)e->shstrndx * shsize;
 	stroff = e->cls == 32 ? kx_le32(sh + 16) : kx_le64(sh + 24);
 	strsize = e->cls == 32 ? kx_le32(sh + 20) : kx_le64(sh + 32);
-	if (!inside(stroff, strsize, len))
+	if (!IN_FILE(stroff, strsize))
 		return 0;
 	for (i = 0; i < e->shnum; i++) {
 		uint64_t nm = kx_le32(buf + e->shoff + (size_t)i * shsize);

@@ -48,33 +48,19 @@ uint32_t kx_memtype_from_name(const char *name, unsigned long len)
 	return 0; /* not a memory-map type (MMIO, PCI windows, ...) */
 }
 
-static int hexval(char c)
+bool kx_iomem_line(const char *line, const char *eol, struct kx_iomem_line *out)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	const char *q = line;
 
-/* Parse hex digits at *pp (at most 16). */
-static int parse_hex(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0, d;
-
-	while (p < end && (d = hexval(*p)) >= 0) {
-		if (++n > 16)
-			return 0;
-		v = v << 4 | (uint64_t)d;
-		p++;
-	}
-	*pp = p;
-	*out = v;
-	return n > 0;
+	while (q < eol && *q == ' ')
+		q++;
+	out->depth = (unsigned long)(q - line);
+	if (!kx_hex_parse(&q, eol, &out->first) || q >= eol || *q++ != '-' ||
+	    !kx_hex_parse(&q, eol, &out->last) || eol - q < 3 || kx_memcmp(q, " : ", 3))
+		return false;
+	out->name = q + 3;
+	out->namelen = (unsigned long)(eol - out->name);
+	return true;
 }
 
 /* Lines look like "00100000-7ffdffff : System RAM"; nested lines are indented. */
@@ -85,8 +71,8 @@ struct kx_err kx_iomem_parse(const char *buf, unsigned long len, struct kx_memma
 	int nonzero = 0, seen = 0;
 
 	while (p < end) {
-		const char *eol = p, *q = p;
-		uint64_t s, e;
+		const char *eol = p;
+		struct kx_iomem_line l;
 		uint32_t type;
 		struct kx_err err;
 
@@ -95,22 +81,18 @@ struct kx_err kx_iomem_parse(const char *buf, unsigned long len, struct kx_memma
 		line++;
 		if (p == eol || *p == ' ') /* blank or nested */
 			goto next;
-		if (!parse_hex(&q, eol, &s) || q >= eol || *q != '-')
+		if (!kx_iomem_line(p, eol, &l))
 			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
-		q++;
-		if (!parse_hex(&q, eol, &e) || eol - q < 3 || kx_memcmp(q, " : ", 3))
-			return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
-		q += 3;
-		type = kx_memtype_from_name(q, (unsigned long)(eol - q));
-		if (s || e)
+		type = kx_memtype_from_name(l.name, l.namelen);
+		if (l.first || l.last)
 			nonzero = 1;
 		if (!type)
 			goto next;
 		seen = 1;
-		if (e < s || e == UINT64_MAX)
+		if (l.last < l.first || l.last == UINT64_MAX)
 			return kx_err(KX_E_MEMMAP, "an inverted /proc/iomem range", line, 0);
-		if (s || e) {
-			err = kx_memmap_add(m, s, e + 1, type);
+		if (l.first || l.last) {
+			err = kx_memmap_add(m, l.first, l.last + 1, type);
 			if (KX_FAILED(err))
 				return err;
 		}
@@ -131,4 +113,25 @@ uint64_t kx_memmap_ram(const struct kx_memmap *m)
 		if (m->e[i].type == KX_MEM_RAM)
 			total += m->e[i].end - m->e[i].start;
 	return total;
+}
+
+uint64_t kx_memmap_ram_end(const struct kx_memmap *m, uint64_t addr)
+{
+	unsigned i, guard, n = m->n < KX_MEMMAP_MAX ? m->n : KX_MEMMAP_MAX;
+
+	/* every step leaves an entry behind for good: at most n + 1 steps */
+	for (guard = 0; guard <= n; guard++) {
+		for (i = 0; i < n; i++)
+			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= addr && addr < m->e[i].end)
+				break;
+		if (i == n)
+			break;
+		addr = m->e[i].end;
+	}
+	return addr;
+}
+
+bool kx_memmap_covers(const struct kx_memmap *m, struct kx_range r)
+{
+	return kx_range_empty(r) || kx_memmap_ram_end(m, r.start) >= r.end;
 }

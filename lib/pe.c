@@ -4,6 +4,10 @@
  * left of the file (never a sum that could wrap); the section loop is capped.
  */
 #include <kx/bytes.h>
+#include <kx/range.h>
+
+/* [off, off + n) inside the len bytes of the file (a sum that wraps is not) */
+#define IN_FILE(off, n) kx_range_contains(kx_range_at(0, len), kx_range_at((off), (n)))
 #include <kx/pe.h>
 
 #define DOS_LEN        0x40
@@ -43,12 +47,6 @@ struct hdr {
 	size_t strtab_len;     /* its size (first 4 bytes included), clamped to the file */
 };
 
-/* 1 if [off, off + n) is inside a file of len bytes (no sum is formed). */
-static int inside(size_t len, uint64_t off, uint64_t n)
-{
-	return off <= len && n <= len - off;
-}
-
 /* The COFF string table, if PointerToSymbolTable places one in the file. */
 static void find_strtab(const uint8_t *buf, size_t len, const uint8_t *coff, struct hdr *h)
 {
@@ -60,7 +58,7 @@ static void find_strtab(const uint8_t *buf, size_t len, const uint8_t *coff, str
 	if (!sym)
 		return;
 	at = sym + (uint64_t)kx_le32(coff + COFF_NSYMS) * SYM_LEN; /* < 2^37: no wrap */
-	if (!inside(len, at, 4))
+	if (!IN_FILE(at, 4))
 		return;
 	n = kx_le32(buf + at);
 	if (n < 4)
@@ -86,11 +84,11 @@ static struct kx_err headers(const uint8_t *buf, size_t len, struct hdr *h, stru
 	lfanew = kx_le32(buf + DOS_LFANEW);
 	if (lfanew & 0x80000000u) /* a LONG: negative */
 		return kx_err(KX_E_BAD_HEADER, "e_lfanew", lfanew, 0);
-	if (!inside(len, lfanew, 4))
+	if (!IN_FILE(lfanew, 4))
 		return kx_err(KX_E_TRUNCATED, "PE header", (uint64_t)lfanew + 4 + COFF_LEN, len);
 	if (kx_memcmp(buf + lfanew, "PE\0\0", 4))
 		return kx_err(KX_PE_E_NOT_PE, "PE signature", kx_le32(buf + lfanew), 0);
-	if (!inside(len, (uint64_t)lfanew + 4, COFF_LEN))
+	if (!IN_FILE((uint64_t)lfanew + 4, COFF_LEN))
 		return kx_err(KX_E_TRUNCATED, "PE header", (uint64_t)lfanew + 4 + COFF_LEN, len);
 	coff = buf + lfanew + 4;
 	h->pe_off = lfanew;
@@ -102,7 +100,7 @@ static struct kx_err headers(const uint8_t *buf, size_t len, struct hdr *h, stru
 	opt_off = (size_t)lfanew + 4 + COFF_LEN; /* inside the file, checked above */
 	if (optsz < 2)
 		return kx_err(KX_E_BAD_HEADER, "SizeOfOptionalHeader", optsz, 0);
-	if (!inside(len, opt_off, optsz))
+	if (!IN_FILE(opt_off, optsz))
 		return kx_err(KX_E_TRUNCATED, "PE optional header", (uint64_t)opt_off + optsz, len);
 	opt = buf + opt_off;
 	magic = kx_le16(opt);
@@ -113,7 +111,7 @@ static struct kx_err headers(const uint8_t *buf, size_t len, struct hdr *h, stru
 
 	h->sect_off = opt_off + optsz;
 	need = (uint64_t)h->nsect * SECT_LEN;
-	if (!inside(len, h->sect_off, need))
+	if (!IN_FILE(h->sect_off, need))
 		return kx_err(KX_E_TRUNCATED, "PE section table", (uint64_t)h->sect_off + need, len);
 	find_strtab(buf, len, coff, h);
 
@@ -176,7 +174,7 @@ static struct kx_err section(const uint8_t *buf, size_t len, const struct hdr *h
 	s->len = 0;
 	if (!use)
 		return KX_NOERR;
-	if (!inside(len, s->raw_off, use))
+	if (!IN_FILE(s->raw_off, use))
 		return kx_err(KX_E_TRUNCATED, "PE section data", (uint64_t)s->raw_off + use, len);
 	s->data = buf + s->raw_off;
 	s->len = use;

@@ -25,102 +25,55 @@ struct kx_err kx_plan_add(struct kx_plan *p, const char *purpose, const char *so
 	return KX_NOERR;
 }
 
-/* The segment of p overlapping [a, a+size), or NULL. */
-static const struct kx_segment *collides(const struct kx_plan *p, uint64_t a, uint64_t size)
+static struct kx_range seg_range(const struct kx_segment *s)
 {
-	struct kx_range r = { a, a + size };
+	return (struct kx_range){ s->mem, s->mem + s->memsz };
+}
+
+int kx_plan_hit(const struct kx_plan *p, unsigned n, struct kx_range r)
+{
 	unsigned i;
 
-	for (i = 0; i < p->nseg; i++) {
-		struct kx_range s = { p->seg[i].mem, p->seg[i].mem + p->seg[i].memsz };
-		if (kx_range_overlaps(r, s))
-			return &p->seg[i];
-	}
-	return 0;
+	for (i = 0; i < n && i < p->nseg; i++)
+		if (kx_range_overlaps(r, seg_range(&p->seg[i])))
+			return (int)i;
+	return -1;
 }
 
-int kx_plan_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		 uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
-		 uint64_t *out)
+bool kx_plan_place(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		   const struct kx_place *rq, uint64_t *out)
 {
-	int found = 0;
-	uint64_t best = 0;
-	unsigned i, guard;
+	struct kx_range ex[KX_MAX_SEGMENTS + KX_PLACE_MAX_EXCLUDE];
+	struct kx_place all = *rq;
+	unsigned i, n = 0;
 
-	if (!size || !kx_is_pow2(align))
-		return 0;
-	if (lo < w.min)
-		lo = w.min;
-	if (hi > w.max)
-		hi = w.max;
-	for (i = 0; i < m->n; i++) {
-		uint64_t s = m->e[i].start, t = m->e[i].end, c;
-		const struct kx_segment *hit;
-
-		if (m->e[i].type != KX_MEM_RAM)
-			continue;
-		if (s < lo)
-			s = lo;
-		if (t > hi)
-			t = hi;
-		if (s >= t || t - s < size)
-			continue;
-		if (top_down) {
-			c = kx_align_down(t - size, align);
-			/* each step moves below one segment: at most nseg + 1 steps */
-			for (guard = 0; guard <= KX_MAX_SEGMENTS && c >= s; guard++) {
-				hit = collides(p, c, size);
-				if (!hit) {
-					if (!found || c > best)
-						best = c;
-					found = 1;
-					break;
-				}
-				if (hit->mem < size + s)
-					break;
-				c = kx_align_down(hit->mem - size, align);
-			}
-		} else {
-			if (!kx_align_up(s, align, &c))
-				continue;
-			for (guard = 0; guard <= KX_MAX_SEGMENTS && c < t && t - c >= size; guard++) {
-				hit = collides(p, c, size);
-				if (!hit) {
-					if (!found || c < best)
-						best = c;
-					found = 1;
-					break;
-				}
-				if (!kx_align_up(hit->mem + hit->memsz, align, &c))
-					break;
-			}
-		}
-	}
-	if (found)
-		*out = best;
-	return found;
+	if (rq->nexclude > KX_PLACE_MAX_EXCLUDE || p->nseg > KX_MAX_SEGMENTS)
+		return false;
+	for (i = 0; i < p->nseg; i++)
+		ex[n++] = seg_range(&p->seg[i]);
+	for (i = 0; i < rq->nexclude; i++)
+		ex[n++] = rq->exclude[i];
+	all.exclude = ex;
+	all.nexclude = n;
+	return kx_find_space(m, (struct kx_range){ w.min, w.max }, &all, out);
 }
 
-/* Is [a, b) covered by RAM entries (adjacent entries may split it)? */
-static int in_ram(const struct kx_memmap *m, uint64_t a, uint64_t b)
+bool kx_plan_fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		     uint64_t at, uint64_t size)
 {
-	unsigned i, guard;
+	struct kx_place rq = { .size = size, .align = KX_PAGE, .within = kx_range_at(at, size) };
+	uint64_t got;
 
-	for (guard = 0; a < b && guard <= m->n; guard++) {
-		for (i = 0; i < m->n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= a && a < m->e[i].end)
-				break;
-		if (i == m->n)
-			return 0;
-		a = m->e[i].end;
-	}
-	return a >= b;
+	if (at % KX_PAGE || at < w.min || !kx_range_ok(rq.within))
+		return false;
+	return kx_plan_place(p, m, w, &rq, &got) && got == at;
 }
 
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m)
 {
 	uint64_t half = kx_memmap_ram(m) / 2, total = 0;
-	unsigned i, j;
+	unsigned i;
+	int j;
 
 	if (p->nseg > KX_MAX_SEGMENTS)
 		return kx_err(KX_E_TOO_MANY_SEGMENTS, 0, p->nseg, KX_MAX_SEGMENTS);
@@ -131,21 +84,17 @@ struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *
 			return kx_err(KX_E_SEG_ALIGN, s->purpose, i, s->mem);
 		if (s->memsz % KX_PAGE)
 			return kx_err(KX_E_SEG_ALIGN, s->purpose, i, s->mem + s->memsz);
-		if (s->mem + s->memsz < s->mem)
+		if (!kx_range_ok(kx_range_at(s->mem, s->memsz)))
 			return kx_err(KX_E_SEG_WRAP, s->purpose, i, s->mem);
 		if (s->bufsz > s->memsz)
 			return kx_err(KX_E_SEG_BUFSZ, s->purpose, i, s->bufsz);
-		if (!in_ram(m, s->mem, s->mem + s->memsz))
+		if (!kx_memmap_covers(m, seg_range(s)))
 			return kx_err(KX_E_SEG_NOT_RAM, s->purpose, i, s->mem);
 		if (s->memsz > half)
 			return kx_err(KX_E_SEG_TOO_BIG, s->purpose, s->memsz, half);
 		total += s->memsz;
-		for (j = 0; j < i; j++) {
-			struct kx_range a = { s->mem, s->mem + s->memsz };
-			struct kx_range b = { p->seg[j].mem, p->seg[j].mem + p->seg[j].memsz };
-			if (kx_range_overlaps(a, b))
-				return kx_err(KX_E_SEG_OVERLAP, s->purpose, j, i);
-		}
+		if ((j = kx_plan_hit(p, i, seg_range(s))) >= 0)
+			return kx_err(KX_E_SEG_OVERLAP, s->purpose, j, i);
 	}
 	if (total > half)
 		return kx_err(KX_E_SEG_TOO_BIG, 0, total, half);
@@ -158,6 +107,7 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 				    uint16_t serial_port)
 {
 	struct kx_purg_params pp; /* built here, copied in: buf needs no alignment */
+	struct kx_place rq = { .align = KX_PAGE, .within = { KX_MiB, 4 * KX_GiB } };
 	uint64_t memsz, mem;
 	unsigned i;
 	struct kx_err err;
@@ -182,8 +132,9 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	if (!kx_align_up(memsz, KX_PAGE, &memsz))
 		return kx_err(KX_E_PURGATORY, 0, KX_PG_MEMSZ_BAD, memsz);
 	/* Below 4 GiB, so that a 32-bit hand-off can run from it too. */
-	if (!kx_plan_find(p, m, w, memsz, KX_PAGE, 1ull << 20, 1ull << 32, 0, &mem))
-		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, w.max < (1ull << 32) ? w.max : 1ull << 32);
+	rq.size = memsz;
+	if (!kx_plan_place(p, m, w, &rq, &mem))
+		return kx_err(KX_E_NO_SPACE, "purgatory", memsz, kx_window_top(w, 4 * KX_GiB));
 
 	/* Nothing can fail from here on. */
 	kx_memset(&pp, 0, sizeof(pp));

@@ -9,22 +9,6 @@ int kx_raw_probe(const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Is [a, b) covered by RAM entries (adjacent entries may split it)? */
-static int in_ram(const struct kx_memmap *m, uint64_t a, uint64_t b)
-{
-	unsigned i, guard;
-
-	for (guard = 0; a < b && guard <= m->n; guard++) {
-		for (i = 0; i < m->n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= a && a < m->e[i].end)
-				break;
-		if (i == m->n)
-			return 0;
-		a = m->e[i].end;
-	}
-	return a >= b;
-}
-
 struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
 {
 	uint64_t memsz[KX_MAX_SEGMENTS];
@@ -40,18 +24,20 @@ struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
 	/* every check first, so that the plan is untouched on error */
 	for (i = 0; i < r->nraw; i++) {
 		const struct kx_raw_seg *s = &r->raw[i];
+		struct kx_range at;
 
 		if (!s->file.len)
 			return kx_err(KX_E_SEGMENT_EMPTY, 0, i, s->addr);
 		if (s->addr % KX_PAGE)
 			return kx_err(KX_E_USER_SEG_ALIGN, 0, i, s->addr);
-		if (!kx_align_up(s->file.len, KX_PAGE, &memsz[i]) || s->addr + memsz[i] < s->addr)
+		if (!kx_align_up(s->file.len, KX_PAGE, &memsz[i]) ||
+		    !kx_range_ok(at = kx_range_at(s->addr, memsz[i])))
 			return kx_err(KX_E_USER_SEG_WRAP, 0, i, s->addr);
 		for (j = 0; j < i; j++)
-			if (s->addr < r->raw[j].addr + memsz[j] && r->raw[j].addr < s->addr + memsz[i])
+			if (kx_range_overlaps(at, kx_range_at(r->raw[j].addr, memsz[j])))
 				return kx_err(KX_E_USER_SEG_OVERLAP, 0, i, s->addr);
-		if (s->addr < r->window.min || s->addr + memsz[i] > r->window.max ||
-		    !in_ram(&r->sys->mem, s->addr, s->addr + memsz[i]))
+		if (!kx_range_contains((struct kx_range){ r->window.min, r->window.max }, at) ||
+		    !kx_memmap_covers(&r->sys->mem, at))
 			return kx_err(KX_E_USER_SEG_NOT_RAM, 0, i, s->addr);
 	}
 	if (p->nseg + r->nraw > KX_MAX_SEGMENTS)

@@ -34,3 +34,33 @@ size_t kx_strlen(const char *s)
 		n++;
 	return n;
 }
+
+int kx_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool kx_hex_parse(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0, d;
+
+	while (p < end && (d = kx_hexval(*p)) >= 0) {
+		if (++n > 16)
+			return false;
+		v = v << 4 | (uint64_t)d;
+		p++;
+	}
+	if (!n)
+		return false;
+	*pp = p;
+	*out = v;
+	return true;
+}

@@ -21,15 +21,8 @@
 #include "arch.h"
 #include "load.h"
 
-#if defined(__x86_64__)
-#define CRASH_MACHINE    KX_EM_X86_64
-#define CRASH_KERNEL_MAP KX_X86_64_KERNEL_MAP
-#else
-#define CRASH_MACHINE    0
-#define CRASH_KERNEL_MAP UINT64_MAX
-#endif
 
-#define MiB ((uint64_t)1 << 20)
+#define MiB ((uint64_t)KX_MiB)
 #define CPU_DIR "/sys/devices/system/cpu"
 /* without crash_notes_size (old kernels) kexec-tools assumes this much */
 #define NOTE_BYTES_DEFAULT 1024
@@ -282,7 +275,7 @@ static void read_kcore(struct kx_load *l, struct kx_crash_core *c)
 		dbg(l, "/proc/kcore: %s; the dump's RAM has no virtual addresses", strerror(-e));
 		return;
 	}
-	err = kx_crash_kcore_parse(l->cs.kcore, len, CRASH_KERNEL_MAP, &k);
+	err = kx_crash_kcore_parse(l->cs.kcore, len, kx_arch_kernel_map, &k);
 	if (KX_FAILED(err)) {
 		dbg(l, "/proc/kcore: %s (%s); the dump's RAM has no virtual addresses",
 		    kx_errname(err.code), err.what ? err.what : "");
@@ -310,7 +303,7 @@ static int gather(struct kx_load *l, struct kx_crash_core *c, struct kx_range *e
 	int e;
 
 	memset(c, 0, sizeof(*c));
-	c->machine = CRASH_MACHINE;
+	c->machine = kx_arch_crash_machine;
 	*what = "CPU crash notes";
 	if ((e = read_cpu_notes(cs, &c->ncpu, path, plen)))
 		return e;
@@ -379,7 +372,7 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 	cs->sys = *mem;
 	cs->have_sys = 1;
 	read_regions(l);
-	if (!CRASH_MACHINE && !l->o.crash_sizing)
+	if (!kx_arch_crash_machine && !l->o.crash_sizing)
 		/* e.g. arm64 passes elfcorehdr and the usable memory in the device tree */
 		return fail(err, KX_E_CRASH_ARCH, 0, 0);
 	if (!l->o.crash_sizing && w.min >= (1ull << 32))
@@ -390,7 +383,9 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 		return -1;
 	memsz = pages(len);
 	/* at the top of the region: the kernel goes to its bottom, aligned */
-	if (!kx_plan_find(&l->plan, mem, w, memsz, KX_PAGE, w.min, w.max, 1, &at))
+	if (!kx_plan_place(&l->plan, mem, w,
+			   &(struct kx_place){ .size = memsz, .align = KX_PAGE,
+					       .within = { w.min, w.max }, .top_down = true }, &at))
 		return fail_n(err, KX_E_CRASH_NO_ROOM, 0, w.min, w.max, memsz, 0);
 	e = kx_plan_add(&l->plan, "elfcorehdr", "built", built ? l->cs.hdr : 0, built ? len : 0, at,
 			memsz);

@@ -7,7 +7,7 @@
 
 KX_PURG_CHECK_LAYOUT();
 
-static void puts_(const char *s)
+void kx_puts(const char *s)
 {
 	while (*s) {
 		if (*s == '\n')
@@ -16,15 +16,15 @@ static void puts_(const char *s)
 	}
 }
 
-static void puthex(uint64_t v)
+void kx_puthex(uint64_t v)
 {
 	int i;
-	puts_("0x");
+	kx_puts("0x");
 	for (i = 60; i >= 0; i -= 4)
 		kx_serial_putc("0123456789abcdef"[(v >> i) & 15]);
 }
 
-static void putdec(uint64_t v)
+void kx_putdec(uint64_t v)
 {
 	char b[21];
 	int i = 20;
@@ -32,7 +32,7 @@ static void putdec(uint64_t v)
 	do
 		b[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i);
-	puts_(b + i);
+	kx_puts(b + i);
 }
 
 void kx_purgatory_main(void)
@@ -42,7 +42,7 @@ void kx_purgatory_main(void)
 
 	kx_serial_init(p->serial_port);
 	if (p->flags & KX_PURG_VERBOSE)
-		puts_("kx purgatory: started\n");
+		kx_puts("kx purgatory: started\n");
 	if (n > KX_PURG_MAX_RANGES)
 		n = KX_PURG_MAX_RANGES;
 	if (p->flags & KX_PURG_VERIFY) {
@@ -50,29 +50,29 @@ void kx_purgatory_main(void)
 			const struct kx_purg_range *r = &p->ranges[i];
 			uint64_t d = kx_xxh64((const void *)(uintptr_t)r->start, (uintptr_t)r->len, 0);
 			if (d != r->digest) {
-				puts_("kx purgatory: segment ");
-				putdec(i);
-				puts_(" at ");
-				puthex(r->start);
-				puts_(" (");
-				putdec(r->len);
-				puts_(" bytes) is corrupt: digest ");
-				puthex(d);
-				puts_(", expected ");
-				puthex(r->digest);
-				puts_(". Not booting corrupted memory; halted.\n");
+				kx_puts("kx purgatory: segment ");
+				kx_putdec(i);
+				kx_puts(" at ");
+				kx_puthex(r->start);
+				kx_puts(" (");
+				kx_putdec(r->len);
+				kx_puts(" bytes) is corrupt: digest ");
+				kx_puthex(d);
+				kx_puts(", expected ");
+				kx_puthex(r->digest);
+				kx_puts(". Not booting corrupted memory; halted.\n");
 				kx_halt();
 			}
 		}
 		if (p->flags & KX_PURG_VERBOSE) {
-			puts_("kx purgatory: ");
-			putdec(n);
-			puts_(" segments verified\n");
+			kx_puts("kx purgatory: ");
+			kx_putdec(n);
+			kx_puts(" segments verified\n");
 		}
 	}
 	if (p->flags & KX_PURG_VERBOSE) {
-		puts_("kx purgatory: jumping to ");
-		puthex(p->entry);
-		puts_("\n");
+		kx_puts("kx purgatory: jumping to ");
+		kx_puthex(p->entry);
+		kx_puts("\n");
 	}
 }

@@ -10,8 +10,10 @@ void kx_serial_init(uint16_t port);
 void kx_serial_putc(char c);
 __attribute__((noreturn)) void kx_halt(void);
 void kx_purgatory_main(void);
-/* x86_64: page tables in the bss (entry.S) and their builder (main.c) */
-extern uint64_t pml4[512], pdpt[512], pd[4 * 512];
-void kx_build_identity_4g(void);
+/* The one console printer (main.c): text ("\n" sent as CR LF), 0x-prefixed
+ * 16-digit hex, decimal. */
+void kx_puts(const char *s);
+void kx_puthex(uint64_t v);
+void kx_putdec(uint64_t v);
 #pragma GCC visibility pop
 #endif

@@ -28,9 +28,19 @@ static inline bool kx_align_up(uint64_t v, uint64_t align, uint64_t *out)
 static inline uint64_t kx_align_down(uint64_t v, uint64_t align) { return v & ~(align - 1); }
 static inline bool kx_is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
 
+#define KX_MiB (1ull << 20)
+#define KX_GiB (1ull << 30)
+
 /* Freestanding helpers (lib/ may not assume a libc). */
 void *kx_memcpy(void *d, const void *s, size_t n);
 void *kx_memset(void *d, int c, size_t n);
 int kx_memcmp(const void *a, const void *b, size_t n);
 size_t kx_strlen(const char *s);
+
+/* The value of a hex digit, or -1. */
+int kx_hexval(char c);
+/* Hex digits at *pp, up to end: 1 to 16 of them (no "0x"), value in *out,
+ * *pp moved past them. False (nothing moved) when there are none or more
+ * than 16. */
+bool kx_hex_parse(const char **pp, const char *end, uint64_t *out);
 #endif

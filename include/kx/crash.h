@@ -18,6 +18,7 @@
 #define KX_CRASH_H_LIB
 #include <stddef.h>
 #include <stdint.h>
+#include "cmdline.h" /* kx_cmdline_drop */
 #include "err.h"
 #include "range.h"
 
@@ -31,16 +32,12 @@
 #define KX_PT_LOAD           1
 #define KX_PT_NOTE           4
 #define KX_ET_CORE           4
-/* x86_64: where the kernel image is mapped (__START_KERNEL_map) and the
- * direct map's base without KASLR (4-level paging, Linux >= 4.20). */
-#define KX_X86_64_KERNEL_MAP     0xffffffff80000000ull
-#define KX_X86_64_PAGE_OFFSET    0xffff888000000000ull
 
 /* A physical buffer of the running kernel: a CPU's notes, VMCOREINFO. */
 struct kx_crash_note { uint64_t paddr, size; };
 
 struct kx_crash_core {
-	uint16_t machine;                 /* e_machine: KX_EM_X86_64 */
+	uint16_t machine;                 /* e_machine of the crashed kernel (KX_EM_*) */
 	const struct kx_crash_note *cpu;  /* crash_notes of each CPU, in CPU order */
 	unsigned ncpu;                    /* <= KX_CRASH_MAX_CPUS */
 	struct kx_crash_note vmcoreinfo;  /* size 0: no VMCOREINFO note */
@@ -101,10 +98,6 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
  */
 struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int defaults);
 
-/* Remove every word whose key (text before '=', or the whole word) is
- * `key` from the NUL-terminated buf. Returns how many were removed. */
-unsigned kx_cmdline_drop(char *buf, const char *key);
-
 /*
  * /proc/iomem: every line named `name` (at any nesting depth), as
  * [start, end + 1), in file order, at most max. Errors: KX_E_MEMMAP
@@ -114,7 +107,7 @@ unsigned kx_cmdline_drop(char *buf, const char *key);
 struct kx_err kx_iomem_find(const char *buf, size_t len, const char *name, struct kx_range *out,
 			    unsigned max, unsigned *n);
 
-/* What /proc/kcore's program headers say about the running kernel (x86_64). */
+/* What /proc/kcore's program headers say about the running kernel. */
 struct kx_crash_kcore {
 	uint64_t page_offset;                     /* 0: not found */
 	uint64_t text_vaddr, text_paddr, text_size; /* text_size 0: not found */

@@ -67,6 +67,18 @@ struct kx_loader {
 	struct kx_err (*load)(const struct kx_load_req *r, struct kx_plan *p);
 };
 
+/*
+ * Place the n initrd files rd[] back to back in one span, each rounded up to
+ * `align`, each its own segment: the first of tries[] (only their within,
+ * top_down and exclusions count) that has room for the span wins. *out is
+ * [first byte, last file's last byte), {0, 0} when there is nothing to load.
+ * Errors: KX_E_NO_SPACE ("initrd", a: the span, b: the last try's limit),
+ * those of kx_plan_add. Shared by the Linux loaders of every architecture.
+ */
+struct kx_err kx_place_initrds(struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+			       const struct kx_blob *rd, unsigned n, uint64_t align,
+			       const struct kx_place *tries, unsigned ntries, struct kx_range *out);
+
 extern const struct kx_loader *const kx_loaders[]; /* NULL-terminated, probe order */
 const struct kx_loader *kx_loader_by_name(const char *name);
 const struct kx_loader *kx_loader_probe(const uint8_t *buf, size_t len);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "arch/x86_64.h"
 #include "loader.h"
 
 /* ---- multiboot 1 ---------------------------------------------------------- */
@@ -116,12 +117,18 @@ struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 
 /* ---- shared by both loaders (lib/arch/x86_64/multiboot.c) ----------------- */
 
-/* One loadable piece of the image: file bytes, then zeroes up to memsz. */
-struct kx_mb_piece { uint64_t paddr; const uint8_t *src; uint64_t filesz, memsz; };
+/* A header signature: magic at a multiple of step in the first `search`
+ * bytes, with the nsum words from the magic on summing to 0 (mod 2^32). */
+struct kx_mb_sig { uint32_t magic; unsigned nsum, step; size_t search, hdr_min; };
+/* 1 and *off when buf holds a header with that signature. */
+int kx_mb_scan(const uint8_t *buf, size_t len, const struct kx_mb_sig *sig, size_t *off);
+
+/* The image's loadable pieces (struct kx_piece, include/kx/plan.h): file
+ * bytes, then zeroes up to memsz. */
 #define KX_MB_MAX_PIECES 14  /* 16 segments less the purgatory and the MBI */
 
 struct kx_mb_image {
-	struct kx_mb_piece piece[KX_MB_MAX_PIECES];
+	struct kx_piece piece[KX_MB_MAX_PIECES];
 	unsigned n;
 	uint64_t entry;              /* physical; checked against the pieces by load */
 	uint64_t lo, hi;             /* lowest and highest (exclusive) address, for callers */

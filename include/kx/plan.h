@@ -2,6 +2,7 @@
  * the purgatory hands over to the next kernel. Pure values, no I/O. */
 #ifndef KX_PLAN_H
 #define KX_PLAN_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
@@ -38,19 +39,55 @@ struct kx_plan {
 
 /* Limits that restrict placement (--mem-min/--mem-max). */
 struct kx_window { uint64_t min, max; /* [min, max) */ };
+/* The highest address a placement below hi may reach in the window (for
+ * KX_E_NO_SPACE messages). */
+static inline uint64_t kx_window_top(struct kx_window w, uint64_t hi) { return w.max < hi ? w.max : hi; }
 
 /* Add a segment; its memory must already be chosen. */
 struct kx_err kx_plan_add(struct kx_plan *p, const char *purpose, const char *source,
 			  const void *buf, uint64_t bufsz, uint64_t mem, uint64_t memsz);
 
+/* The first of the plan's first n segments overlapping r, or -1. */
+int kx_plan_hit(const struct kx_plan *p, unsigned n, struct kx_range r);
+
 /*
- * Find a free, aligned place of `size` bytes in RAM inside [lo, hi) and the
- * window, not overlapping any segment of the plan. top_down picks the highest
- * fit, otherwise the lowest. Returns false when nothing fits.
+ * Find space for rq (include/kx/range.h) in RAM inside the window, clear of
+ * every segment of the plan as well as rq's own exclusions. False when
+ * nothing fits (or rq has more than KX_PLACE_MAX_EXCLUDE exclusions).
  */
-int kx_plan_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		 uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
-		 uint64_t *out);
+bool kx_plan_place(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		   const struct kx_place *rq, uint64_t *out);
+/* Is [at, at + size) page aligned, in one RAM entry and the window, and clear
+ * of the plan's segments? */
+bool kx_plan_fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		     uint64_t at, uint64_t size);
+
+/*
+ * An image's loadable pieces -> page-aligned segments (lib/pieces.c): each
+ * piece's pages straight from the file where its bytes allow (a head down to
+ * `file`), a page shared by two pieces or a first page whose head would fall
+ * before the file built in scratch, next built pages merged. Pieces: sorted
+ * by paddr, disjoint, filesz <= memsz, memsz > 0, src..src+filesz inside the
+ * file, paddr + memsz rounded up to a page still an address.
+ */
+struct kx_piece { uint64_t paddr; const uint8_t *src; uint64_t filesz, memsz; };
+struct kx_pieces {
+	const struct kx_piece *piece;
+	unsigned n;
+	const uint8_t *file;     /* the image: no head is taken from before it */
+	const char *purpose;     /* of every segment ("kernel") */
+	const char *source;      /* of the segments straight from the file */
+	uint8_t *scratch;        /* built pages go at scratch + used, one page each */
+	size_t scratch_len, used; /* used grows by a page per built page */
+};
+/* Add the segments; each must be in RAM (adjacent entries may split it), in
+ * the window, and clear of the plan. Errors: KX_E_SEG_NOT_RAM,
+ * KX_E_SEG_OVERLAP, KX_E_SCRATCH, those of kx_plan_add. */
+struct kx_err kx_plan_add_pieces(struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+				 struct kx_pieces *pc);
+/* The segments kx_plan_add_pieces would add and the scratch it would take
+ * (whatever scratch_len says), without touching anything. */
+void kx_pieces_count(const struct kx_pieces *pc, unsigned *nseg, size_t *scratch);
 
 /* Check the plan the way the kernel's sanity_check_segment_list will. */
 struct kx_err kx_plan_validate(const struct kx_plan *p, const struct kx_memmap *m);

@@ -63,9 +63,7 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-/* x86_64 meaning of regs[] */
-enum { KX_X86_RAX, KX_X86_RBX, KX_X86_RCX, KX_X86_RDX,
-       KX_X86_RSI, KX_X86_RDI, KX_X86_RBP, KX_X86_RSP };
+/* what regs[] means is the architecture's: include/kx/arch/<arch>.h */
 
 struct kx_purg_range {
 	uint64_t start;   /* physical address */

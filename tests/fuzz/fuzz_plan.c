@@ -1,6 +1,6 @@
 /*
  * The planner: random memory maps and segment requests. Invariant checked:
- * whatever kx_plan_find returns is aligned, inside RAM and the window, and
+ * whatever kx_plan_place returns is aligned, inside RAM and the window, and
  * free; a plan kx_plan_validate accepts has no overlap.
  */
 #include <stdlib.h>
@@ -42,7 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t size_ = (take(&q, end) & 0xffffff) + 1, align = 1ull << (take(&q, end) % 31);
 		uint64_t lo = take(&q, end) & 0xffffffffull, hi = take(&q, end), at;
 		int top = q < end ? *q++ & 1 : 0;
-		if (!kx_plan_find(&p, &m, w, size_, align, lo, hi, top, &at))
+		struct kx_place rq = { .size = size_, .align = align, .within = { lo, hi },
+				       .top_down = top };
+		if (!kx_plan_place(&p, &m, w, &rq, &at))
 			continue;
 		if (at % align || at < lo || at + size_ > hi || at < w.min || at + size_ > w.max)
 			abort();

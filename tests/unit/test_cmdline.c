@@ -1,4 +1,5 @@
-/* Command line assembly: kx_cmdline_add. */
+/* Command line assembly: kx_cmdline_add, kx_cmdline_drop, the tokenizer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <kx/cmdline.h>
@@ -228,4 +229,52 @@ TEST(cmdline_add_nul_inside_len)
 			CHECK(!"kx_cmdline_add handles a NUL inside len");
 		}
 	}
+}
+
+TEST(cmdline_drop_table)
+{
+	static const struct { const char *in, *key, *want; unsigned n; } rows[] = {
+		{ "crashkernel=256M quiet", "crashkernel", "quiet", 1 },
+		{ "quiet crashkernel=1G-4G:192M,4G-:256M", "crashkernel", "quiet", 1 },
+		{ "a irqpoll b irqpoll", "irqpoll", "a b", 2 },
+		{ "crashkernel", "crashkernel", "", 1 },
+		{ "crashkernelx=1 crash=2", "crashkernel", "crashkernelx=1 crash=2", 0 },
+		{ "k=\"a b\" x", "k", "x", 1 },
+		{ "", "k", "", 0 },
+	};
+	char buf[128];
+	unsigned r;
+
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		T_ROW("'%s' without %s", rows[r].in, rows[r].key);
+		snprintf(buf, sizeof(buf), "%s", rows[r].in);
+		CHECK_EQ(kx_cmdline_drop(buf, rows[r].key), rows[r].n);
+		CHECK_STR(buf, rows[r].want);
+	}
+}
+
+TEST(cmdline_word_table)
+{
+	static const char text[] = "  a \"b c\"\td=\"x y\"z\n\re\0hidden";
+	static const char *const want[] = { "a", "\"b c\"", "d=\"x y\"z", "e" };
+	const char *p = text, *end = text + sizeof(text) - 1, *w;
+	size_t wl, n = 0;
+
+	while ((w = kx_cmdline_word(&p, end, &wl))) {
+		if (!CHECK(n < T_ARRAY_SIZE(want)))
+			break;
+		T_ROW("word %zu", n);
+		CHECK_EQ(wl, strlen(want[n]));
+		CHECK(!memcmp(w, want[n], wl));
+		n++;
+	}
+	T_ROW_CLEAR();
+	CHECK_EQ(n, 4); /* the NUL ends the text, whatever the length said */
+	p = text;
+	CHECK(!kx_cmdline_word(&p, text + 2, &wl)); /* blanks only */
+	CHECK(kx_cmdline_key_is("nr_cpus=1", 9, "nr_cpus"));
+	CHECK(kx_cmdline_key_is("irqpoll", 7, "irqpoll"));
+	CHECK(!kx_cmdline_key_is("irqpollx", 8, "irqpoll"));
+	CHECK(!kx_cmdline_key_is("irq=1", 5, "irqpoll"));
+	CHECK(kx_cmdline_key_is("=x", 2, ""));
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kx/arch/x86_64.h>
 #include <kx/bytes.h>
 #include <kx/bzimage.h>
 #include <kx/crash.h>
@@ -534,28 +535,6 @@ TEST(crash_cmdline_limits)
 	CHECK_ERR(kx_crash_cmdline(buf, 0, 0, 0), KX_E_CMDLINE_TOO_LONG);
 }
 
-TEST(cmdline_drop_table)
-{
-	static const struct { const char *in, *key, *want; unsigned n; } rows[] = {
-		{ "crashkernel=256M quiet", "crashkernel", "quiet", 1 },
-		{ "quiet crashkernel=1G-4G:192M,4G-:256M", "crashkernel", "quiet", 1 },
-		{ "a irqpoll b irqpoll", "irqpoll", "a b", 2 },
-		{ "crashkernel", "crashkernel", "", 1 },
-		{ "crashkernelx=1 crash=2", "crashkernel", "crashkernelx=1 crash=2", 0 },
-		{ "k=\"a b\" x", "k", "x", 1 },
-		{ "", "k", "", 0 },
-	};
-	char buf[128];
-	unsigned r;
-
-	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
-		T_ROW("'%s' without %s", rows[r].in, rows[r].key);
-		snprintf(buf, sizeof(buf), "%s", rows[r].in);
-		CHECK_EQ(kx_cmdline_drop(buf, rows[r].key), rows[r].n);
-		CHECK_STR(buf, rows[r].want);
-	}
-}
-
 /* ---- /proc/iomem --------------------------------------------------------------------- */
 
 static const char iomem_qemu[] =
@@ -883,8 +862,9 @@ TEST(crash_plan_bzimage)
 	REQUIRE(img);
 	memset(rd, 0x42, sizeof(rd));
 	REQUIRE(CHECK_OK(kx_crash_core_build(&f->c, hdr, sizeof(hdr), &hlen)));
-	REQUIRE(kx_plan_find(p, sys, (struct kx_window){ qemu_crash.start, qemu_crash.end }, 4096,
-			     4096, qemu_crash.start, qemu_crash.end, 1, &at));
+	REQUIRE(kx_plan_place(p, sys, (struct kx_window){ qemu_crash.start, qemu_crash.end },
+			      &(struct kx_place){ .size = 4096, .align = 4096, .within = qemu_crash,
+						  .top_down = true }, &at));
 	CHECK_EQ(at, 0x34fff000);
 	REQUIRE(CHECK_OK(kx_plan_add(p, "elfcorehdr", "built", hdr, hlen, at, 4096)));
 	REQUIRE(CHECK_OK(kx_crash_memmap(sys, &qemu_crash, 1, (struct kx_range){ at, at + 4096 },

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <kx/arch/x86_64.h>
 #include <kx/bytes.h>
 #include <kx/bzimage.h>
 #include <kx/elf.h>

@@ -1,4 +1,4 @@
-/* The planner: kx_plan_find, kx_plan_add, kx_plan_validate, kx_plan_add_purgatory. */
+/* The planner: kx_plan_place, kx_plan_fits_at, kx_plan_add, kx_plan_validate, kx_plan_add_purgatory. */
 #include <stdlib.h>
 #include <string.h>
 #include <kx/bytes.h>
@@ -9,10 +9,21 @@
 
 #define MAX64 UINT64_MAX
 #define WHOLE { 0, MAX64 }
+#define WIN ((struct kx_window)WHOLE)
 #define R(s, e) { (s), (e), KX_MEM_RAM }
 #define RSV(s, e) { (s), (e), KX_MEM_RESERVED }
 
-/* ---- kx_plan_find ----------------------------------------------------------- */
+/* ---- kx_plan_place ---------------------------------------------------------- */
+
+/* The tables below were written for the positional placer: one request each. */
+static int find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
+		uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down, uint64_t *out)
+{
+	struct kx_place rq = { .size = size, .align = align, .within = { lo, hi },
+			       .top_down = top_down };
+
+	return kx_plan_place(p, m, w, &rq, out);
+}
 
 struct find_row {
 	const char *name;
@@ -159,7 +170,7 @@ TEST(plan_find_table)
 		if (!CHECK(mm_set(&m, row->map, row->nmap)))
 			continue;
 		plan_with(&p, row->segs, row->nsegs);
-		found = kx_plan_find(&p, &m, row->w, row->size, row->align, row->lo, row->hi,
+		found = find(&p, &m, row->w, row->size, row->align, row->lo, row->hi,
 				     row->top_down, &at);
 		if (!CHECK_EQ(found, row->found))
 			continue;
@@ -212,7 +223,7 @@ TEST(plan_find_properties)
 		if (rnd(&seed) % 4 == 0)
 			w.max = w.min + (uint64_t)(rnd(&seed) % 0x8000) * 4096;
 		td = rnd(&seed) % 2;
-		if (!kx_plan_find(&p, &m, w, size, align, lo, hi, td, &at))
+		if (!find(&p, &m, w, size, align, lo, hi, td, &at))
 			continue;
 		nfound++;
 		T_ROW("iteration %u: size 0x%llx align 0x%llx lo 0x%llx hi 0x%llx td %d -> 0x%llx",
@@ -234,7 +245,7 @@ TEST(plan_find_properties)
 }
 
 /* Brute force over every aligned candidate, for a small address space:
- * the same contract as kx_plan_find (inside one RAM entry). */
+ * the same contract as kx_plan_place (inside one RAM entry). */
 static int ref_find(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
 		    uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, int top_down,
 		    uint64_t limit, uint64_t *out)
@@ -301,7 +312,7 @@ TEST(plan_find_matches_reference)
 		if (rnd(&seed) % 4 == 0)
 			w.max = w.min + (uint64_t)(rnd(&seed) % (space / 4096)) * 4096;
 		td = rnd(&seed) % 2;
-		f1 = kx_plan_find(&p, &m, w, size, align, lo, hi, td, &got);
+		f1 = find(&p, &m, w, size, align, lo, hi, td, &got);
 		f2 = ref_find(&p, &m, w, size, align, lo, hi, td, 2 * space, &want);
 		nfound += f2;
 		if (f1 != f2 || (f1 && got != want)) {
@@ -334,7 +345,7 @@ TEST(plan_find_past_many_segments)
 	for (i = 0; i < KX_MAX_SEGMENTS; i++)
 		kx_plan_add(&p, "s", "t", 0, 0, MiB + i * 0x2000ull, 0x1000);
 	T_ROW("bottom-up");
-	if (CHECK(kx_plan_find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 0,
+	if (CHECK(find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 0,
 			       &at)))
 		CHECK_EQ(at, MiB + KX_MAX_SEGMENTS * 0x2000ull - 0x1000);
 	/* the same, mirrored, from the top */
@@ -342,7 +353,7 @@ TEST(plan_find_past_many_segments)
 	for (i = 0; i < KX_MAX_SEGMENTS; i++)
 		kx_plan_add(&p, "s", "t", 0, 0, 2 * MiB - 0x1000 - i * 0x2000ull, 0x1000);
 	T_ROW("top-down");
-	if (CHECK(kx_plan_find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 1,
+	if (CHECK(find(&p, &m, (struct kx_window){ 0, MAX64 }, 0x2000, 0x1000, 0, MAX64, 1,
 			       &at)))
 		CHECK_EQ(at, 2 * MiB - KX_MAX_SEGMENTS * 0x2000ull - 0x1000);
 }
@@ -864,4 +875,172 @@ TEST(plan_purgatory_real_blob)
 		CHECK_OK(kx_plan_validate(&p, &m));
 	}
 	free(blob);
+}
+
+/* ---- the request's own exclusions, kx_plan_fits_at ------------------------------ */
+
+TEST(plan_place_exclusions)
+{
+	struct kx_memmap m;
+	struct kx_plan p;
+	struct kx_range ex[KX_PLACE_MAX_EXCLUDE + 1] = { { 2 * MiB, 3 * MiB }, { 5 * MiB, 6 * MiB } };
+	struct kx_place rq = { .size = MiB, .align = MiB, .within = { 0, MAX64 }, .exclude = ex,
+			       .nexclude = 2 };
+	uint64_t at = 0;
+	unsigned i;
+
+	memset(&m, 0, sizeof(m));
+	REQUIRE(CHECK_OK(kx_memmap_add(&m, MiB, 8 * MiB, KX_MEM_RAM)));
+	memset(&p, 0, sizeof(p));
+	REQUIRE(CHECK_OK(kx_plan_add(&p, "s", "t", 0, 0, MiB, MiB)));
+	/* bottom-up: past the plan's segment and the first exclusion */
+	if (CHECK(kx_plan_place(&p, &m, (struct kx_window){ 0, MAX64 }, &rq, &at)))
+		CHECK_EQ(at, 3 * MiB);
+	/* top-down: below 8 MiB, clear of [5, 6) */
+	rq.top_down = true;
+	if (CHECK(kx_plan_place(&p, &m, (struct kx_window){ 0, MAX64 }, &rq, &at)))
+		CHECK_EQ(at, 7 * MiB);
+	/* the exclusions are the request's: the plan is unchanged */
+	CHECK_EQ(p.nseg, 1);
+	/* everything excluded */
+	ex[0] = (struct kx_range){ 0, MAX64 };
+	CHECK(!kx_plan_place(&p, &m, (struct kx_window){ 0, MAX64 }, &rq, &at));
+	/* more exclusions than the planner takes: refused, not truncated */
+	for (i = 0; i <= KX_PLACE_MAX_EXCLUDE; i++)
+		ex[i] = (struct kx_range){ 0, 0 };
+	rq.nexclude = KX_PLACE_MAX_EXCLUDE;
+	CHECK(kx_plan_place(&p, &m, (struct kx_window){ 0, MAX64 }, &rq, &at));
+	rq.nexclude = KX_PLACE_MAX_EXCLUDE + 1;
+	CHECK(!kx_plan_place(&p, &m, (struct kx_window){ 0, MAX64 }, &rq, &at));
+}
+
+TEST(plan_fits_at_table)
+{
+	static const struct { uint64_t at, size; struct kx_window w; int want; } rows[] = {
+		{ 2 * MiB, MiB, WHOLE, 1 },
+		{ 2 * MiB + 1, MiB, WHOLE, 0 },           /* not page aligned */
+		{ MiB, MiB, WHOLE, 0 },                   /* over the plan's segment */
+		{ 7 * MiB, MiB, WHOLE, 1 },               /* up to the end of RAM */
+		{ 7 * MiB, MiB + 4096, WHOLE, 0 },        /* past it */
+		{ 2 * MiB, MiB, { 3 * MiB, MAX64 }, 0 },  /* below the window */
+		{ 2 * MiB, MiB, { 0, 2 * MiB }, 0 },      /* above it */
+		{ MAX64 - 4095, 4096, WHOLE, 0 },         /* no RAM, and at the top */
+		{ 0xfffffffffffff000ull, 0x2000, WHOLE, 0 }, /* wraps */
+	};
+	struct kx_memmap m;
+	struct kx_plan p;
+	size_t r;
+
+	memset(&m, 0, sizeof(m));
+	REQUIRE(CHECK_OK(kx_memmap_add(&m, MiB, 8 * MiB, KX_MEM_RAM)));
+	memset(&p, 0, sizeof(p));
+	REQUIRE(CHECK_OK(kx_plan_add(&p, "s", "t", 0, 0, MiB, MiB)));
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		T_ROW("row %zu", r);
+		CHECK_EQ(kx_plan_fits_at(&p, &m, rows[r].w, rows[r].at, rows[r].size), rows[r].want);
+	}
+}
+
+/* ---- kx_place_initrds ------------------------------------------------------------ */
+
+TEST(place_initrds_tries_in_order)
+{
+	static const uint8_t a[5000], b[10];
+	const struct kx_blob rd[3] = { { a, sizeof(a), "a" }, { b, 0, "empty" }, { b, sizeof(b), "b" } };
+	struct kx_range old = { 7 * MiB, 8 * MiB }, got;
+	struct kx_place tries[2] = {
+		{ .within = { MiB, 8 * MiB }, .top_down = true, .exclude = &old, .nexclude = 1 },
+		{ .within = { MiB, 8 * MiB }, .top_down = true },
+	};
+	struct kx_memmap m;
+	struct kx_plan p;
+	struct kx_err err;
+
+	memset(&m, 0, sizeof(m));
+	REQUIRE(CHECK_OK(kx_memmap_add(&m, MiB, 8 * MiB, KX_MEM_RAM)));
+	memset(&p, 0, sizeof(p));
+	/* the first try: top-down below the old initrd; 2 files, 3 pages */
+	REQUIRE(CHECK_OK(kx_place_initrds(&p, &m, WIN, rd, 3, KX_PAGE, tries, 2, &got)));
+	CHECK_EQ(got.start, 7 * MiB - 3 * 4096);
+	CHECK_EQ(got.end, 7 * MiB - 4096 + sizeof(b));
+	REQUIRE(CHECK_EQ(p.nseg, 2));
+	CHECK_EQ(p.seg[0].mem, got.start);
+	CHECK_EQ(p.seg[0].memsz, 2 * 4096);
+	CHECK_EQ(p.seg[1].mem, got.start + 2 * 4096);
+	CHECK_STR(p.seg[1].source, "b");
+	/* the old initrd leaves no room: the second try may use it */
+	memset(&p, 0, sizeof(p));
+	old = (struct kx_range){ 0, 8 * MiB };
+	REQUIRE(CHECK_OK(kx_place_initrds(&p, &m, WIN, rd, 3, KX_PAGE, tries, 2, &got)));
+	CHECK_EQ(got.start, 8 * MiB - 3 * 4096);
+	/* nothing fits: the limit is the last try's, in the window */
+	memset(&p, 0, sizeof(p));
+	tries[1].within.end = 2 * MiB;
+	tries[1].within.start = 2 * MiB - 4096;
+	err = kx_place_initrds(&p, &m, (struct kx_window){ 0, 3 * MiB }, rd, 3, KX_PAGE, tries, 2,
+			       &got);
+	if (CHECK_ERR(err, KX_E_NO_SPACE)) {
+		CHECK_EQ(err.a, 3 * 4096);
+		CHECK_EQ(err.b, 2 * MiB);
+	}
+	CHECK_EQ(p.nseg, 0);
+	/* nothing to place */
+	CHECK_OK(kx_place_initrds(&p, &m, WIN, rd + 1, 1, KX_PAGE, tries, 2, &got));
+	CHECK_EQ(got.start, 0);
+	CHECK_EQ(got.end, 0);
+	/* a span that cannot be summed */
+	{
+		const struct kx_blob huge[2] = { { a, MAX64 - 4095, "h1" }, { a, 4096, "h2" } };
+		err = kx_place_initrds(&p, &m, WIN, huge, 2, KX_PAGE, tries, 2, &got);
+		CHECK_ERR(err, KX_E_NO_SPACE);
+	}
+}
+
+/* ---- kx_plan_add_pieces / kx_pieces_count ------------------------------------------- */
+
+TEST(pieces_count_matches_add)
+{
+	static uint8_t file[0x4000];
+	/* a head before the file, a shared page, a piece straight from the file */
+	const struct kx_piece pc[3] = {
+		{ 0x200800, file + 0x10, 0x900, 0x900 },   /* 0x200000 built, 0x201000 shared */
+		{ 0x201200, file + 0x1200, 0x100, 0x2000 }, /* bss to 0x203200 */
+		{ 0x400000, file + 0x2000, 0x1000, 0x1000 },
+	};
+	uint8_t scratch[4 * 4096];
+	struct kx_pieces set = { .piece = pc, .n = 3, .file = file, .purpose = "kernel",
+				 .source = "k", .scratch = scratch, .scratch_len = sizeof(scratch),
+				 .used = 100 };
+	struct kx_memmap m;
+	struct kx_plan p;
+	unsigned nseg, i;
+	size_t sc;
+
+	memset(&m, 0, sizeof(m));
+	REQUIRE(CHECK_OK(kx_memmap_add(&m, MiB, 8 * MiB, KX_MEM_RAM)));
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < sizeof(file); i++)
+		file[i] = (uint8_t)(i * 7 + 1);
+	kx_pieces_count(&set, &nseg, &sc);
+	CHECK_EQ(set.used, 100); /* counting takes nothing */
+	REQUIRE(CHECK_OK(kx_plan_add_pieces(&p, &m, WIN, &set)));
+	CHECK_EQ(p.nseg, nseg);
+	CHECK_EQ(set.used - 100, sc);
+	CHECK_EQ(sc, 2 * 4096); /* the two built pages, merged into one segment */
+	if (CHECK_EQ(nseg, 3)) {
+		CHECK_EQ(p.seg[0].mem, 0x200000);
+		CHECK_EQ(p.seg[0].memsz, 0x2000);
+		CHECK_STR(p.seg[0].source, "built");
+		CHECK(p.seg[0].buf == scratch + 100);
+		CHECK_EQ(((const uint8_t *)p.seg[0].buf)[0x800], file[0x10]);
+		CHECK_EQ(((const uint8_t *)p.seg[0].buf)[0x1200], file[0x1200]);
+		CHECK_EQ(((const uint8_t *)p.seg[0].buf)[0x1100], 0); /* between the two */
+		CHECK_EQ(p.seg[1].mem, 0x202000);
+		CHECK_EQ(p.seg[1].bufsz, 0);                  /* bss only */
+		CHECK(p.seg[2].buf == file + 0x2000);
+	}
+	/* too little scratch: a clear error */
+	memset(&p, 0, sizeof(p));
+	set.used = sizeof(scratch) - 4095;
+	CHECK_ERR(kx_plan_add_pieces(&p, &m, WIN, &set), KX_E_SCRATCH);
 }

@@ -2,7 +2,8 @@
  * arm64 loaders: the Image header (Documentation/arch/arm64/booting.rst),
  * gzip and EFI zboot unwrapping, the device tree handed to the next kernel,
  * and the reserved memory /proc/iomem nests inside System RAM.
- * Internal to lib/arch/arm64 (and its unit tests, and libkx/arch/arm64).
+ * Internal to lib/arch/arm64 and its unit tests; tool code includes
+ * <kx/arch/arm64.h>, the public part.
  */
 #ifndef KX_LIB_ARM64_H
 #define KX_LIB_ARM64_H
@@ -12,6 +13,7 @@
 #include <kx/loader.h>
 #include <kx/plan.h>
 #include <kx/range.h>
+#include <kx/arch/arm64.h>
 
 /* ---- the Image header ------------------------------------------------------ */
 #define KX_A64_HDR_SIZE       64
@@ -70,11 +72,6 @@ struct kx_err kx_zboot_parse(const uint8_t *buf, size_t len, struct kx_zboot *z)
 struct kx_err kx_a64_unwrap(const struct kx_load_req *r, const uint8_t **img, size_t *len,
 			    const char **what);
 
-/* Memory the kernel in buf (Image, Image.gz, zboot) takes once placed:
- * text_offset + image_size, from its header alone (nothing is unpacked but
- * the header); 0 when buf is none of these. */
-uint64_t kx_a64_kernel_mem(const uint8_t *buf, size_t len);
-
 /* The loaders (lib/arch/arm64/loaders.c): all three unwrap, then load the Image. */
 struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p);
 
@@ -121,15 +118,6 @@ struct kx_err kx_a64_dtb_check(const uint8_t *src, size_t srclen);
 /* Bytes out must hold for kx_a64_dtb_build of src with this command line. */
 size_t kx_a64_dtb_room(const uint8_t *src, size_t srclen, size_t cmdline_len);
 
-/* ---- memory (lib/arch/arm64/memmap.c) -------------------------------------------- */
-/*
- * arm64's /proc/iomem nests "reserved" ranges inside "System RAM": firmware
- * tables, the GICv3 ITS tables (which must survive a kexec), no-map areas.
- * Take every such nested "reserved" line out of the RAM entries of m (they
- * become KX_MEM_RESERVED entries), so that nothing is placed there.
- */
-struct kx_err kx_a64_iomem_reserved(const char *buf, unsigned long len, struct kx_memmap *m);
-/* Shrink every RAM entry of m inwards to `align` (the running kernel's page
- * size); entries that vanish are dropped. */
-void kx_a64_memmap_align(struct kx_memmap *m, uint64_t align);
+/* ---- memory (lib/arch/arm64/memmap.c) and kx_a64_kernel_mem (image.c): the public
+ * part, include/kx/arch/arm64.h ------------------------------------------------------ */
 #endif

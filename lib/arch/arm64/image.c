@@ -16,8 +16,6 @@
 #include <kx/bytes.h>
 #include "arm64.h"
 
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
 
 int kx_a64_image_probe(const uint8_t *buf, size_t len)
 {
@@ -41,7 +39,7 @@ struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_i
 		im->legacy = 1;
 		im->flags = 0;
 		im->text_offset = KX_A64_LEGACY_TEXT;
-		if (!kx_align_up((uint64_t)len + 16 * MiB, KX_A64_SEG_ALIGN, &im->image_size) ||
+		if (!kx_align_up((uint64_t)len + 16 * KX_MiB, KX_A64_SEG_ALIGN, &im->image_size) ||
 		    im->image_size > KX_A64_MAX_IMAGE)
 			return kx_err(KX_E_BAD_HEADER, "image_size", 0, 0);
 	}
@@ -210,66 +208,81 @@ uint64_t kx_a64_kernel_mem(const uint8_t *buf, size_t len)
 	return im.text_offset + im.image_size;
 }
 
-static uint64_t top_of(const struct kx_load_req *r, uint64_t hi)
+/* The device tree to start from: --dtb, else the running system's; checked. */
+static struct kx_err dtb_source(const struct kx_load_req *r, const uint8_t **src, size_t *len)
 {
-	return r->window.max < hi ? r->window.max : hi;
+	*src = r->dtb.buf;
+	*len = (size_t)r->dtb.len;
+	if (!*src) {
+		*src = r->sys->fdt.buf;
+		*len = (size_t)r->sys->fdt.len;
+	}
+	if (!*src)
+		return kx_err(KX_E_NO_DTB, 0, 0, 0);
+	return kx_a64_dtb_check(*src, *len);
 }
 
-/* Put the initrds back to back, one segment each, in [lo, hi). */
-static struct kx_err place_initrds(const struct kx_load_req *r, struct kx_plan *p, uint64_t lo,
-				   uint64_t hi, uint64_t *start, uint64_t *end)
+/* The kernel: a 2 MiB aligned base, text_offset + image_size free above it,
+ * bottom-up ("as close as possible to the base of DRAM"). */
+static struct kx_err place_kernel(const struct kx_load_req *r, struct kx_plan *p,
+				  const uint8_t *img, size_t len, const struct kx_a64_image *im,
+				  uint64_t *base, struct kx_range *kernel)
 {
-	uint64_t span = 0, at, a;
-	unsigned i;
+	struct kx_place rq = { .align = KX_A64_KERNEL_ALIGN, .within = KX_RANGE_ALL };
+	uint64_t kmemsz;
+
+	if (!kx_align_up(im->image_size, KX_A64_SEG_ALIGN, &kmemsz))
+		return kx_err(KX_E_BAD_HEADER, "image_size", im->image_size, 0);
+	rq.size = im->text_offset + kmemsz;
+	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, base))
+		return kx_err(KX_E_NO_SPACE, "kernel", rq.size, kx_window_top(r->window, UINT64_MAX));
+	*kernel = (struct kx_range){ *base + im->text_offset, *base + im->text_offset + kmemsz };
+	return kx_plan_add(p, "kernel", r->image.name, img, len, kernel->start, kmemsz);
+}
+
+/* The edited device tree, 2 MiB aligned in `near` (else anywhere). */
+static struct kx_err place_dtb(const struct kx_load_req *r, struct kx_plan *p,
+			       const uint8_t *src, size_t srclen, const struct kx_a64_dt_args *dt,
+			       struct kx_range near, uint64_t *mem)
+{
+	struct kx_place rq = { .align = KX_A64_KERNEL_ALIGN, .within = near };
+	size_t room = kx_a64_dtb_room(src, srclen, kx_strlen(r->cmdline)), outlen;
+	uint8_t *buf = r->sys->alloc ? r->sys->alloc(r->sys->alloc_ctx, room) : 0;
 	struct kx_err err;
 
-	*start = *end = 0;
-	for (i = 0; i < r->ninitrd; i++) {
-		if (!kx_align_up(r->initrd[i].len, KX_A64_SEG_ALIGN, &a) || span + a < span)
-			return kx_err(KX_E_NO_SPACE, "initrd", UINT64_MAX, 0);
-		span += a;
+	if (!buf) {
+		if (r->scratch_len < room)
+			return kx_err(KX_E_SCRATCH, "device tree", room, r->scratch_len);
+		buf = r->scratch;
 	}
-	if (!span)
-		return KX_NOERR;
-	if (!kx_plan_find(p, &r->sys->mem, r->window, span, KX_A64_SEG_ALIGN, lo, hi, 0, start))
-		return kx_err(KX_E_NO_SPACE, "initrd", span, top_of(r, hi));
-	for (at = *start, i = 0; i < r->ninitrd; i++) {
-		kx_align_up(r->initrd[i].len, KX_A64_SEG_ALIGN, &a);
-		if (!a)
-			continue;
-		err = kx_plan_add(p, "initrd", r->initrd[i].name, r->initrd[i].buf, r->initrd[i].len,
-				  at, a);
-		if (KX_FAILED(err))
-			return err;
-		*end = at + r->initrd[i].len;
-		at += a;
+	err = kx_a64_dtb_build(src, srclen, buf, room, dt, &outlen);
+	if (KX_FAILED(err))
+		return err;
+	rq.size = (outlen + KX_A64_SEG_ALIGN - 1) & ~(KX_A64_SEG_ALIGN - 1); /* <= 2 MiB */
+	if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, mem)) {
+		rq.within = KX_RANGE_ALL;
+		if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, mem))
+			return kx_err(KX_E_NO_SPACE, "device tree", rq.size, kx_window_top(r->window, UINT64_MAX));
 	}
-	return KX_NOERR;
+	return kx_plan_add(p, "dtb", r->dtb.buf ? r->dtb.name : "built", buf, outlen, *mem, rq.size);
 }
 
 struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 {
 	const uint8_t *img, *dtsrc;
-	size_t len, dtlen, room, outlen;
+	size_t len, dtlen;
 	const char *what;
 	struct kx_a64_image im;
 	struct kx_a64_dt_args dt;
-	uint64_t need, base, kmem, kmemsz, lo, hi, dtmem, dtmemsz;
-	uint8_t *dtbuf;
+	uint64_t base, dtmem;
+	struct kx_range kernel, rd, near;
+	struct kx_place rq = { .within = KX_RANGE_ALL };
 	struct kx_err err;
 
 	/* the cheap checks first: a compressed kernel takes a while to unpack */
 	if (kx_strlen(r->cmdline) > KX_A64_CMDLINE_MAX)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), KX_A64_CMDLINE_MAX);
-	dtsrc = r->dtb.buf;
-	dtlen = (size_t)r->dtb.len;
-	if (!dtsrc) {
-		dtsrc = r->sys->fdt.buf;
-		dtlen = (size_t)r->sys->fdt.len;
-	}
-	if (!dtsrc)
-		return kx_err(KX_E_NO_DTB, 0, 0, 0);
-	err = kx_a64_dtb_check(dtsrc, dtlen);
+	err = dtb_source(r, &dtsrc, &dtlen);
 	if (KX_FAILED(err))
 		return err;
 	err = kx_a64_unwrap(r, &img, &len, &what);
@@ -278,29 +291,22 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = kx_a64_image_parse(img, len, &im);
 	if (KX_FAILED(err))
 		return err;
-
-	/* the kernel: a 2 MiB aligned base, text_offset + image_size free above it */
-	if (!kx_align_up(im.image_size, KX_A64_SEG_ALIGN, &kmemsz))
-		return kx_err(KX_E_BAD_HEADER, "image_size", im.image_size, 0);
-	need = im.text_offset + kmemsz;
-	if (!kx_plan_find(p, &r->sys->mem, r->window, need, KX_A64_KERNEL_ALIGN, 0, UINT64_MAX, 0,
-			  &base))
-		return kx_err(KX_E_NO_SPACE, "kernel", need, top_of(r, UINT64_MAX));
-	kmem = base + im.text_offset;
-	err = kx_plan_add(p, "kernel", r->image.name, img, len, kmem, kmemsz);
+	err = place_kernel(r, p, img, len, &im, &base, &kernel);
 	if (KX_FAILED(err))
 		return err;
 
 	/* initrds and the dtb above the kernel, inside its 32 GiB window */
-	lo = kmem + kmemsz;
-	hi = kx_align_down(base, GiB) + 32 * GiB;
-	if (hi < lo)
-		hi = UINT64_MAX;
-	kx_memset(&dt, 0, sizeof(dt));
-	err = place_initrds(r, p, lo, hi, &dt.initrd_start, &dt.initrd_end);
+	near = (struct kx_range){ kernel.end, kx_align_down(base, KX_GiB) + 32 * KX_GiB };
+	if (near.end < near.start)
+		near.end = UINT64_MAX;
+	rq.within = near;
+	err = kx_place_initrds(p, &r->sys->mem, r->window, r->initrd, r->ninitrd, KX_A64_SEG_ALIGN,
+			       &rq, 1, &rd);
 	if (KX_FAILED(err))
 		return err;
-
+	kx_memset(&dt, 0, sizeof(dt));
+	dt.initrd_start = rd.start;
+	dt.initrd_end = rd.end;
 	dt.cmdline = r->cmdline;
 	if (r->sys->have_rng_seed) {
 		/* 8 bytes for KASLR, the rest for the kernel's entropy pool */
@@ -309,29 +315,12 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 		dt.rng_seed = r->sys->rng_seed + 8;
 		dt.rng_seed_len = sizeof(r->sys->rng_seed) - 8;
 	}
-	room = kx_a64_dtb_room(dtsrc, dtlen, kx_strlen(r->cmdline));
-	dtbuf = r->sys->alloc ? r->sys->alloc(r->sys->alloc_ctx, room) : 0;
-	if (!dtbuf) {
-		if (r->scratch_len < room)
-			return kx_err(KX_E_SCRATCH, "device tree", room, r->scratch_len);
-		dtbuf = r->scratch;
-	}
-	err = kx_a64_dtb_build(dtsrc, dtlen, dtbuf, room, &dt, &outlen);
-	if (KX_FAILED(err))
-		return err;
-	dtmemsz = (outlen + KX_A64_SEG_ALIGN - 1) & ~(KX_A64_SEG_ALIGN - 1); /* <= 2 MiB */
-	if (!kx_plan_find(p, &r->sys->mem, r->window, dtmemsz, KX_A64_KERNEL_ALIGN, lo, hi, 0,
-			  &dtmem) &&
-	    !kx_plan_find(p, &r->sys->mem, r->window, dtmemsz, KX_A64_KERNEL_ALIGN, 0, UINT64_MAX, 0,
-			  &dtmem))
-		return kx_err(KX_E_NO_SPACE, "device tree", dtmemsz, top_of(r, UINT64_MAX));
-	err = kx_plan_add(p, "dtb", r->dtb.buf ? r->dtb.name : "built", dtbuf, outlen, dtmem,
-			  dtmemsz);
+	err = place_dtb(r, p, dtsrc, dtlen, &dt, near, &dtmem);
 	if (KX_FAILED(err))
 		return err;
 
 	/* booting.rst: x0 = dtb, x1..x3 = 0, MMU off, at the Image's first byte */
-	p->target = kmem;
+	p->target = kernel.start;
 	p->entry_mode = KX_PURG_ENTRY_64;
 	kx_memset(p->regs, 0, sizeof(p->regs));
 	p->regs[0] = dtmem;

@@ -9,34 +9,6 @@
 #include <kx/bytes.h>
 #include "arm64.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int hex(const char **pp, const char *end, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-	int n = 0, d;
-
-	while (p < end && (d = hexval(*p)) >= 0) {
-		if (++n > 16)
-			return 0;
-		v = v << 4 | (uint64_t)d;
-		p++;
-	}
-	*pp = p;
-	*out = v;
-	return n > 0;
-}
-
 static void drop(struct kx_memmap *m, unsigned i)
 {
 	for (; i + 1 < m->n; i++)
@@ -44,28 +16,29 @@ static void drop(struct kx_memmap *m, unsigned i)
 	m->n--;
 }
 
-/* Take [s, e) out of every RAM entry; what is taken becomes KX_MEM_RESERVED. */
-static struct kx_err carve(struct kx_memmap *m, uint64_t s, uint64_t e)
+/* Take x out of every RAM entry; what is taken becomes KX_MEM_RESERVED. */
+static struct kx_err carve(struct kx_memmap *m, struct kx_range x)
 {
-	unsigned i, guard;
+	unsigned i, k, n, guard;
 	struct kx_err err;
 
 	for (guard = 0; guard <= KX_MEMMAP_MAX; guard++) {
-		struct kx_mement r;
+		struct kx_range r, rest[2];
 
 		for (i = 0; i < m->n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start < e && s < m->e[i].end)
+			if (m->e[i].type == KX_MEM_RAM &&
+			    kx_range_overlaps((struct kx_range){ m->e[i].start, m->e[i].end }, x))
 				break;
 		if (i == m->n)
 			return KX_NOERR;
-		r = m->e[i];
+		r = (struct kx_range){ m->e[i].start, m->e[i].end };
 		drop(m, i);
-		if (r.start < s && KX_FAILED(err = kx_memmap_add(m, r.start, s, KX_MEM_RAM)))
-			return err;
-		if (e < r.end && KX_FAILED(err = kx_memmap_add(m, e, r.end, KX_MEM_RAM)))
-			return err;
-		err = kx_memmap_add(m, r.start > s ? r.start : s, r.end < e ? r.end : e,
-				    KX_MEM_RESERVED);
+		n = kx_range_minus(r, x, rest);
+		for (k = 0; k < n; k++)
+			if (KX_FAILED(err = kx_memmap_add(m, rest[k].start, rest[k].end, KX_MEM_RAM)))
+				return err;
+		r = kx_range_intersect(r, x);
+		err = kx_memmap_add(m, r.start, r.end, KX_MEM_RESERVED);
 		if (KX_FAILED(err))
 			return err;
 	}
@@ -78,24 +51,20 @@ struct kx_err kx_a64_iomem_reserved(const char *buf, unsigned long len, struct k
 	unsigned long line = 0;
 
 	while (p < end) {
-		const char *eol = p, *q = p;
-		uint64_t s, e;
+		const char *eol = p;
+		struct kx_iomem_line l;
 		struct kx_err err;
 
 		while (eol < end && *eol != '\n')
 			eol++;
 		line++;
-		if (q < eol && *q == ' ') {
-			while (q < eol && *q == ' ')
-				q++;
-			if (!hex(&q, eol, &s) || q >= eol || *q++ != '-' || !hex(&q, eol, &e) ||
-			    eol - q < 3 || kx_memcmp(q, " : ", 3))
+		if (p < eol && *p == ' ') {
+			if (!kx_iomem_line(p, eol, &l))
 				return kx_err(KX_E_MEMMAP, "a malformed /proc/iomem line", line, 0);
-			q += 3;
-			if (eol - q == 8 && !kx_memcmp(q, "reserved", 8) && (s || e)) {
-				if (e < s || e == UINT64_MAX)
+			if (l.namelen == 8 && !kx_memcmp(l.name, "reserved", 8) && (l.first || l.last)) {
+				if (l.last < l.first || l.last == UINT64_MAX)
 					return kx_err(KX_E_MEMMAP, "an inverted /proc/iomem range", line, 0);
-				err = carve(m, s, e + 1);
+				err = carve(m, (struct kx_range){ l.first, l.last + 1 });
 				if (KX_FAILED(err))
 					return err;
 			}

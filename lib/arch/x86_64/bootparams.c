@@ -6,11 +6,6 @@
 #include "bootparams.h"
 #include "bootproto.h"
 
-uint64_t kx_x86_limit(const struct kx_load_req *r, uint64_t hi)
-{
-	return r->window.max < hi ? r->window.max : hi;
-}
-
 /*
  * Where the running kernel's own initrd was: memory freed after boot, so the
  * first pages the kernel's allocator hands out while it stages a kexec_load.
@@ -36,61 +31,34 @@ static struct kx_range old_initrd(const struct kx_load_req *r)
 	return o;
 }
 
-/* kx_plan_find, keeping out of the old initrd's memory when there is room. */
-static int find_fresh(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
-		      uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	static struct kx_plan tmp; /* lib: no allocation; ~1 KiB, single-threaded */
-	struct kx_range o = old_initrd(r);
-
-	if (o.end > o.start && p->nseg < KX_MAX_SEGMENTS) {
-		tmp = *p;
-		tmp.seg[tmp.nseg].mem = o.start;
-		tmp.seg[tmp.nseg].memsz = o.end - o.start;
-		tmp.nseg++;
-		if (kx_plan_find(&tmp, &r->sys->mem, r->window, size, KX_PAGE, lo, hi, 1, out))
-			return 1;
-	}
-	return kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, lo, hi, 1, out);
-}
-
 /* Initrds: one contiguous span, each file its own page-aligned segment;
- * the kernel's initramfs unpacker skips the zero padding between them. */
+ * the kernel's initramfs unpacker skips the zero padding between them.
+ * Top-down below 4 GiB (and initrd_addr_max), out of the old initrd's memory
+ * when there is room; above 4 GiB when the kernel allows it. */
 struct kx_err kx_x86_place_initrds(const struct kx_load_req *r, struct kx_plan *p,
 				   const struct kx_x86_linux *lx, uint64_t *rd_mem, uint64_t *rd_len)
 {
-	uint64_t span = 0, hi, at, a;
-	unsigned i;
+	struct kx_range old = old_initrd(r), low = { KX_MiB, (uint64_t)lx->initrd_addr_max + 1 }, got;
+	struct kx_place tries[4];
+	unsigned n = 0;
 	struct kx_err err;
 
-	*rd_mem = *rd_len = 0;
-	for (i = 0; i < r->ninitrd; i++) {
-		if (!kx_align_up(r->initrd[i].len, KX_PAGE, &a) || span + a < span)
-			return kx_err(KX_E_NO_SPACE, "initrd", UINT64_MAX, 0);
-		span += a;
+	if (low.end > 4 * KX_GiB)
+		low.end = 4 * KX_GiB;
+	tries[n++] = (struct kx_place){ .within = low, .top_down = true, .exclude = &old,
+					.nexclude = !kx_range_empty(old) };
+	tries[n++] = (struct kx_place){ .within = low, .top_down = true };
+	if (lx->initrd_above_4g) {
+		tries[n] = tries[0];
+		tries[n++].within = (struct kx_range){ 4 * KX_GiB, UINT64_MAX };
+		tries[n] = tries[1];
+		tries[n++].within = (struct kx_range){ 4 * KX_GiB, UINT64_MAX };
 	}
-	if (!span)
-		return KX_NOERR;
-	hi = (uint64_t)lx->initrd_addr_max + 1;
-	if (hi > 4 * GiB)
-		hi = 4 * GiB;
-	if (!find_fresh(r, p, span, MiB, hi, rd_mem)) {
-		if (!lx->initrd_above_4g || !find_fresh(r, p, span, 4 * GiB, UINT64_MAX, rd_mem))
-			return kx_err(KX_E_NO_SPACE, "initrd", span,
-				      kx_x86_limit(r, lx->initrd_above_4g ? UINT64_MAX : hi));
-	}
-	for (at = *rd_mem, i = 0; i < r->ninitrd; i++) {
-		kx_align_up(r->initrd[i].len, KX_PAGE, &a);
-		if (!a)
-			continue;
-		err = kx_plan_add(p, "initrd", r->initrd[i].name, r->initrd[i].buf, r->initrd[i].len,
-				  at, a);
-		if (KX_FAILED(err))
-			return err;
-		*rd_len = at - *rd_mem + r->initrd[i].len; /* ends at the last byte */
-		at += a;
-	}
-	return KX_NOERR;
+	err = kx_place_initrds(p, &r->sys->mem, r->window, r->initrd, r->ninitrd, KX_PAGE, tries, n,
+			       &got);
+	*rd_mem = got.start;
+	*rd_len = got.end - got.start;
+	return err;
 }
 
 /* Layout of the boot-params segment: zero page, command line, setup_data. */
@@ -212,6 +180,7 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 				 const struct kx_x86_linux *lx, uint64_t rd_mem, uint64_t rd_len,
 				 uint64_t target)
 {
+	struct kx_place rq = { .align = KX_PAGE, .within = { KX_MiB, 4 * KX_GiB }, .top_down = true };
 	struct layout l;
 	struct kx_err err;
 	uint64_t bp_mem, bp_memsz;
@@ -221,9 +190,9 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 	err = layout(r, &l);
 	if (KX_FAILED(err))
 		return err;
-	if (!kx_align_up(l.size, KX_PAGE, &bp_memsz) ||
-	    !kx_plan_find(p, &r->sys->mem, r->window, bp_memsz, KX_PAGE, MiB, 4 * GiB, 1, &bp_mem))
-		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_x86_limit(r, 4 * GiB));
+	if (!kx_align_up(l.size, KX_PAGE, &rq.size) || !kx_plan_place(p, &r->sys->mem, r->window, &rq, &bp_mem))
+		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_window_top(r->window, 4 * KX_GiB));
+	bp_memsz = rq.size;
 	build(r, lx, &l, bp_mem, rd_mem, rd_len);
 	err = kx_plan_add(p, "boot-params", "built", r->scratch, l.size, bp_mem, bp_memsz);
 	if (KX_FAILED(err))

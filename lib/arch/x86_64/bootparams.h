@@ -1,6 +1,7 @@
 /* x86 Linux boot parameters, shared by the bzImage and ELF vmlinux loaders. */
 #ifndef KX_X86_BOOTPARAMS_H
 #define KX_X86_BOOTPARAMS_H
+#include <kx/arch/x86_64.h>
 #include <kx/loader.h>
 
 /* The setup header of the image, or hdr == NULL for a kernel without one
@@ -22,6 +23,4 @@ struct kx_err kx_x86_place_initrds(const struct kx_load_req *r, struct kx_plan *
 struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 				 const struct kx_x86_linux *lx, uint64_t rd_mem, uint64_t rd_len,
 				 uint64_t target);
-/* The highest address a placement below hi may reach (window applied). */
-uint64_t kx_x86_limit(const struct kx_load_req *r, uint64_t hi);
 #endif

@@ -45,6 +45,4 @@
 #define SETUP_RNG_SEED   9
 #define SD_HDR           16      /* struct setup_data: next, type, len */
 
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
 #endif

@@ -61,23 +61,13 @@ struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage
 	bz->cmdline_size = kx_le32(buf + H_CMDLINE_SIZE);
 	bz->pref_address = kx_le64(buf + H_PREF_ADDRESS);
 	bz->init_size = kx_le32(buf + H_INIT_SIZE);
-	if (bz->relocatable && (!kx_is_pow2(bz->kernel_alignment) || bz->kernel_alignment > GiB))
+	if (bz->relocatable && (!kx_is_pow2(bz->kernel_alignment) || bz->kernel_alignment > KX_GiB))
 		return kx_err(KX_E_BAD_HEADER, "kernel_alignment", bz->kernel_alignment, 0);
 	if (!bz->relocatable && bz->pref_address % KX_PAGE)
 		return kx_err(KX_E_BAD_HEADER, "pref_address", bz->pref_address, 0);
-	if (bz->init_size > GiB)
+	if (bz->init_size > KX_GiB)
 		return kx_err(KX_E_BAD_HEADER, "init_size", bz->init_size, 0);
 	return KX_NOERR;
-}
-
-static int fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		   uint64_t at, uint64_t size)
-{
-	uint64_t got;
-
-	if (at % KX_PAGE || at < w.min || at + size < at)
-		return 0;
-	return kx_plan_find(p, m, w, size, KX_PAGE, at, at + size, 0, &got) && got == at;
 }
 
 struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
@@ -85,7 +75,8 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	struct kx_bzimage bz;
 	struct kx_x86_linux lx;
 	struct kx_err err;
-	uint64_t kmem, kmemsz, rd_mem, rd_len, align;
+	uint64_t kmem, kmemsz, rd_mem, rd_len;
+	struct kx_place rq = { .within = KX_RANGE_ALL };
 
 	err = kx_bzimage_parse(r->image.buf, r->image.len, &bz);
 	if (KX_FAILED(err))
@@ -97,7 +88,7 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	kmemsz = bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
 	if (!kx_align_up(kmemsz, KX_PAGE, &kmemsz))
 		return kx_err(KX_E_BAD_HEADER, "init_size", bz.init_size, 0);
-	if (fits_at(p, &r->sys->mem, r->window, bz.pref_address, kmemsz)) {
+	if (kx_plan_fits_at(p, &r->sys->mem, r->window, bz.pref_address, kmemsz)) {
 		kmem = bz.pref_address;
 	} else if (!bz.relocatable) {
 		return kx_err(KX_E_NO_SPACE, "non-relocatable kernel", kmemsz, bz.pref_address);
@@ -105,10 +96,11 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 		/* Never below pref_address: a relocatable x86_64 kernel loaded lower
 		 * decompresses itself at LOAD_PHYSICAL_ADDR anyway, over whatever
 		 * else the plan put there. */
-		align = bz.kernel_alignment < KX_PAGE ? KX_PAGE : bz.kernel_alignment;
-		if (!kx_plan_find(p, &r->sys->mem, r->window, kmemsz, align,
-				  bz.pref_address > MiB ? bz.pref_address : MiB, UINT64_MAX, 0, &kmem))
-			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, kx_x86_limit(r, UINT64_MAX));
+		rq.size = kmemsz;
+		rq.align = bz.kernel_alignment < KX_PAGE ? KX_PAGE : bz.kernel_alignment;
+		rq.within.start = bz.pref_address > KX_MiB ? bz.pref_address : KX_MiB;
+		if (!kx_plan_place(p, &r->sys->mem, r->window, &rq, &kmem))
+			return kx_err(KX_E_NO_SPACE, "kernel", kmemsz, kx_window_top(r->window, UINT64_MAX));
 	}
 	err = kx_plan_add(p, "kernel", r->image.name, bz.kernel, bz.kernel_len, kmem, kmemsz);
 	if (KX_FAILED(err))

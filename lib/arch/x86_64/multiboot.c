@@ -11,9 +11,7 @@
 #include <kx/elf.h>
 #include <kx/multiboot.h>
 
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-#define FOUR_GIB (4 * GiB)
+#define FOUR_GIB (4 * KX_GiB)
 
 /* ---- the image: ELF ------------------------------------------------------- */
 
@@ -23,7 +21,7 @@ static void sort_pieces(struct kx_mb_image *im)
 	unsigned i, j;
 
 	for (i = 1; i < im->n; i++) {
-		struct kx_mb_piece t = im->piece[i];
+		struct kx_piece t = im->piece[i];
 		for (j = i; j > 0 && im->piece[j - 1].paddr > t.paddr; j--)
 			im->piece[j] = im->piece[j - 1];
 		im->piece[j] = t;
@@ -56,7 +54,7 @@ struct kx_err kx_mb_elf_image(const uint8_t *buf, size_t len, struct kx_mb_image
 		if (s->paddr >= FOUR_GIB || s->memsz > FOUR_GIB - s->paddr)
 			return kx_err(KX_E_BAD_HEADER, "ELF p_paddr (a segment reaches past 4 GiB)",
 				      s->paddr, s->memsz);
-		im->piece[im->n++] = (struct kx_mb_piece){ s->paddr, s->filesz ? buf + s->offset : buf,
+		im->piece[im->n++] = (struct kx_piece){ s->paddr, s->filesz ? buf + s->offset : buf,
 							   s->filesz, s->memsz };
 	}
 	/* the entry may be virtual: made physical through its segment (else kept,
@@ -111,7 +109,7 @@ struct kx_err kx_mb_aout_image(const uint8_t *buf, size_t len, const struct kx_m
 				      a->bss_end_addr, la + load_size);
 		memsz = a->bss_end_addr - la;
 	}
-	im->piece[0] = (struct kx_mb_piece){ la, buf + load_off, load_size, memsz };
+	im->piece[0] = (struct kx_piece){ la, buf + load_off, load_size, memsz };
 	im->n = 1;
 	im->entry = entry;
 	im->lo = la;
@@ -121,168 +119,74 @@ struct kx_err kx_mb_aout_image(const uint8_t *buf, size_t len, const struct kx_m
 
 /* ---- placement ------------------------------------------------------------ */
 
-static int fits_at(const struct kx_plan *p, const struct kx_memmap *m, struct kx_window w,
-		   uint64_t at, uint64_t size)
-{
-	uint64_t got;
-
-	if (at % KX_PAGE || at < w.min || at + size < at)
-		return 0;
-	return kx_plan_find(p, m, w, size, KX_PAGE, at, at + size, 0, &got) && got == at;
-}
-
 /* Round up to a page: only for values below 4 GiB, which cannot wrap. */
 static uint64_t page_up(uint64_t v)
 {
 	return (v + KX_PAGE - 1) & ~(KX_PAGE - 1);
 }
 
-static uint64_t limit4g(const struct kx_load_req *r)
-{
-	return r->window.max < FOUR_GIB ? r->window.max : FOUR_GIB;
-}
-
 /* Below 4 GiB: above `pref` if possible, else anywhere above 1 MiB. */
 static int place_low(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
 		     uint64_t pref, uint64_t *at)
 {
-	if (pref < MiB)
-		pref = MiB;
-	return kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, pref, FOUR_GIB, 0, at) ||
-	       kx_plan_find(p, &r->sys->mem, r->window, size, KX_PAGE, MiB, FOUR_GIB, 0, at);
+	struct kx_place rq = { .size = size, .align = KX_PAGE,
+			       .within = { pref < KX_MiB ? KX_MiB : pref, FOUR_GIB } };
+
+	if (kx_plan_place(p, &r->sys->mem, r->window, &rq, at))
+		return 1;
+	rq.within.start = KX_MiB;
+	return kx_plan_place(p, &r->sys->mem, r->window, &rq, at);
 }
 
-/* The pieces grouped by shared pages: group g is pieces [first[g], first[g+1]). */
-struct groups { unsigned n, first[KX_MB_MAX_PIECES + 1]; };
-
-static void group_pieces(const struct kx_mb_image *im, struct groups *g)
+/* What the placement relies on: no initrds, the modules and pieces counted,
+ * the pieces sorted, disjoint and below 4 GiB, the entry point in them. */
+static struct kx_err check_image(const struct kx_load_req *r, const struct kx_mb_image *im,
+				 struct kx_mb_placed *pl)
 {
 	unsigned i;
-	uint64_t end = 0;
 
-	g->n = 0;
-	for (i = 0; i < im->n; i++) {
-		const struct kx_mb_piece *pc = &im->piece[i];
-		/* a new group unless this piece starts in the last page of the previous */
-		if (!i || kx_align_down(pc->paddr, KX_PAGE) >= end)
-			g->first[g->n++] = i;
-		end = page_up(pc->paddr + pc->memsz);
-	}
-	g->first[g->n] = im->n;
-}
-
-/* Bytes of scratch a group needs: 0 when its file bytes can be used in place. */
-static uint64_t group_scratch(const struct kx_mb_image *im, const uint8_t *file,
-			      const struct groups *g, unsigned k)
-{
-	const struct kx_mb_piece *a = &im->piece[g->first[k]];
-	uint64_t mem = kx_align_down(a->paddr, KX_PAGE), end = mem;
-	unsigned i;
-
-	if (g->first[k + 1] - g->first[k] == 1 &&
-	    (!a->filesz || (uint64_t)(a->src - file) >= a->paddr - mem))
-		return 0;
-	for (i = g->first[k]; i < g->first[k + 1]; i++)
-		if (im->piece[i].filesz)
-			end = im->piece[i].paddr + im->piece[i].filesz;
-	return end - mem;
-}
-
-struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
-			  const struct kx_mb_image *im, size_t mbi_size, struct kx_mb_placed *pl)
-{
-	const struct kx_memmap *m = &r->sys->mem;
-	struct groups g;
-	uint64_t used = mbi_size, need, at, size, end, sc;
-	unsigned i, k, nseg;
-	struct kx_err err;
-
-	kx_memset(pl, 0, sizeof(*pl));
 	if (r->ninitrd)
 		return kx_err(KX_E_MB_INITRD, 0, r->ninitrd, 0);
 	if (r->nmodule > KX_MAX_MODULES)
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	if (!im->n || im->n > KX_MB_MAX_PIECES)
 		return kx_err(KX_E_BAD_HEADER, "multiboot image (no loadable part)", im->n, 0);
-	/* what the grouping below relies on: sorted, disjoint, below 4 GiB */
 	for (i = 0; i < im->n; i++) {
-		const struct kx_mb_piece *c = &im->piece[i];
+		const struct kx_piece *c = &im->piece[i];
 		if (c->filesz > c->memsz || !c->memsz || c->paddr >= FOUR_GIB ||
 		    c->memsz > FOUR_GIB - c->paddr ||
 		    (i && im->piece[i - 1].paddr + im->piece[i - 1].memsz > c->paddr))
 			return kx_err(KX_E_BAD_HEADER, "multiboot image (segments overlap or pass 4 GiB)",
 				      c->paddr, c->memsz);
 	}
-
 	/* the entry point: --entry, or the image's, inside what is loaded */
 	pl->entry = r->have_entry ? r->entry : im->entry;
 	if (r->have_entry) {
 		if (pl->entry >= FOUR_GIB)
 			return kx_err(KX_E_MB_ENTRY_RANGE, 0, pl->entry, FOUR_GIB);
-	} else {
-		for (i = 0; i < im->n; i++)
-			if (pl->entry >= im->piece[i].paddr &&
-			    pl->entry - im->piece[i].paddr < im->piece[i].memsz)
-				break;
-		if (i == im->n)
-			return kx_err(KX_E_BAD_HEADER, "entry address (outside the loaded image)",
-				      pl->entry, 0);
+		return KX_NOERR;
 	}
+	for (i = 0; i < im->n; i++)
+		if (kx_range_has((struct kx_range){ im->piece[i].paddr,
+						    im->piece[i].paddr + im->piece[i].memsz }, pl->entry))
+			return KX_NOERR;
+	return kx_err(KX_E_BAD_HEADER, "entry address (outside the loaded image)", pl->entry, 0);
+}
 
-	/* budget: kernel groups, modules, the MBI, and the purgatory added later */
-	group_pieces(im, &g);
-	nseg = p->nseg + g.n + r->nmodule + 2;
-	if (nseg > KX_MAX_SEGMENTS)
-		return kx_err(KX_E_TOO_MANY_SEGMENTS, "multiboot", nseg, KX_MAX_SEGMENTS);
-	if (!mbi_size || mbi_size > r->scratch_len)
-		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", mbi_size, r->scratch_len);
-	/* built kernel segments follow the MBI in scratch, 16-byte aligned */
-	for (need = mbi_size, k = 0; k < g.n; k++)
-		if ((sc = group_scratch(im, r->image.buf, &g, k)))
-			need = ((need + 15) & ~(uint64_t)15) + sc;
-	if (need > r->scratch_len)
-		return kx_err(KX_E_SCRATCH, "kernel segments sharing a page", need, r->scratch_len);
+/* Modules after the kernel (above `end`), like GRUB, page aligned, below 4 GiB. */
+static struct kx_err place_modules(const struct kx_load_req *r, struct kx_plan *p, uint64_t end,
+				   struct kx_mb_placed *pl)
+{
+	uint64_t at, size;
+	unsigned i;
+	struct kx_err err;
 
-	/* the kernel, where it was linked */
-	for (k = 0; k < g.n; k++) {
-		const struct kx_mb_piece *a = &im->piece[g.first[k]];
-		const struct kx_mb_piece *z = &im->piece[g.first[k + 1] - 1];
-		uint64_t mem = kx_align_down(a->paddr, KX_PAGE), bufsz = 0;
-		const uint8_t *buf = 0;
-
-		end = page_up(z->paddr + z->memsz);
-		if (!fits_at(p, m, r->window, mem, end - mem))
-			return kx_err(KX_E_SEG_NOT_RAM, "kernel", p->nseg, mem);
-		sc = group_scratch(im, r->image.buf, &g, k);
-		if (sc) {
-			uint8_t *b;
-			used = (used + 15) & ~(uint64_t)15;
-			b = r->scratch + used;
-			kx_memset(b, 0, (size_t)sc);
-			for (i = g.first[k]; i < g.first[k + 1]; i++)
-				kx_memcpy(b + (im->piece[i].paddr - mem), im->piece[i].src,
-					  (size_t)im->piece[i].filesz);
-			buf = b;
-			bufsz = sc;
-			used += sc;
-		} else if (a->filesz) {
-			buf = a->src - (a->paddr - mem);
-			bufsz = a->paddr - mem + a->filesz;
-		}
-		err = kx_plan_add(p, "kernel", r->image.name, buf, bufsz, mem, end - mem);
-		if (KX_FAILED(err))
-			return err;
-	}
-	pl->load_base = im->piece[0].paddr;
-
-	/* modules: after the kernel, like GRUB, page aligned, below 4 GiB */
-	end = page_up(im->piece[im->n - 1].paddr + im->piece[im->n - 1].memsz);
 	for (i = 0; i < r->nmodule; i++) {
 		uint64_t len = r->module[i].file.len;
 
 		size = page_up(len ? len : 1);
 		if (len >= FOUR_GIB || !place_low(r, p, size, end, &at))
-			return kx_err(KX_E_NO_SPACE, "multiboot module", len, limit4g(r));
+			return kx_err(KX_E_NO_SPACE, "multiboot module", len, kx_window_top(r->window, FOUR_GIB));
 		err = kx_plan_add(p, "module", r->module[i].file.name, r->module[i].file.buf, len, at,
 				  size);
 		if (KX_FAILED(err))
@@ -290,11 +194,50 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 		pl->mod_start[i] = at;
 		pl->mod_end[i] = at + len;
 	}
+	return KX_NOERR;
+}
+
+struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
+			  const struct kx_mb_image *im, size_t mbi_size, struct kx_mb_placed *pl)
+{
+	/* built kernel pages follow the MBI in scratch */
+	struct kx_pieces pc = { .piece = im->piece, .n = im->n, .file = r->image.buf,
+				.purpose = "kernel", .source = r->image.name, .scratch = r->scratch,
+				.scratch_len = r->scratch_len, .used = mbi_size };
+	uint64_t at, size, end;
+	unsigned nseg;
+	size_t sc;
+	struct kx_err err;
+
+	kx_memset(pl, 0, sizeof(*pl));
+	err = check_image(r, im, pl);
+	if (KX_FAILED(err))
+		return err;
+	/* budget: kernel segments, modules, the MBI, and the purgatory added later */
+	kx_pieces_count(&pc, &nseg, &sc);
+	nseg += p->nseg + r->nmodule + 2;
+	if (nseg > KX_MAX_SEGMENTS)
+		return kx_err(KX_E_TOO_MANY_SEGMENTS, "multiboot", nseg, KX_MAX_SEGMENTS);
+	if (!mbi_size || mbi_size > r->scratch_len)
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", mbi_size, r->scratch_len);
+	if (sc > r->scratch_len - mbi_size)
+		return kx_err(KX_E_SCRATCH, "kernel segments sharing a page", mbi_size + sc,
+			      r->scratch_len);
+
+	/* the kernel, where it was linked */
+	err = kx_plan_add_pieces(p, &r->sys->mem, r->window, &pc);
+	if (KX_FAILED(err))
+		return err;
+	pl->load_base = im->piece[0].paddr;
+	end = page_up(im->piece[im->n - 1].paddr + im->piece[im->n - 1].memsz);
+	err = place_modules(r, p, end, pl);
+	if (KX_FAILED(err))
+		return err;
 
 	/* the information structure, last */
 	size = page_up(mbi_size); /* <= scratch_len, checked above */
 	if (!place_low(r, p, size, end, &at))
-		return kx_err(KX_E_NO_SPACE, "multiboot information", mbi_size, limit4g(r));
+		return kx_err(KX_E_NO_SPACE, "multiboot information", mbi_size, kx_window_top(r->window, FOUR_GIB));
 	err = kx_plan_add(p, "boot-info", "built", r->scratch, mbi_size, at, size);
 	if (KX_FAILED(err))
 		return err;
@@ -315,51 +258,45 @@ void kx_mb_handoff(const struct kx_load_req *r, struct kx_plan *p,
 	p->cmdline = r->cmdline ? r->cmdline : "";
 }
 
-/* The end of the RAM that runs without a gap from `from` (adjacent entries joined). */
-static uint64_t ram_run(const struct kx_memmap *m, uint64_t from)
-{
-	unsigned i, guard, n = m->n < KX_MEMMAP_MAX ? m->n : KX_MEMMAP_MAX;
-	uint64_t at = from;
-
-	for (guard = 0; guard <= n; guard++) {
-		for (i = 0; i < n; i++)
-			if (m->e[i].type == KX_MEM_RAM && m->e[i].start <= at && at < m->e[i].end)
-				break;
-		if (i == n)
-			break;
-		at = m->e[i].end;
-	}
-	return at;
-}
-
 void kx_mb_meminfo(const struct kx_memmap *m, uint32_t *lower, uint32_t *upper)
 {
-	uint64_t lo = ram_run(m, 0), hi = ram_run(m, MiB);
+	uint64_t lo = kx_memmap_ram_end(m, 0), hi = kx_memmap_ram_end(m, KX_MiB);
 
 	if (lo > 640 * 1024)
 		lo = 640 * 1024;
 	*lower = (uint32_t)(lo / 1024);
-	hi = (hi - MiB) / 1024;
+	hi = (hi - KX_MiB) / 1024;
 	*upper = hi > 0xffffffffu ? 0xffffffffu : (uint32_t)hi;
 }
 
 /* ---- multiboot 1 ---------------------------------------------------------- */
 
-int kx_mb1_find(const uint8_t *buf, size_t len, size_t *off)
+int kx_mb_scan(const uint8_t *buf, size_t len, const struct kx_mb_sig *sig, size_t *off)
 {
-	size_t lim = len < KX_MB1_SEARCH ? len : KX_MB1_SEARCH, o;
+	size_t lim = len < sig->search ? len : sig->search, o;
+	unsigned i;
 
-	if (!buf || lim < KX_MB1_HDR_MIN)
+	if (!buf || lim < sig->hdr_min)
 		return 0;
-	for (o = 0; o <= lim - KX_MB1_HDR_MIN; o += 4) {
-		uint32_t magic = kx_le32(buf + o);
-		if (magic == KX_MB1_MAGIC &&
-		    (uint32_t)(magic + kx_le32(buf + o + 4) + kx_le32(buf + o + 8)) == 0) {
+	for (o = 0; o <= lim - sig->hdr_min; o += sig->step) {
+		uint32_t sum = 0;
+		if (kx_le32(buf + o) != sig->magic)
+			continue;
+		for (i = 0; i < sig->nsum; i++)
+			sum += kx_le32(buf + o + 4 * i);
+		if (!sum) {
 			*off = o;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int kx_mb1_find(const uint8_t *buf, size_t len, size_t *off)
+{
+	static const struct kx_mb_sig mb1 = { KX_MB1_MAGIC, 3, 4, KX_MB1_SEARCH, KX_MB1_HDR_MIN };
+
+	return kx_mb_scan(buf, len, &mb1, off);
 }
 
 int kx_multiboot_probe(const uint8_t *buf, size_t len)
@@ -416,96 +353,126 @@ static int grow(size_t *size, size_t n, size_t limit)
 	return 1;
 }
 
-struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
+/* The loadable image the header describes: its address fields, else the ELF. */
+static struct kx_err image_of(const struct kx_load_req *r, const struct kx_mb1_header *h,
+			      struct kx_mb_image *im)
 {
-	const char *cmdline = r->cmdline ? r->cmdline : "";
-	const char *name = r->loader_name ? r->loader_name : "kx";
-	unsigned nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX;
-	size_t mmap_off, mods_off, str_off, size, at, n, limit = r->scratch_len;
-	struct kx_mb1_header h;
-	struct kx_mb_image im;
-	struct kx_mb_placed pl;
-	uint32_t lower, upper, flags;
-	uint8_t *b;
-	unsigned i;
-	struct kx_err err;
-
-	err = kx_mb1_parse(r->image.buf, r->image.len, &h);
-	if (KX_FAILED(err))
-		return err;
-	if (h.flags & KX_MB1_AOUT_KLUDGE) {
-		struct kx_mb_aout a = { h.off, KX_MB1_HDR_AOUT, h.header_addr, h.load_addr,
-					h.load_end_addr, h.bss_end_addr, 0 };
-		err = kx_mb_aout_image(r->image.buf, r->image.len, &a, h.entry_addr, &im);
-	} else if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4)) {
+	if (h->flags & KX_MB1_AOUT_KLUDGE) {
+		struct kx_mb_aout a = { h->off, KX_MB1_HDR_AOUT, h->header_addr, h->load_addr,
+					h->load_end_addr, h->bss_end_addr, 0 };
+		return kx_mb_aout_image(r->image.buf, r->image.len, &a, h->entry_addr, im);
+	}
+	if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4))
 		return kx_err(KX_E_BAD_HEADER,
 			      "multiboot kernel (neither ELF nor with address fields, flags bit 16)",
-			      h.flags, 0);
-	} else {
-		err = kx_mb_elf_image(r->image.buf, r->image.len, &im);
-	}
-	if (KX_FAILED(err))
-		return err;
+			      h->flags, 0);
+	return kx_mb_elf_image(r->image.buf, r->image.len, im);
+}
 
-	/* layout: fixed part, memory map, module list, then the strings */
+/* The MBI's layout: fixed part, memory map, module list, then the strings. */
+struct mbi1 {
+	const char *cmdline, *name;
+	unsigned nmap;
+	size_t mmap_off, mods_off, str_off, size;
+};
+
+static struct kx_err mbi1_layout(const struct kx_load_req *r, struct mbi1 *m)
+{
+	size_t limit = r->scratch_len;
+	unsigned i;
+
 	if (r->nmodule > KX_MAX_MODULES)
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
-	mmap_off = (KX_MBI_SIZE + 7) & ~(size_t)7;
-	mods_off = mmap_off + (size_t)nmap * KX_MBI_MMAP_ENT;
-	str_off = mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
-	size = str_off;
-	if (!grow(&size, kx_strlen(cmdline) + 1, limit) || !grow(&size, kx_strlen(name) + 1, limit))
-		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", size, limit);
+	m->mmap_off = (KX_MBI_SIZE + 7) & ~(size_t)7;
+	m->mods_off = m->mmap_off + (size_t)m->nmap * KX_MBI_MMAP_ENT;
+	m->str_off = m->mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
+	m->size = m->str_off;
+	if (!grow(&m->size, kx_strlen(m->cmdline) + 1, limit) ||
+	    !grow(&m->size, kx_strlen(m->name) + 1, limit))
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", m->size, limit);
 	for (i = 0; i < r->nmodule; i++)
-		if (!grow(&size, kx_strlen(r->module[i].string ? r->module[i].string : "") + 1, limit))
-			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", size, limit);
+		if (!grow(&m->size, kx_strlen(r->module[i].string ? r->module[i].string : "") + 1,
+			  limit))
+			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", m->size, limit);
+	return KX_NOERR;
+}
 
-	err = kx_mb_place(r, p, &im, size, &pl);
-	if (KX_FAILED(err))
-		return err;
+/* The string s at offset *at of the MBI; returns its physical address. */
+static uint32_t put_string(uint8_t *b, uint64_t mbi, size_t *at, const char *s)
+{
+	size_t n = kx_strlen(s) + 1;
+	uint32_t addr = (uint32_t)(mbi + *at);
 
-	/* build it: addresses are the MBI's plus offsets, all below 4 GiB */
-	b = pl.mbi_buf;
-	kx_memset(b, 0, size);
-	flags = KX_MBI_MEMORY | KX_MBI_CMDLINE | KX_MBI_MODS | KX_MBI_LOADER_NAME;
+	kx_memcpy(b + *at, s, n);
+	*at += n;
+	return addr;
+}
+
+/* Build it: addresses are the MBI's plus offsets, all below 4 GiB. */
+static void build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
+		       const struct kx_mb_placed *pl)
+{
+	uint8_t *b = pl->mbi_buf;
+	uint32_t lower, upper, flags = KX_MBI_MEMORY | KX_MBI_CMDLINE | KX_MBI_MODS | KX_MBI_LOADER_NAME;
+	size_t at = m->str_off;
+	unsigned i;
+
+	kx_memset(b, 0, m->size);
 	kx_mb_meminfo(&r->sys->mem, &lower, &upper);
 	kx_put32(b + KX_MBI_O_MEM_LOWER, lower);
 	kx_put32(b + KX_MBI_O_MEM_UPPER, upper);
-	if (nmap) {
+	if (m->nmap) {
 		flags |= KX_MBI_MEM_MAP;
-		kx_put32(b + KX_MBI_O_MMAP_LEN, nmap * KX_MBI_MMAP_ENT);
-		kx_put32(b + KX_MBI_O_MMAP_ADDR, (uint32_t)(pl.mbi + mmap_off));
-		for (i = 0; i < nmap; i++) {
+		kx_put32(b + KX_MBI_O_MMAP_LEN, m->nmap * KX_MBI_MMAP_ENT);
+		kx_put32(b + KX_MBI_O_MMAP_ADDR, (uint32_t)(pl->mbi + m->mmap_off));
+		for (i = 0; i < m->nmap; i++) {
 			const struct kx_mement *e = &r->sys->mem.e[i];
-			uint8_t *q = b + mmap_off + (size_t)i * KX_MBI_MMAP_ENT;
+			uint8_t *q = b + m->mmap_off + (size_t)i * KX_MBI_MMAP_ENT;
 			kx_put32(q, KX_MBI_MMAP_ENT - 4);
 			kx_put64(q + 4, e->start);
 			kx_put64(q + 12, e->end - e->start);
 			kx_put32(q + 20, e->type);
 		}
 	}
-	at = str_off;
-	n = kx_strlen(cmdline) + 1;
-	kx_memcpy(b + at, cmdline, n);
-	kx_put32(b + KX_MBI_O_CMDLINE, (uint32_t)(pl.mbi + at));
-	at += n;
+	kx_put32(b + KX_MBI_O_CMDLINE, put_string(b, pl->mbi, &at, m->cmdline));
 	kx_put32(b + KX_MBI_O_MODS_COUNT, r->nmodule);
-	kx_put32(b + KX_MBI_O_MODS_ADDR, r->nmodule ? (uint32_t)(pl.mbi + mods_off) : 0);
+	kx_put32(b + KX_MBI_O_MODS_ADDR, r->nmodule ? (uint32_t)(pl->mbi + m->mods_off) : 0);
 	for (i = 0; i < r->nmodule; i++) {
-		const char *s = r->module[i].string ? r->module[i].string : "";
-		uint8_t *q = b + mods_off + (size_t)i * KX_MBI_MOD_ENT;
-		kx_put32(q, (uint32_t)pl.mod_start[i]);
-		kx_put32(q + 4, (uint32_t)pl.mod_end[i]);
-		kx_put32(q + 8, (uint32_t)(pl.mbi + at));
-		n = kx_strlen(s) + 1;
-		kx_memcpy(b + at, s, n);
-		at += n;
+		uint8_t *q = b + m->mods_off + (size_t)i * KX_MBI_MOD_ENT;
+		kx_put32(q, (uint32_t)pl->mod_start[i]);
+		kx_put32(q + 4, (uint32_t)pl->mod_end[i]);
+		kx_put32(q + 8, put_string(b, pl->mbi, &at,
+					   r->module[i].string ? r->module[i].string : ""));
 	}
-	n = kx_strlen(name) + 1;
-	kx_memcpy(b + at, name, n);
-	kx_put32(b + KX_MBI_O_LOADER, (uint32_t)(pl.mbi + at));
+	kx_put32(b + KX_MBI_O_LOADER, put_string(b, pl->mbi, &at, m->name));
 	kx_put32(b + KX_MBI_O_FLAGS, flags);
+}
 
+struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	struct mbi1 m = {
+		.cmdline = r->cmdline ? r->cmdline : "",
+		.name = r->loader_name ? r->loader_name : "kx",
+		.nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX,
+	};
+	struct kx_mb1_header h;
+	struct kx_mb_image im;
+	struct kx_mb_placed pl;
+	struct kx_err err;
+
+	err = kx_mb1_parse(r->image.buf, r->image.len, &h);
+	if (KX_FAILED(err))
+		return err;
+	err = image_of(r, &h, &im);
+	if (KX_FAILED(err))
+		return err;
+	err = mbi1_layout(r, &m);
+	if (KX_FAILED(err))
+		return err;
+	err = kx_mb_place(r, p, &im, m.size, &pl);
+	if (KX_FAILED(err))
+		return err;
+	build_mbi1(r, &m, &pl);
 	kx_mb_handoff(r, p, &pl, KX_MB1_BOOT_MAGIC, "multiboot");
 	return KX_NOERR;
 }

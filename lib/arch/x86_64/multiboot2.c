@@ -8,20 +8,9 @@
 
 int kx_mb2_find(const uint8_t *buf, size_t len, size_t *off)
 {
-	size_t lim = len < KX_MB2_SEARCH ? len : KX_MB2_SEARCH, o;
+	static const struct kx_mb_sig mb2 = { KX_MB2_MAGIC, 4, 8, KX_MB2_SEARCH, KX_MB2_HDR_MIN };
 
-	if (!buf || lim < KX_MB2_HDR_MIN)
-		return 0;
-	for (o = 0; o <= lim - KX_MB2_HDR_MIN; o += 8) {
-		uint32_t magic = kx_le32(buf + o);
-		if (magic == KX_MB2_MAGIC &&
-		    (uint32_t)(magic + kx_le32(buf + o + 4) + kx_le32(buf + o + 8) +
-			       kx_le32(buf + o + 12)) == 0) {
-			*off = o;
-			return 1;
-		}
-	}
-	return 0;
+	return kx_mb_scan(buf, len, &mb2, off);
 }
 
 int kx_multiboot2_probe(const uint8_t *buf, size_t len)
@@ -70,6 +59,75 @@ static uint32_t tag_min(uint16_t type)
 	}
 }
 
+/* What one header tag (not the end tag) asks for, in h; an error when it is
+ * required and kx cannot honour it. */
+static struct kx_err one_tag(const uint8_t *g, uint16_t type, uint32_t size, int required,
+			     unsigned rsdp_len, struct kx_mb2_header *h)
+{
+	uint32_t i;
+
+	switch (type) {
+	case KX_MB2_HT_INFO_REQ:
+		for (i = 0; i < (size - 8) / 4; i++) {
+			uint32_t want = kx_le32(g + 8 + 4 * i);
+			if (want < 32)
+				h->requested |= 1u << want;
+			if (required && !can_provide(want, rsdp_len))
+				return kx_err(KX_E_UNSUPPORTED,
+					      "a multiboot2 information request kx cannot meet",
+					      want, 0);
+		}
+		break;
+	case KX_MB2_HT_ADDRESS:
+		h->have_addr = 1;
+		h->header_addr = kx_le32(g + 8);
+		h->load_addr = kx_le32(g + 12);
+		h->load_end_addr = kx_le32(g + 16);
+		h->bss_end_addr = kx_le32(g + 20);
+		break;
+	case KX_MB2_HT_ENTRY:
+		h->have_entry = 1;
+		h->entry_addr = kx_le32(g + 8);
+		break;
+	case KX_MB2_HT_CONSOLE:
+		/* bit 0: a console must be present and described in the MBI */
+		if (required && (kx_le32(g + 8) & 1))
+			return kx_err(KX_E_UNSUPPORTED,
+				      "a described console (multiboot2 console tag)",
+				      kx_le32(g + 8), 0);
+		break;
+	case KX_MB2_HT_FRAMEBUFFER:
+		if (required)
+			return kx_err(KX_E_UNSUPPORTED,
+				      "a video mode (multiboot2 framebuffer tag)",
+				      type, 0);
+		break;
+	case KX_MB2_HT_MODULE_ALIGN:
+		break; /* modules are always page aligned */
+	case KX_MB2_HT_EFI_BS:
+	case KX_MB2_HT_ENTRY_EFI32:
+	case KX_MB2_HT_ENTRY_EFI64:
+		if (required)
+			return kx_err(KX_E_UNSUPPORTED,
+				      "EFI boot services (multiboot2 EFI tag; kx hands over in 32-bit protected mode)",
+				      type, 0);
+		break;
+	case KX_MB2_HT_RELOCATABLE:
+		/* honoured by loading where the kernel was linked */
+		h->have_reloc = 1;
+		h->reloc_min = kx_le32(g + 8);
+		h->reloc_max = kx_le32(g + 12);
+		h->reloc_align = kx_le32(g + 16);
+		h->reloc_pref = kx_le32(g + 20);
+		break;
+	default:
+		if (required)
+			return kx_err(KX_E_UNSUPPORTED, "an unknown multiboot2 header tag",
+				      type, 0);
+	}
+	return KX_NOERR;
+}
+
 struct kx_err kx_mb2_parse(const uint8_t *buf, size_t len, unsigned rsdp_len,
 			   struct kx_mb2_header *h)
 {
@@ -102,8 +160,9 @@ struct kx_err kx_mb2_parse(const uint8_t *buf, size_t len, unsigned rsdp_len,
 	for (t = o + KX_MB2_HDR_MIN, n = 0;; n++) {
 		const uint8_t *g = buf + t;
 		uint16_t type, flags;
-		uint32_t size, min, i;
+		uint32_t size, min;
 		int required;
+		struct kx_err err;
 
 		if (n == KX_MB2_MAX_TAGS)
 			return kx_err(KX_E_TOO_MANY, "multiboot2 header tags", KX_MB2_MAX_TAGS, 0);
@@ -123,67 +182,11 @@ struct kx_err kx_mb2_parse(const uint8_t *buf, size_t len, unsigned rsdp_len,
 		if (min && size < min)
 			return kx_err(KX_E_BAD_HEADER, "multiboot2 header tag size (too small for its type)",
 				      size, type);
-		switch (type) {
-		case KX_MB2_HT_END:
+		if (type == KX_MB2_HT_END)
 			return KX_NOERR;
-		case KX_MB2_HT_INFO_REQ:
-			for (i = 0; i < (size - 8) / 4; i++) {
-				uint32_t want = kx_le32(g + 8 + 4 * i);
-				if (want < 32)
-					h->requested |= 1u << want;
-				if (required && !can_provide(want, rsdp_len))
-					return kx_err(KX_E_UNSUPPORTED,
-						      "a multiboot2 information request kx cannot meet",
-						      want, 0);
-			}
-			break;
-		case KX_MB2_HT_ADDRESS:
-			h->have_addr = 1;
-			h->header_addr = kx_le32(g + 8);
-			h->load_addr = kx_le32(g + 12);
-			h->load_end_addr = kx_le32(g + 16);
-			h->bss_end_addr = kx_le32(g + 20);
-			break;
-		case KX_MB2_HT_ENTRY:
-			h->have_entry = 1;
-			h->entry_addr = kx_le32(g + 8);
-			break;
-		case KX_MB2_HT_CONSOLE:
-			/* bit 0: a console must be present and described in the MBI */
-			if (required && (kx_le32(g + 8) & 1))
-				return kx_err(KX_E_UNSUPPORTED,
-					      "a described console (multiboot2 console tag)",
-					      kx_le32(g + 8), 0);
-			break;
-		case KX_MB2_HT_FRAMEBUFFER:
-			if (required)
-				return kx_err(KX_E_UNSUPPORTED,
-					      "a video mode (multiboot2 framebuffer tag)",
-					      type, 0);
-			break;
-		case KX_MB2_HT_MODULE_ALIGN:
-			break; /* modules are always page aligned */
-		case KX_MB2_HT_EFI_BS:
-		case KX_MB2_HT_ENTRY_EFI32:
-		case KX_MB2_HT_ENTRY_EFI64:
-			if (required)
-				return kx_err(KX_E_UNSUPPORTED,
-					      "EFI boot services (multiboot2 EFI tag; kx hands over in 32-bit protected mode)",
-					      type, 0);
-			break;
-		case KX_MB2_HT_RELOCATABLE:
-			/* honoured by loading where the kernel was linked */
-			h->have_reloc = 1;
-			h->reloc_min = kx_le32(g + 8);
-			h->reloc_max = kx_le32(g + 12);
-			h->reloc_align = kx_le32(g + 16);
-			h->reloc_pref = kx_le32(g + 20);
-			break;
-		default:
-			if (required)
-				return kx_err(KX_E_UNSUPPORTED, "an unknown multiboot2 header tag",
-					      type, 0);
-		}
+		err = one_tag(g, type, size, required, rsdp_len, h);
+		if (KX_FAILED(err))
+			return err;
 		/* the next tag is 8-byte aligned (size <= header_length: no wrap) */
 		if ((((size_t)size + 7) & ~(size_t)7) >= end - t)
 			t = end;
@@ -218,103 +221,140 @@ static uint8_t *put_string_tag(uint8_t *q, uint32_t type, const char *s)
 	return q + up8(8 + n);
 }
 
-struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
+/* The loadable image the header describes: its address tag, else the ELF. */
+static struct kx_err image_of(const struct kx_load_req *r, const struct kx_mb2_header *h,
+			      struct kx_mb_image *im)
 {
-	const char *cmdline = r->cmdline ? r->cmdline : "";
-	const char *name = r->loader_name ? r->loader_name : "kx";
-	size_t limit = r->scratch_len, size;
-	unsigned nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX;
-	unsigned rsdp_len = r->sys->rsdp_len >= 36 ? 36 : r->sys->rsdp_len >= 20 ? 20 : 0;
-	struct kx_mb2_header h;
-	struct kx_mb_image im;
-	struct kx_mb_placed pl;
-	uint32_t lower, upper;
-	uint8_t *b, *q;
-	unsigned i;
 	struct kx_err err;
 
-	err = kx_mb2_parse(r->image.buf, r->image.len, rsdp_len, &h);
-	if (KX_FAILED(err))
-		return err;
-	if (h.have_addr) {
-		struct kx_mb_aout a = { h.off, KX_MB2_HDR_MIN, h.header_addr, h.load_addr,
-					h.load_end_addr, h.bss_end_addr, 1 };
-		if (!h.have_entry && !r->have_entry)
+	if (h->have_addr) {
+		struct kx_mb_aout a = { h->off, KX_MB2_HDR_MIN, h->header_addr, h->load_addr,
+					h->load_end_addr, h->bss_end_addr, 1 };
+		if (!h->have_entry && !r->have_entry)
 			return kx_err(KX_E_BAD_HEADER,
 				      "multiboot2 address tag (no entry address tag with it)", 0, 0);
-		err = kx_mb_aout_image(r->image.buf, r->image.len, &a, h.entry_addr, &im);
-	} else if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4)) {
+		return kx_mb_aout_image(r->image.buf, r->image.len, &a, h->entry_addr, im);
+	}
+	if (r->image.len < 4 || kx_memcmp(r->image.buf, "\177ELF", 4))
 		return kx_err(KX_E_BAD_HEADER,
 			      "multiboot2 kernel (neither ELF nor with an address tag)", 0, 0);
-	} else {
-		err = kx_mb_elf_image(r->image.buf, r->image.len, &im);
-		if (h.have_entry)
-			im.entry = h.entry_addr;
-	}
-	if (KX_FAILED(err))
-		return err;
+	err = kx_mb_elf_image(r->image.buf, r->image.len, im);
+	if (!KX_FAILED(err) && h->have_entry)
+		im->entry = h->entry_addr;
+	return err;
+}
+
+/* What the MBI2 says, and its size: fixed header, the tags, the end tag. */
+struct mbi2 {
+	const char *cmdline, *name;
+	unsigned nmap, rsdp_len;
+	size_t size;
+};
+
+static struct kx_err mbi2_size(const struct kx_load_req *r, struct mbi2 *m)
+{
+	size_t limit = r->scratch_len;
+	unsigned i;
+
 	if (r->nmodule > KX_MAX_MODULES)
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
-
-	/* the size: fixed header, the tags, the end tag */
-	size = 8;
-	if (!grow(&size, 8 + kx_strlen(cmdline) + 1, limit) ||
-	    !grow(&size, 8 + kx_strlen(name) + 1, limit) || !grow(&size, 12, limit) ||
-	    !grow(&size, 16, limit) || !grow(&size, 16 + (size_t)nmap * KX_MB2_MMAP_ENT, limit) ||
-	    (rsdp_len && !grow(&size, 8 + 20, limit)) ||
-	    (rsdp_len == 36 && !grow(&size, 8 + 36, limit)) || !grow(&size, 8, limit))
-		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", size, limit);
+	m->size = 8;
+	if (!grow(&m->size, 8 + kx_strlen(m->cmdline) + 1, limit) ||
+	    !grow(&m->size, 8 + kx_strlen(m->name) + 1, limit) || !grow(&m->size, 12, limit) ||
+	    !grow(&m->size, 16, limit) ||
+	    !grow(&m->size, 16 + (size_t)m->nmap * KX_MB2_MMAP_ENT, limit) ||
+	    (m->rsdp_len && !grow(&m->size, 8 + 20, limit)) ||
+	    (m->rsdp_len == 36 && !grow(&m->size, 8 + 36, limit)) || !grow(&m->size, 8, limit))
+		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", m->size, limit);
 	for (i = 0; i < r->nmodule; i++)
-		if (!grow(&size, 16 + kx_strlen(r->module[i].string ? r->module[i].string : "") + 1,
-			  limit))
-			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", size, limit);
+		if (!grow(&m->size,
+			  16 + kx_strlen(r->module[i].string ? r->module[i].string : "") + 1, limit))
+			return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot2 information", m->size, limit);
+	return KX_NOERR;
+}
 
-	err = kx_mb_place(r, p, &im, size, &pl);
-	if (KX_FAILED(err))
-		return err;
+/* The memory map tag at q; returns what follows it. */
+static uint8_t *put_mmap(uint8_t *q, const struct kx_memmap *mem, unsigned nmap)
+{
+	unsigned i;
 
-	b = pl.mbi_buf;
-	kx_memset(b, 0, size);
-	kx_put32(b, (uint32_t)size);
+	put_tag(q, KX_MB2_IT_MMAP, 16 + nmap * KX_MB2_MMAP_ENT);
+	kx_put32(q + 8, KX_MB2_MMAP_ENT);
+	kx_put32(q + 12, 0);
+	for (i = 0; i < nmap; i++) {
+		const struct kx_mement *e = &mem->e[i];
+		uint8_t *v = q + 16 + (size_t)i * KX_MB2_MMAP_ENT;
+		kx_put64(v, e->start);
+		kx_put64(v + 8, e->end - e->start);
+		kx_put32(v + 16, e->type);
+	}
+	return q + up8(16 + (size_t)nmap * KX_MB2_MMAP_ENT);
+}
+
+static void build_mbi2(const struct kx_load_req *r, const struct mbi2 *m,
+		       const struct kx_mb_placed *pl)
+{
+	uint8_t *b = pl->mbi_buf, *q;
+	uint32_t lower, upper;
+	unsigned i;
+
+	kx_memset(b, 0, m->size);
+	kx_put32(b, (uint32_t)m->size);
 	q = b + 8;
-	q = put_string_tag(q, KX_MB2_IT_CMDLINE, cmdline);
-	q = put_string_tag(q, KX_MB2_IT_LOADER, name);
-	kx_put32(put_tag(q, KX_MB2_IT_LOAD_BASE, 12), (uint32_t)pl.load_base);
+	q = put_string_tag(q, KX_MB2_IT_CMDLINE, m->cmdline);
+	q = put_string_tag(q, KX_MB2_IT_LOADER, m->name);
+	kx_put32(put_tag(q, KX_MB2_IT_LOAD_BASE, 12), (uint32_t)pl->load_base);
 	q += 16;
 	for (i = 0; i < r->nmodule; i++) {
 		const char *s = r->module[i].string ? r->module[i].string : "";
 		size_t n = kx_strlen(s) + 1;
 		uint8_t *v = put_tag(q, KX_MB2_IT_MODULE, (uint32_t)(16 + n));
-		kx_put32(v, (uint32_t)pl.mod_start[i]);
-		kx_put32(v + 4, (uint32_t)pl.mod_end[i]);
+		kx_put32(v, (uint32_t)pl->mod_start[i]);
+		kx_put32(v + 4, (uint32_t)pl->mod_end[i]);
 		kx_memcpy(v + 8, s, n);
 		q += up8(16 + n);
 	}
 	kx_mb_meminfo(&r->sys->mem, &lower, &upper);
 	kx_put32(put_tag(q, KX_MB2_IT_MEMINFO, 16), lower);
 	kx_put32(q + 12, upper);
-	q += 16;
-	put_tag(q, KX_MB2_IT_MMAP, 16 + nmap * KX_MB2_MMAP_ENT);
-	kx_put32(q + 8, KX_MB2_MMAP_ENT);
-	kx_put32(q + 12, 0);
-	for (i = 0; i < nmap; i++) {
-		const struct kx_mement *e = &r->sys->mem.e[i];
-		uint8_t *v = q + 16 + (size_t)i * KX_MB2_MMAP_ENT;
-		kx_put64(v, e->start);
-		kx_put64(v + 8, e->end - e->start);
-		kx_put32(v + 16, e->type);
-	}
-	q += up8(16 + (size_t)nmap * KX_MB2_MMAP_ENT);
-	if (rsdp_len) {
+	q = put_mmap(q + 16, &r->sys->mem, m->nmap);
+	if (m->rsdp_len) {
 		kx_memcpy(put_tag(q, KX_MB2_IT_ACPI_OLD, 8 + 20), r->sys->rsdp, 20);
 		q += up8(8 + 20);
 	}
-	if (rsdp_len == 36) {
+	if (m->rsdp_len == 36) {
 		kx_memcpy(put_tag(q, KX_MB2_IT_ACPI_NEW, 8 + 36), r->sys->rsdp, 36);
 		q += up8(8 + 36);
 	}
 	put_tag(q, KX_MB2_IT_END, 8);
+}
 
+struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	struct mbi2 m = {
+		.cmdline = r->cmdline ? r->cmdline : "",
+		.name = r->loader_name ? r->loader_name : "kx",
+		.nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX,
+		.rsdp_len = r->sys->rsdp_len >= 36 ? 36 : r->sys->rsdp_len >= 20 ? 20 : 0,
+	};
+	struct kx_mb2_header h;
+	struct kx_mb_image im;
+	struct kx_mb_placed pl;
+	struct kx_err err;
+
+	err = kx_mb2_parse(r->image.buf, r->image.len, m.rsdp_len, &h);
+	if (KX_FAILED(err))
+		return err;
+	err = image_of(r, &h, &im);
+	if (KX_FAILED(err))
+		return err;
+	err = mbi2_size(r, &m);
+	if (KX_FAILED(err))
+		return err;
+	err = kx_mb_place(r, p, &im, m.size, &pl);
+	if (KX_FAILED(err))
+		return err;
+	build_mbi2(r, &m, &pl);
 	kx_mb_handoff(r, p, &pl, KX_MB2_BOOT_MAGIC, "multiboot2");
 	return KX_NOERR;
 }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include "arch.h"
 #include "load.h"
-#include "arm64.h"
+#include <kx/arch/arm64.h>
 
 const char kx_arch_name[] = "arm64";
 const char kx_arch_kernel_format[] = "Image";
@@ -17,6 +17,9 @@ const unsigned long kx_arch_kexec_flag = 183ul << 16; /* KEXEC_ARCH_AARCH64 */
 /* Not an I/O port on arm64: nonzero asks the purgatory to report on the
  * UART the device tree's /chosen stdout-path names (docs/arm64.md). */
 const uint16_t kx_arch_serial_port = 1;
+/* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
+const uint16_t kx_arch_crash_machine = 0;
+const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"
 };

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kx/arch/x86_64.h>
 #include <kx/bzimage.h>
+#include <kx/elf.h>
 #include "arch.h"
 #include "load.h"
 
@@ -11,6 +13,8 @@ const char kx_arch_name[] = "x86_64";
 const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
+const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
+const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
 };

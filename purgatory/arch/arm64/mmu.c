@@ -213,20 +213,6 @@ void kx_a64_prepare(uint64_t el)
 
 /* ---- exceptions: never expected; say so on the console and stop ---- */
 
-static void puts_(const char *s)
-{
-	while (*s)
-		kx_serial_putc(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-	int i;
-	puts_("0x");
-	for (i = 60; i >= 0; i -= 4)
-		kx_serial_putc("0123456789abcdef"[(v >> i) & 15]);
-}
-
 void kx_a64_fault(uint64_t vector)
 {
 	uint64_t esr, elr, far;
@@ -240,14 +226,14 @@ void kx_a64_fault(uint64_t vector)
 		elr = MRS(elr_el1);
 		far = MRS(far_el1);
 	}
-	puts_("\r\nkx purgatory: unexpected exception ");
-	puthex(vector);
-	puts_(" (ESR ");
-	puthex(esr);
-	puts_(", ELR ");
-	puthex(elr);
-	puts_(", FAR ");
-	puthex(far);
-	puts_("); halted.\r\n");
+	kx_puts("\nkx purgatory: unexpected exception ");
+	kx_puthex(vector);
+	kx_puts(" (ESR ");
+	kx_puthex(esr);
+	kx_puts(", ELR ");
+	kx_puthex(elr);
+	kx_puts(", FAR ");
+	kx_puthex(far);
+	kx_puts("); halted.\n");
 	kx_halt();
 }

@@ -21,15 +21,6 @@ static inline void wr32(uint64_t a, uint32_t v) { *(volatile uint32_t *)(uintptr
 static inline uint8_t rd8(uint64_t a) { return *(volatile uint8_t *)(uintptr_t)a; }
 static inline void wr8(uint64_t a, uint8_t v) { *(volatile uint8_t *)(uintptr_t)a = v; }
 
-static void say(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			kx_serial_putc('\r');
-		kx_serial_putc(*s);
-	}
-}
-
 void kx_serial_init(uint16_t port)
 {
 	enabled = port && kx_a64_uart.type != KX_UART_NONE;
@@ -40,8 +31,8 @@ void kx_serial_init(uint16_t port)
 			__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
 		else
 			__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-		say(kx_a64_mmu.el == 2 ? "kx purgatory: at EL2, " : "kx purgatory: at EL1, ");
-		say((sctlr & 5) == 5 ? "MMU and caches on\n" : "MMU and caches off\n");
+		kx_puts(kx_a64_mmu.el == 2 ? "kx purgatory: at EL2, " : "kx purgatory: at EL1, ");
+		kx_puts((sctlr & 5) == 5 ? "MMU and caches on\n" : "MMU and caches off\n");
 	}
 }
 

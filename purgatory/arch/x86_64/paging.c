@@ -1,5 +1,6 @@
 /* x86_64 only: leaving 5-level paging for a kernel that knows only 4 levels. */
 #include "../../purgatory.h"
+#include "x86.h"
 
 /* The 4-level identity map of the first 4 GiB used when the next kernel
  * cannot be entered with 5-level paging: PML4[0] -> PDPT[0..3] -> 4 page
@@ -15,12 +16,6 @@ void kx_build_identity_4g(void)
 		pdpt[i] = (uint64_t)(uintptr_t)&pd[i * 512] | 0x3;
 	for (i = 0; i < 4 * 512; i++)
 		pd[i] = ((uint64_t)i << 21) | 0x83; /* present, writable, 2 MiB */
-	if (kx_params.flags & KX_PURG_VERBOSE) {
-		const char *m = "kx purgatory: 5-level paging off for a 4-level kernel\n";
-		while (*m) {
-			if (*m == '\n')
-				kx_serial_putc('\r');
-			kx_serial_putc(*m++);
-		}
-	}
+	if (kx_params.flags & KX_PURG_VERBOSE)
+		kx_puts("kx purgatory: 5-level paging off for a 4-level kernel\n");
 }

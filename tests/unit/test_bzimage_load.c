@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kx/arch/x86_64.h>
 #include <kx/bytes.h>
 #include <kx/bzimage.h>
 #include <kx/digest.h>
