@@ -1,6 +1,7 @@
 #include "opts.h"
 #include <errno.h>
-#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,95 +146,151 @@ static int with_value(int c, const char *v, struct opts *o)
 	return 0;
 }
 
-static const struct option long_opts[] = {
-	{ "load", no_argument, 0, 'l' },	{ "exec", no_argument, 0, 'e' },
-	{ "force", no_argument, 0, 'f' },	{ "unload", no_argument, 0, 'u' },
-	{ "status", no_argument, 0, 'S' },	{ "debug", no_argument, 0, 'd' },
-	{ "no-checks", no_argument, 0, 'i' },	{ "type", required_argument, 0, 't' },
-	{ "kexec-syscall", no_argument, 0, 'c' }, { "no-sync", no_argument, 0, 'y' },
-	{ "kexec-file-syscall", no_argument, 0, 's' },
-	{ "kexec-syscall-auto", no_argument, 0, 'a' },
-	{ "check", no_argument, 0, O_CHECK },
-	{ "load-panic", no_argument, 0, 'p' },
-	{ "dtb", required_argument, 0, O_DTB },
-	{ "print-ckr-size", no_argument, 0, O_CKR },
-	{ "module", required_argument, 0, O_MODULE },
-	{ "segment", required_argument, 0, O_SEGMENT },
-	{ "entry", required_argument, 0, O_ENTRY },
-	{ "purgatory", required_argument, 0, O_PURGATORY },
-	{ "no-ifdown", no_argument, 0, 'x' },	{ "version", no_argument, 0, 'v' },
-	{ "help", no_argument, 0, 'h' },	{ "initrd", required_argument, 0, O_INITRD },
-	{ "ramdisk", required_argument, 0, O_INITRD },
-	{ "append", required_argument, 0, O_APPEND },
-	{ "command-line", required_argument, 0, O_CMDLINE },
-	{ "reuse-cmdline", no_argument, 0, O_REUSE },
-	{ "dry-run", no_argument, 0, O_DRY },	{ "json", no_argument, 0, O_JSON },
-	{ "mem-min", required_argument, 0, O_MEMMIN },
-	{ "mem-max", required_argument, 0, O_MEMMAX },
-	{ 0, 0, 0, 0 },
+/* Long options: a name, what it means (a short option's letter or an O_*
+ * value), and whether it takes a value. A name may be cut to a unique prefix. */
+static const struct lopt {
+	char name[19];
+	uint8_t arg;
+	uint16_t id;
+} long_opts[] = {
+	{ "load", 0, 'l' },		{ "exec", 0, 'e' },		{ "force", 0, 'f' },
+	{ "unload", 0, 'u' },		{ "status", 0, 'S' },		{ "debug", 0, 'd' },
+	{ "no-checks", 0, 'i' },	{ "type", 1, 't' },		{ "kexec-syscall", 0, 'c' },
+	{ "no-sync", 0, 'y' },		{ "kexec-file-syscall", 0, 's' },
+	{ "kexec-syscall-auto", 0, 'a' }, { "check", 0, O_CHECK },	{ "load-panic", 0, 'p' },
+	{ "dtb", 1, O_DTB },		{ "print-ckr-size", 0, O_CKR },	{ "module", 1, O_MODULE },
+	{ "segment", 1, O_SEGMENT },	{ "entry", 1, O_ENTRY },	{ "purgatory", 1, O_PURGATORY },
+	{ "no-ifdown", 0, 'x' },	{ "version", 0, 'v' },		{ "help", 0, 'h' },
+	{ "initrd", 1, O_INITRD },	{ "ramdisk", 1, O_INITRD },	{ "append", 1, O_APPEND },
+	{ "command-line", 1, O_CMDLINE }, { "reuse-cmdline", 0, O_REUSE }, { "dry-run", 0, O_DRY },
+	{ "json", 0, O_JSON },		{ "mem-min", 1, O_MEMMIN },	{ "mem-max", 1, O_MEMMAX },
 };
+/* Short options; ':' after a letter: it takes a value. */
+static const char short_opts[] = "lefpuSdit:csayxvh";
 
-int parse_opts(int argc, char **argv, struct opts *o)
+/* One option with its value (or NULL). 0, or -1 after saying why. */
+static int apply(int c, const char *v, struct opts *o)
 {
-	int c;
-
-	o->mem_max = UINT64_MAX;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":lefpuSdit:csayxvh", long_opts, 0)) != -1) {
-		switch (c) {
-		case 'l': o->load = 1; break;
-		case 'e': o->exec = 1; break;
-		case 'f': o->force = 1; break;
-		case 'u': o->unload = 1; break;
-		case 'S': o->status = 1; break;
-		case 'd': o->debug = 1; break;
-		case 'i': o->no_checks = 1; break;
-		case 't': o->type = optarg; break;
-		case 'c': o->syscall = KX_SYSCALL_CLASSIC; break;
-		case 's': o->syscall = KX_SYSCALL_FILE; break;
-		case 'a': o->syscall = KX_SYSCALL_AUTO; break;
-		case O_CHECK: o->check = 1; break;
-		case 'p': o->panic = 1; break;
-		case O_DTB: o->dtb = optarg; break;
-		case O_CKR: o->print_ckr = 1; break;
-		case O_MODULE:
-		case O_SEGMENT:
-		case O_ENTRY:
-		case O_INITRD:
-		case O_CMDLINE:
-		case O_APPEND:
-		case O_MEMMIN:
-		case O_MEMMAX:
-			if (with_value(c, optarg, o))
-				return -1;
-			break;
-		case O_PURGATORY: o->purgatory = optarg; break;
-		case 'y': o->no_sync = 1; break;
-		case 'x': break;
-		case 'v': printf("kx %s (%s, purgatory %zu bytes)\n", kx_version(), kx_arch(),
-				 kx_purgatory_size());
-			exit(EXIT_OK);
-		case 'h': help(); exit(EXIT_OK);
-		case O_REUSE: o->reuse = o->replace_cmdline = 1; break;
-		case O_DRY: o->dry_run = 1; break;
-		case O_JSON: o->json = 1; break;
-		case ':':
-			say("option '%s' needs a value.", argv[optind - 1]);
-			return -1;
-		default:
-			if (optopt)
-				say("unknown option '-%c'; see kx --help.", optopt);
-			else
-				say("unknown option '%s'; see kx --help.", argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (optind < argc)
-		o->kernel = argv[optind++];
-	if (optind < argc) {
-		say("unexpected argument '%s' (only one kernel can be given).", argv[optind]);
-		return -1;
+	switch (c) {
+	case 'l': o->load = 1; break;
+	case 'e': o->exec = 1; break;
+	case 'f': o->force = 1; break;
+	case 'u': o->unload = 1; break;
+	case 'S': o->status = 1; break;
+	case 'd': o->debug = 1; break;
+	case 'i': o->no_checks = 1; break;
+	case 't': o->type = v; break;
+	case 'c': o->syscall = KX_SYSCALL_CLASSIC; break;
+	case 's': o->syscall = KX_SYSCALL_FILE; break;
+	case 'a': o->syscall = KX_SYSCALL_AUTO; break;
+	case O_CHECK: o->check = 1; break;
+	case 'p': o->panic = 1; break;
+	case O_DTB: o->dtb = v; break;
+	case O_CKR: o->print_ckr = 1; break;
+	case O_PURGATORY: o->purgatory = v; break;
+	case 'y': o->no_sync = 1; break;
+	case 'x': break;
+	case 'v':
+		printf("kx %s (%s, purgatory %zu bytes)\n", kx_version(), kx_arch(), kx_purgatory_size());
+		exit(EXIT_OK);
+	case 'h': help(); exit(EXIT_OK);
+	case O_REUSE: o->reuse = o->replace_cmdline = 1; break;
+	case O_DRY: o->dry_run = 1; break;
+	case O_JSON: o->json = 1; break;
+	default: return with_value(c, v, o);
 	}
 	return 0;
 }
 
+/* The long option s names (n bytes): an exact name, else a unique prefix. */
+static const struct lopt *find_long(const char *s, size_t n)
+{
+	const struct lopt *hit = 0;
+	unsigned i, count = 0;
+
+	for (i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++) {
+		if (strncmp(long_opts[i].name, s, n))
+			continue;
+		if (!long_opts[i].name[n])
+			return &long_opts[i];
+		hit = &long_opts[i];
+		count++;
+	}
+	return count == 1 ? hit : 0;
+}
+
+/* argv[*i] is "--name[=value]"; a value may be the next word. */
+static int long_opt(int argc, char **argv, int *i, struct opts *o)
+{
+	const char *a = argv[*i], *eq = strchr(a + 2, '=');
+	const struct lopt *l = find_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+
+	if (!l || (eq && !l->arg)) {
+		if (l && l->id < 128)
+			say("unknown option '-%c'; see kx --help.", l->id);
+		else
+			say("unknown option '%s'; see kx --help.", a);
+		return -1;
+	}
+	if (l->arg && !eq && *i + 1 == argc) {
+		say("option '%s' needs a value.", a);
+		return -1;
+	}
+	return apply(l->id, !l->arg ? 0 : eq ? eq + 1 : argv[++*i], o);
+}
+
+/* argv[*i] is "-xyz" (letters, the last may take a value, here or next). */
+static int short_opt(int argc, char **argv, int *i, struct opts *o)
+{
+	const char *a = argv[*i], *p, *s;
+
+	for (p = a + 1; *p; p++) {
+		s = *p == ':' ? 0 : strchr(short_opts, *p);
+		if (!s) {
+			say("unknown option '-%c'; see kx --help.", *p);
+			return -1;
+		}
+		if (s[1] != ':') {
+			if (apply(*p, 0, o))
+				return -1;
+			continue;
+		}
+		if (!p[1] && *i + 1 == argc) {
+			say("option '%s' needs a value.", a);
+			return -1;
+		}
+		return apply(*p, p[1] ? p + 1 : argv[++*i], o);
+	}
+	return 0;
+}
+
+/* Options and words in any order, as GNU getopt_long takes them; "--" ends options. */
+int parse_opts(int argc, char **argv, struct opts *o)
+{
+	const char *word[2] = { 0, 0 };
+	int i, nword = 0, ended = 0, r;
+
+	o->mem_max = UINT64_MAX;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (ended || a[0] != '-' || !a[1]) {
+			if (nword < 2)
+				word[nword] = a;
+			nword++;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			ended = 1;
+			continue;
+		}
+		r = a[1] == '-' ? long_opt(argc, argv, &i, o) : short_opt(argc, argv, &i, o);
+		if (r)
+			return -1;
+	}
+	o->kernel = word[0];
+	if (nword > 1) {
+		say("unexpected argument '%s' (only one kernel can be given).", word[1]);
+		return -1;
+	}
+	return 0;
+}
