@@ -20,7 +20,8 @@
 static void log_line(void *arg, int level, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "kxboot: %s\n", line);
+	if (level != KX_LOG_PLAN) /* warnings, and with debug its steps */
+		fprintf(stderr, "kxboot: %s\n", line);
 }
 
 /* Print e as kx would; returns the exit status it deserves. */
