@@ -33,7 +33,7 @@ LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
 
 LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c)
 KX_SRC   := $(wildcard libkx/*.c) $(wildcard libkx/arch/$(ARCH)/*.c)
-KX_ASM   := $(wildcard libkx/arch/$(ARCH)/*.S)
+KX_ASM   := libkx/blob.S
 TOOL_SRC := $(wildcard tool/*.c)
 
 # ---- purgatory ------------------------------------------------------------

@@ -58,3 +58,11 @@ struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p)
 	p->purg_flags |= KX_PURG_4LEVEL; /* raw code can't be assumed to know LA57 */
 	return KX_NOERR;
 }
+
+const struct kx_loader kx_raw_loader = {
+	.name = "raw",
+	.aliases = 0,
+	.probe = kx_raw_probe, /* never: only with -t raw */
+	.no_image = 1,
+	.load = kx_raw_load,
+};

@@ -28,14 +28,6 @@
 #define NOTE_BYTES_DEFAULT 1024
 /* boot parameters, purgatory, core header: what a -p load adds to the files */
 #define LOAD_OVERHEAD (64ull << 10)
-static int read_iomem(struct kx_load *l, size_t *len)
-{
-	int e = sys_read_text("/proc/iomem", l->iomem, sizeof(l->iomem), len);
-	if (!e && *len >= sizeof(l->iomem) - 1)
-		e = -EFBIG; /* never work from a cut-off map */
-	return e;
-}
-
 static void read_regions(struct kx_load *l)
 {
 	struct crash_state *cs = &l->cs;

@@ -131,6 +131,11 @@ void out_put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 
 /* "12.3 MiB" or "16 KiB" (msg.c). */
 const char *fmt_mib(uint64_t v, char *b, size_t n);
 
+/* /proc/iomem's text in l->iomem: 0, or -errno (-EFBIG: more than kx reads). */
+int read_iomem(struct kx_load *l, size_t *len);
+/* l->si.mem from /proc/iomem (its text left in l->iomem); 0, or -1 with err. */
+int iomem_memmap(struct kx_load *l, size_t *len, struct kx_error *err);
+
 /* crash.c */
 int crash_setup(struct kx_load *l, struct kx_error *err);
 int crash_region(struct kx_load *l, struct kx_window *w, struct kx_error *err);

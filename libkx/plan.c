@@ -4,6 +4,7 @@
  * (lib/) fills the plan; the purgatory goes last; the plan is checked the
  * way the kernel will check it.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -11,6 +12,29 @@
 #include <kx/bytes.h>
 #include "arch.h"
 #include "load.h"
+
+int read_iomem(struct kx_load *l, size_t *len)
+{
+	int e = sys_read_text("/proc/iomem", l->iomem, sizeof(l->iomem), len);
+	if (!e && *len >= sizeof(l->iomem) - 1)
+		e = -EFBIG; /* never work from a cut-off map */
+	return e;
+}
+
+int iomem_memmap(struct kx_load *l, size_t *len, struct kx_error *err)
+{
+	struct kx_err e;
+	int r;
+
+	memset(&l->si.mem, 0, sizeof(l->si.mem));
+	r = read_iomem(l, len);
+	if (r == -EFBIG)
+		return fail_n(err, KX_E_IOMEM_TOO_BIG, 0, sizeof(l->iomem) - 1, 0, 0, 0);
+	if (r)
+		return fail_file(err, "memory map", "/proc/iomem", r);
+	e = kx_iomem_parse(l->iomem, *len, &l->si.mem);
+	return KX_FAILED(e) ? fail_lib(err, e, "/proc/iomem") : 0;
+}
 
 static void request(struct kx_load *l, struct kx_load_req *req)
 {

@@ -12,6 +12,8 @@
 #define KEXEC_FILE_UNLOAD   0x1
 #define KEXEC_FILE_ON_CRASH 0x2
 
+static const struct kx_options defaults; /* for callers that pass none */
+
 int kx_loaded(int crash, struct kx_error *err)
 {
 	const char *f = crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded";
@@ -26,13 +28,11 @@ int kx_loaded(int crash, struct kx_error *err)
 
 int kx_unload(const struct kx_options *o, struct kx_error *err)
 {
-	static const struct kx_options none;
 	int e;
 
 	ERR_OR_DUMMY(err);
 	clear_error(err);
-	if (!o)
-		o = &none;
+	o = o ? o : &defaults;
 	if (o->syscall != KX_SYSCALL_FILE) {
 		e = sys_kexec_load(0, 0, 0, kx_arch_kexec_flag | (o->crash ? KEXEC_ON_CRASH : 0));
 		if (!e)
@@ -48,13 +48,11 @@ int kx_unload(const struct kx_options *o, struct kx_error *err)
 
 int kx_exec(int no_sync, const struct kx_options *o, struct kx_error *err)
 {
-	static const struct kx_options none;
 	int e;
 
 	ERR_OR_DUMMY(err);
 	clear_error(err);
-	if (!o)
-		o = &none;
+	o = o ? o : &defaults;
 	if (kx_loaded(0, 0) == 0)
 		return fail(err, KX_E_NOT_LOADED, 0, 0);
 	if (!no_sync) {

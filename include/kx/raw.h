@@ -23,4 +23,7 @@ int kx_raw_probe(const uint8_t *buf, size_t len);
  *   KX_E_TOO_MANY_SEGMENTS a = r->nraw, b = KX_MAX_SEGMENTS
  */
 struct kx_err kx_raw_load(const struct kx_load_req *r, struct kx_plan *p);
+
+/* The loader table entry every architecture lists last. */
+extern const struct kx_loader kx_raw_loader;
 #endif

@@ -32,14 +32,7 @@ static const struct kx_loader zboot = {
 	.load = kx_a64_image_load,
 };
 
-static const struct kx_loader raw = {
-	.name = "raw",
-	.aliases = 0,
-	.probe = kx_raw_probe, /* never: only with -t raw */
-	.no_image = 1,
-	.load = kx_raw_load,
-};
 
 /* A zboot image is a PE file whose 0x38 holds the PE magic, not "ARM\x64":
  * the three probes never claim the same file. */
-const struct kx_loader *const kx_loaders[] = { &image, &zboot, &image_gz, &raw, 0 };
+const struct kx_loader *const kx_loaders[] = { &image, &zboot, &image_gz, &kx_raw_loader, 0 };

@@ -38,13 +38,6 @@ static const struct kx_loader elf = {
 	.load = kx_elf_load,
 };
 
-static const struct kx_loader raw = {
-	.name = "raw",
-	.aliases = 0,
-	.probe = kx_raw_probe, /* never: only with -t raw */
-	.no_image = 1,
-	.load = kx_raw_load,
-};
 
 static const char *const mb_aliases[] = { "multiboot-x86", 0 };
 
@@ -68,4 +61,4 @@ static const struct kx_loader multiboot2 = {
  * .linux); multiboot 2 before 1 (an image may carry both headers: like GRUB,
  * kx prefers the newer); multiboot before ELF (multiboot kernels are ELF). */
 const struct kx_loader *const kx_loaders[] = { &bzimage, &uki, &multiboot2, &multiboot, &elf,
-					      &raw, 0 };
+					      &kx_raw_loader, 0 };

@@ -33,17 +33,10 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	uint8_t *fdt;
 	long page;
 	struct kx_err e;
-	int r;
 
-	memset(&si->mem, 0, sizeof(si->mem));
-	r = sys_read_text("/proc/iomem", l->iomem, sizeof(l->iomem), &len);
-	if (r)
-		return fail_file(err, "memory map", "/proc/iomem", r);
-	if (len >= sizeof(l->iomem) - 1) /* never plan from a cut-off map */
-		return fail_n(err, KX_E_IOMEM_TOO_BIG, 0, sizeof(l->iomem) - 1, 0, 0, 0);
-	e = kx_iomem_parse(l->iomem, len, &si->mem);
-	if (!KX_FAILED(e))
-		e = kx_a64_iomem_reserved(l->iomem, len, &si->mem);
+	if (iomem_memmap(l, &len, err))
+		return -1;
+	e = kx_a64_iomem_reserved(l->iomem, len, &si->mem);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, "/proc/iomem");
 	page = sysconf(_SC_PAGESIZE);

@@ -146,20 +146,11 @@ static int memory_map(struct kx_load *l, struct kx_error *err)
 {
 	struct kx_sysinfo *si = &l->si;
 	size_t len;
-	struct kx_err e;
-	int r;
 
 	memset(&si->mem, 0, sizeof(si->mem));
 	if (!from_sysfs_memmap(&si->mem))
 		return 0;
-	memset(&si->mem, 0, sizeof(si->mem));
-	r = sys_read_text("/proc/iomem", l->iomem, sizeof(l->iomem), &len);
-	if (r)
-		return fail_file(err, "memory map", "/proc/iomem", r);
-	if (len >= sizeof(l->iomem) - 1) /* never plan from a cut-off map */
-		return fail_n(err, KX_E_IOMEM_TOO_BIG, 0, sizeof(l->iomem) - 1, 0, 0, 0);
-	e = kx_iomem_parse(l->iomem, len, &si->mem);
-	return KX_FAILED(e) ? fail_lib(err, e, "/proc/iomem") : 0;
+	return iomem_memmap(l, &len, err);
 }
 
 int arch_sysinfo(struct kx_load *l, struct kx_error *err)

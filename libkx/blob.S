@@ -1,4 +1,4 @@
-/* The purgatory blob, embedded in the binary. */
+/* The purgatory blob (build/purgatory/<arch>/purgatory.bin), embedded in the library. */
 	.section .rodata
 	.balign 16
 	.globl kx_purgatory_blob, kx_purgatory_blob_end
@@ -6,4 +6,4 @@
 kx_purgatory_blob:
 	.incbin PURGATORY_BIN
 kx_purgatory_blob_end:
-	.section .note.GNU-stack, "", @progbits
+	.section .note.GNU-stack, "", %progbits
