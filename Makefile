@@ -114,6 +114,15 @@ $(B)/libkx.pc: libkx/libkx.pc.in Makefile
 	$(PC_SED) $< >$@
 libkx: $(B)/libkx.a $(B)/libkx.so.$(SOVER) $(B)/libkx.pc
 
+# No file-level mutable state in lib/ or libkx/: no object of theirs may have a
+# symbol in a writable section (.data, .bss; the constant tables that -fPIC puts
+# in .data.rel.ro are read-only after relocation).
+state-check: $(KX_OBJ)
+	@bad=$$(for o in $(KX_OBJ); do objdump -t $$o | awk -v o=$$o '$$4 ~ /^\.(data|bss|tdata|tbss)($$|\.)/ && \
+	  $$4 !~ /^\.data\.rel\.ro/ && $$2 != "d" { print o ": " $$NF }'; done); \
+	if [ -n "$$bad" ]; then echo "mutable static state in the library:" >&2; echo "$$bad" >&2; exit 1; fi; \
+	echo "state-check: no mutable static state in $(words $(KX_OBJ)) library objects"
+
 all: $(B)/kx libkx
 $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 	$(CC) -o $@ $(TOOL_OBJ) $(B)/libkx.a $(ARCH_LDLIBS)
@@ -196,7 +205,7 @@ deps:
 check: deps
 	$(MAKE) -s all static examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
-	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
@@ -273,7 +282,7 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-.PHONY: all libkx static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all
