@@ -155,6 +155,7 @@ unit: $(B)/unit-$(CCNAME)
 # the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
 unit-san: $(B)/unit-san-$(CCNAME)
 	$(B)/unit-san-$(CCNAME)
+include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -192,6 +193,7 @@ deps:
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 check: deps
 	$(MAKE) -s all static examples kernels unit unit-san fuzz-smoke
+	$(MAKE) -s lib-test lib-test-san lib-test-tsan
 	$(MAKE) -s clang-check
 	$(MAKE) -s check-arm64
 	tests/e2e/run.sh
