@@ -40,7 +40,7 @@ static struct kx_range old_initrd(const struct kx_load_req *r)
 static int find_fresh(const struct kx_load_req *r, const struct kx_plan *p, uint64_t size,
 		      uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	static struct kx_plan tmp; /* lib: no allocation; ~1 KiB, single-threaded */
+	struct kx_plan tmp; /* ~1 KiB on the stack: never static, loads may plan in threads */
 	struct kx_range o = old_initrd(r);
 
 	if (o.end > o.start && p->nseg < KX_MAX_SEGMENTS) {
