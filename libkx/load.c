@@ -19,6 +19,8 @@
 
 /* ---- what the load owns ---------------------------------------------------------- */
 
+static const char *keep_name(struct kx_load *l, const char *s);
+
 struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
 {
 	struct kx_load *l;
@@ -34,7 +36,16 @@ struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
 		l->o = *o;
 	if (!l->o.mem_max)
 		l->o.mem_max = UINT64_MAX;
-	if (!l->o.loader_name)
+	/* the options' strings are copied: the caller may free them now */
+	if (l->o.purgatory &&
+	    !(l->o.purgatory = keep_string(l, l->o.purgatory, strlen(l->o.purgatory)))) {
+		fail_file(err, "purgatory", "", -ENAMETOOLONG);
+		kx_load_free(l);
+		return 0;
+	}
+	if (l->o.loader_name)
+		l->o.loader_name = keep_name(l, l->o.loader_name);
+	else
 		l->o.loader_name = "kx " KX_VERSION;
 	l->kernel_fd = -1;
 	if (l->o.type && !(l->ld = kx_loader_by_name(l->o.type))) {
