@@ -133,8 +133,15 @@ static int changed(struct kx_load *l, struct kx_error *err)
 /* The kernel is in l->kernel: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
-	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len)))
-		return fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len))) {
+		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+		/* a failed call leaves the load as it was: no kernel (the mapping,
+		 * if any, is released with the load) */
+		l->kernel = (struct kx_blob){ 0, 0, 0 };
+		l->kernel_file = 0;
+		l->kernel_fd = -1;
+		return -1;
+	}
 	dbg(l, "%s: %s image", l->kernel.name, l->ld->name);
 	return 0;
 }
