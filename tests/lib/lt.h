@@ -133,6 +133,23 @@ extern const unsigned lt_nspecs;
  * /proc/kallsyms (kx_preflight), some 65 ms, so not every run does. */
 enum { LT_PRINT = 1, LT_JSON = 2, LT_FULL = 3 };
 
+/* Under ThreadSanitizer everything is some 3x slower; the runs there print
+ * less (the JSON in threads only), to keep the run short. */
+#if defined(__SANITIZE_THREAD__)
+#define LT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LT_TSAN 1
+#endif
+#endif
+#ifdef LT_TSAN
+#define LT_REF_MODE LT_JSON
+#define LT_RR_MODE 0
+#else
+#define LT_REF_MODE LT_FULL
+#define LT_RR_MODE LT_PRINT
+#endif
+
 /* A transcript in three parts: the calls, kx_load_print's text, the JSON. */
 struct transcript {
 	char *text[3];
@@ -174,7 +191,7 @@ void run_release(struct run *r);         /* the transcript's memory */
 /* Compare r's transcript with the reference (the parts r has); report the
  * first different line. */
 int run_same(const struct run *r, const struct transcript *ref, const char *mode);
-/* The reference transcript of spec i (built alone first, LT_FULL), or NULL
+/* The reference transcript of spec i (built alone first, LT_REF_MODE), or NULL
  * if the spec cannot run here. */
 const struct transcript *lt_reference(unsigned i);
 /* Does the alone run of spec s show what the spec says it must? */

@@ -483,7 +483,7 @@ const struct transcript *lt_reference(unsigned i)
 		if (run_skip_reason(&lt_specs[i])) {
 			refs[i].skip = 1;
 		} else {
-			run_init(&r, &lt_specs[i], LT_FULL);
+			run_init(&r, &lt_specs[i], LT_REF_MODE);
 			run_all(&r);
 			run_meets_spec(&r);
 			refs[i].t = r.t;

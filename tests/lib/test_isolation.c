@@ -66,7 +66,7 @@ LT_CASE(interleaved_round_robin)
 
 	REQUIRE(rs);
 	for (i = 0; i < n; i++)
-		run_init(&rs[i], sp[i], LT_PRINT); /* the JSON: threads_lockstep */
+		run_init(&rs[i], sp[i], LT_RR_MODE); /* the JSON: threads_lockstep */
 	for (i = 0; i < n; i++)
 		run_step(&rs[i]); /* kx_load_new */
 	do { /* the inputs, one step of each load in turn */
