@@ -166,6 +166,7 @@ unit: $(B)/unit-$(CCNAME)
 # the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
 unit-san: $(B)/unit-san-$(CCNAME)
 	$(B)/unit-san-$(CCNAME)
+include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -206,6 +207,7 @@ check: deps
 	$(MAKE) -s all static examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check state-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh

@@ -19,6 +19,8 @@
 
 /* ---- what the load owns ---------------------------------------------------------- */
 
+static const char *keep_name(struct kx_load *l, const char *s);
+
 struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
 {
 	struct kx_load *l;
@@ -34,7 +36,16 @@ struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
 		l->o = *o;
 	if (!l->o.mem_max)
 		l->o.mem_max = UINT64_MAX;
-	if (!l->o.loader_name)
+	/* the options' strings are copied: the caller may free them now */
+	if (l->o.purgatory &&
+	    !(l->o.purgatory = keep_string(l, l->o.purgatory, strlen(l->o.purgatory)))) {
+		fail_file(err, "purgatory", "", -ENAMETOOLONG);
+		kx_load_free(l);
+		return 0;
+	}
+	if (l->o.loader_name)
+		l->o.loader_name = keep_name(l, l->o.loader_name);
+	else
 		l->o.loader_name = "kx " KX_VERSION;
 	l->kernel_fd = -1;
 	if (l->o.type && !(l->ld = kx_loader_by_name(l->o.type))) {
@@ -122,8 +133,15 @@ static int changed(struct kx_load *l, struct kx_error *err)
 /* The kernel is in l->kernel: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
-	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len)))
-		return fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len))) {
+		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+		/* a failed call leaves the load as it was: no kernel (the mapping,
+		 * if any, is released with the load) */
+		l->kernel = (struct kx_blob){ 0, 0, 0 };
+		l->kernel_file = 0;
+		l->kernel_fd = -1;
+		return -1;
+	}
 	dbg(l, "%s: %s image", l->kernel.name, l->ld->name);
 	return 0;
 }
