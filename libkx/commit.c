@@ -45,16 +45,16 @@ static unsigned file_pieces(const struct kx_load *l, struct kx_blob *out, int *f
 
 	*files_only = l->initrd_files_only;
 	if (!l->is_uki) {
-		memcpy(out, l->initrd, sizeof(out[0]) * l->ninitrd);
-		return l->ninitrd;
+		memcpy(out, l->req.initrd, sizeof(out[0]) * l->req.ninitrd);
+		return l->req.ninitrd;
 	}
 	if (l->uki.ucode.present && l->uki.ucode.len)
 		out[n++] = (struct kx_blob){ l->uki.ucode.buf, l->uki.ucode.len, ".ucode" };
 	if (l->uki.initrd.present && l->uki.initrd.len)
 		out[n++] = (struct kx_blob){ l->uki.initrd.buf, l->uki.initrd.len, ".initrd" };
 	*files_only = !n && l->initrd_files_only;
-	for (i = 0; i < l->ninitrd; i++)
-		out[n++] = l->initrd[i];
+	for (i = 0; i < l->req.ninitrd; i++)
+		out[n++] = l->req.initrd[i];
 	return n;
 }
 
@@ -78,8 +78,8 @@ static int initrd_fd(const struct kx_blob *pieces, unsigned n, int files_only)
 
 static int kernel_fd(const struct kx_load *l)
 {
-	const void *b[1] = { l->is_uki ? l->uki.kernel.buf : l->kernel.buf };
-	size_t len[1] = { (size_t)(l->is_uki ? l->uki.kernel.len : l->kernel.len) };
+	const void *b[1] = { l->is_uki ? l->uki.kernel.buf : l->req.image.buf };
+	size_t len[1] = { (size_t)(l->is_uki ? l->uki.kernel.len : l->req.image.len) };
 
 	if (l->kernel_fd >= 0 && !l->is_uki)
 		return l->kernel_fd;
@@ -98,7 +98,7 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 
 	kfd = kernel_fd(l);
 	if (kfd < 0) {
-		fail_file(err, "kernel", l->kernel.name, kfd);
+		fail_file(err, "kernel", l->req.image.name, kfd);
 		return 1;
 	}
 	if (!n)
@@ -137,13 +137,13 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	if (!l->use_file) {
 		e = classic_load(l, err);
 		if (e < 0)
-			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->kernel.name, e);
+			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, e);
 		return e ? -1 : 0;
 	}
 	e = file_load(l, err);
 	if (e <= 0 && (!e || l->o.syscall != KX_SYSCALL_AUTO || !falls_back(e))) {
 		if (e) {
-			fail_kexec(err, KX_E_KEXEC_FILE, 0, l->kernel.name, e);
+			fail_kexec(err, KX_E_KEXEC_FILE, 0, l->req.image.name, e);
 			err->a = (uint64_t)l->is_uki;
 		}
 		return e ? -1 : 0;
@@ -153,7 +153,7 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	dbg(l, "kexec_file_load: %s; trying kexec_load", strerror(-e));
 	e = classic_load(l, err);
 	if (e < 0)
-		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->kernel.name, e);
+		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->req.image.name, e);
 	if (!e)
 		l->use_file = 0; /* what kx_load_info reports now */
 	return e ? -1 : 0;

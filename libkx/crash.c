@@ -109,11 +109,11 @@ static void estimate(struct kx_load *l)
 			add_initrd(u->ucode.buf, u->ucode.len, &loaded, &unpacked);
 		if (u->initrd.len)
 			add_initrd(u->initrd.buf, u->initrd.len, &loaded, &unpacked);
-	} else if (l->kernel.buf) {
-		loaded += kernel_bytes(&cs->scratch.elf, l->kernel.buf, l->kernel.len);
+	} else if (l->req.image.buf) {
+		loaded += kernel_bytes(&cs->scratch.elf, l->req.image.buf, l->req.image.len);
 	}
-	for (i = 0; i < l->ninitrd; i++)
-		add_initrd(l->initrd[i].buf, l->initrd[i].len, &loaded, &unpacked);
+	for (i = 0; i < l->req.ninitrd; i++)
+		add_initrd(l->req.initrd[i].buf, l->req.initrd[i].len, &loaded, &unpacked);
 	cs->loaded = loaded;
 	cs->have_need = !KX_FAILED(kx_crash_need(loaded, unpacked, &cs->need));
 }
@@ -361,8 +361,6 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 	struct kx_err e;
 	int built;
 
-	cs->sys = *mem;
-	cs->have_sys = 1;
 	read_regions(l);
 	if (!kx_arch_crash_machine && !l->o.crash_sizing)
 		/* e.g. arm64 passes elfcorehdr and the usable memory in the device tree */
@@ -385,19 +383,16 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 		return fail_lib(err, e, "the crash kernel");
 	dbg(l, "ELF core header at 0x%" PRIx64, at);
 	if (!l->o.crash_sizing) {
-		/* from here on the loader sees (and passes on) the crash kernel's memory */
-		e = kx_crash_memmap(&cs->sys, cs->region, cs->nregion, (struct kx_range){ at, at + memsz },
-				    mem);
+		/* the loader sees (and passes on) the crash kernel's memory */
+		cs->view = l->si;
+		e = kx_crash_memmap(mem, cs->region, cs->nregion, (struct kx_range){ at, at + memsz },
+				    &cs->view.mem);
 		if (KX_FAILED(e))
 			return fail_lib(err, e, "the crash kernel's memory map");
+		l->req.sys = &cs->view;
 	}
 	e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), at, 1);
 	return KX_FAILED(e) ? fail_lib(err, e, "the crash kernel's command line") : 0;
-}
-
-const struct kx_memmap *crash_validate_map(struct kx_load *l)
-{
-	return l->cs.have_sys ? &l->cs.sys : &l->si.mem;
 }
 
 /* ---- --print-ckr-size ------------------------------------------------------- */

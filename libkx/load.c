@@ -48,6 +48,12 @@ struct kx_load *kx_load_new(const struct kx_options *o, struct kx_error *err)
 	else
 		l->o.loader_name = "kx " KX_VERSION;
 	l->kernel_fd = -1;
+	l->req.entry = l->o.entry;
+	l->req.have_entry = l->o.have_entry;
+	l->req.loader_name = l->o.loader_name;
+	l->req.cmdline = l->cmdline;
+	l->req.scratch = l->scratch;
+	l->req.scratch_len = sizeof(l->scratch);
 	if (l->o.type && !(l->ld = kx_loader_by_name(l->o.type))) {
 		fail(err, KX_E_TYPE_NAME, 0, l->o.type);
 		kx_load_free(l);
@@ -130,19 +136,19 @@ static int changed(struct kx_load *l, struct kx_error *err)
 	return 0;
 }
 
-/* The kernel is in l->kernel: say what it is, unless -t said so. */
+/* The kernel is in l->req.image: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
-	if (!l->ld && !(l->ld = kx_loader_probe(l->kernel.buf, l->kernel.len))) {
-		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->kernel.name);
+	if (!l->ld && !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))) {
+		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->req.image.name);
 		/* a failed call leaves the load as it was: no kernel (the mapping,
 		 * if any, is released with the load) */
-		l->kernel = (struct kx_blob){ 0, 0, 0 };
+		l->req.image = (struct kx_blob){ 0, 0, 0 };
 		l->kernel_file = 0;
 		l->kernel_fd = -1;
 		return -1;
 	}
-	dbg(l, "%s: %s image", l->kernel.name, l->ld->name);
+	dbg(l, "%s: %s image", l->req.image.name, l->ld->name);
 	return 0;
 }
 
@@ -153,7 +159,7 @@ static int kernel_allowed(struct kx_load *l, const char *name, struct kx_error *
 		return -1;
 	if (l->ld && l->ld->no_image)
 		return fail(err, KX_E_RAW_KERNEL, 0, name);
-	if (l->kernel.buf)
+	if (l->req.image.buf)
 		return fail(err, KX_E_STATE, "a second kernel", name);
 	return 0;
 }
@@ -161,9 +167,9 @@ static int kernel_allowed(struct kx_load *l, const char *name, struct kx_error *
 int kx_load_kernel(struct kx_load *l, const char *path, struct kx_error *err)
 {
 	ERR_OR_DUMMY(err);
-	if (kernel_allowed(l, path, err) || map_file(l, "kernel", path, &l->kernel, err))
+	if (kernel_allowed(l, path, err) || map_file(l, "kernel", path, &l->req.image, err))
 		return -1;
-	l->kernel_file = l->kernel.name;
+	l->kernel_file = l->req.image.name;
 	return probe(l, err);
 }
 
@@ -181,7 +187,7 @@ int kx_load_kernel_fd(struct kx_load *l, int fd, const char *name, struct kx_err
 	if ((e = sys_map_fd(fd, f)))
 		return fail_file(err, "kernel", name, e);
 	l->nfiles++;
-	l->kernel = (struct kx_blob){ f->buf, f->len, keep_name(l, name) };
+	l->req.image = (struct kx_blob){ f->buf, f->len, keep_name(l, name) };
 	l->kernel_fd = fd;
 	return probe(l, err);
 }
@@ -194,7 +200,7 @@ int kx_load_kernel_buf(struct kx_load *l, const void *buf, size_t len, const cha
 		return -1;
 	if (!buf || !len)
 		return fail_file(err, "kernel", name, -ENODATA);
-	l->kernel = (struct kx_blob){ buf, len, keep_name(l, name) };
+	l->req.image = (struct kx_blob){ buf, len, keep_name(l, name) };
 	return probe(l, err);
 }
 
@@ -202,17 +208,17 @@ static int initrd_room(struct kx_load *l, struct kx_error *err)
 {
 	if (changed(l, err))
 		return -1;
-	if (l->ninitrd == KX_MAX_INITRDS)
-		return fail_n(err, KX_E_TOO_MANY_INITRDS, 0, l->ninitrd + 1, KX_MAX_INITRDS, 0, 0);
+	if (l->req.ninitrd == KX_MAX_INITRDS)
+		return fail_n(err, KX_E_TOO_MANY_INITRDS, 0, l->req.ninitrd + 1, KX_MAX_INITRDS, 0, 0);
 	return 0;
 }
 
 int kx_load_initrd(struct kx_load *l, const char *path, struct kx_error *err)
 {
 	ERR_OR_DUMMY(err);
-	if (initrd_room(l, err) || map_file(l, "initrd", path, &l->initrd[l->ninitrd], err))
+	if (initrd_room(l, err) || map_file(l, "initrd", path, &l->req.initrd[l->req.ninitrd], err))
 		return -1;
-	if (!l->ninitrd++)
+	if (!l->req.ninitrd++)
 		l->initrd_files_only = 1;
 	return 0;
 }
@@ -225,7 +231,7 @@ int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, const cha
 		return -1;
 	if (!buf || !len)
 		return fail_file(err, "initrd", name, -ENODATA);
-	l->initrd[l->ninitrd++] = (struct kx_blob){ buf, len, keep_name(l, name) };
+	l->req.initrd[l->req.ninitrd++] = (struct kx_blob){ buf, len, keep_name(l, name) };
 	l->initrd_files_only = 0;
 	l->initrd_bufs = 1;
 	return 0;
@@ -263,38 +269,38 @@ int kx_load_dtb(struct kx_load *l, const char *path, struct kx_error *err)
 	ERR_OR_DUMMY(err);
 	if (changed(l, err))
 		return -1;
-	return map_file(l, "device tree", path, &l->dtb, err);
+	return map_file(l, "device tree", path, &l->req.dtb, err);
 }
 
 int kx_load_module(struct kx_load *l, const char *path, const char *string, struct kx_error *err)
 {
-	struct kx_module *m = &l->module[l->nmodule];
+	struct kx_module *m = &l->req.module[l->req.nmodule];
 
 	ERR_OR_DUMMY(err);
 	if (changed(l, err))
 		return -1;
-	if (l->nmodule == KX_MAX_MODULES)
+	if (l->req.nmodule == KX_MAX_MODULES)
 		return fail_lib(err, kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0), path);
 	if (map_file(l, "module", path, &m->file, err))
 		return -1;
 	m->file.name = m->string = keep_name(l, string ? string : path);
-	l->nmodule++;
+	l->req.nmodule++;
 	return 0;
 }
 
 int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct kx_error *err)
 {
-	struct kx_raw_seg *r = &l->raw[l->nraw];
+	struct kx_raw_seg *r = &l->req.raw[l->req.nraw];
 
 	ERR_OR_DUMMY(err);
 	if (changed(l, err))
 		return -1;
-	if (l->nraw == KX_MAX_SEGMENTS - 1)
+	if (l->req.nraw == KX_MAX_SEGMENTS - 1)
 		return fail_lib(err, kx_err(KX_E_TOO_MANY, "segments", KX_MAX_SEGMENTS - 1, 0), path);
 	if (map_file(l, "segment", path, &r->file, err))
 		return -1;
 	r->addr = addr;
-	l->nraw++;
+	l->req.nraw++;
 	return 0;
 }
 
@@ -383,14 +389,14 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 	clear_error(err);
 	if (l->prepared)
 		return 0;
-	if (!l->ld || (!l->ld->no_image && !l->kernel.buf))
+	if (!l->ld || (!l->ld->no_image && !l->req.image.buf))
 		return fail(err, KX_E_STATE, "kx_load_prepare without a kernel", 0);
 	if (l->ld->no_image)
 		dbg(l, "raw segments: %s image", l->ld->name);
 	if (l->ld->uki) {
-		struct kx_err e = kx_uki_parse(l->kernel.buf, l->kernel.len, &l->uki);
+		struct kx_err e = kx_uki_parse(l->req.image.buf, l->req.image.len, &l->uki);
 		if (KX_FAILED(e))
-			return fail_lib(err, e, l->kernel.name);
+			return fail_lib(err, e, l->req.image.name);
 		l->is_uki = 1;
 		l->kernel_file = 0; /* the kernel gets .linux through a memfd */
 	}

@@ -39,8 +39,8 @@ struct crash_state {
 	int have_need;
 	uint64_t loaded;           /* the files' segments (estimate from the files) */
 	struct kx_crash_need need;
-	int have_sys;
-	struct kx_memmap sys;      /* the running system's map, before crash_prepare */
+	struct kx_sysinfo view;    /* the system as the crash kernel sees it: its memory
+				      map is RAM below 1 MiB plus the crash region */
 	struct kx_memmap ram;      /* System RAM, for the core header */
 	struct kx_crash_note notes[KX_CRASH_MAX_CPUS];
 	char names[KX_CRASH_MAX_CPUS + 64][16];
@@ -54,19 +54,15 @@ struct kx_load {
 	struct kx_options o;
 	int prepared, planned;
 	const struct kx_loader *ld;
-	const char *kernel_path;        /* the user's name for the kernel, or NULL */
-	struct kx_blob kernel;          /* what the loader parses (a UKI's .linux) */
+	/* What the image's loader gets: the kernel (req.image), initrds,
+	 * modules, raw segments, device tree, entry, window, command line
+	 * (l->cmdline), the system (l->si or, for a crash kernel, cs.view) and
+	 * scratch room. The inputs fill it directly; nothing is copied. */
+	struct kx_load_req req;
 	const char *kernel_file;        /* a file the kernel may read itself, or NULL */
 	int kernel_fd;                  /* an fd the caller gave, or -1 */
-	struct kx_blob initrd[MAX_BLOBS];
-	unsigned ninitrd;
 	int initrd_files_only;          /* every initrd is a user file with a path */
 	int initrd_bufs;                /* some initrd is a caller's buffer */
-	struct kx_module module[KX_MAX_MODULES];
-	unsigned nmodule;
-	struct kx_raw_seg raw[KX_MAX_SEGMENTS];
-	unsigned nraw;
-	struct kx_blob dtb;             /* --dtb, or none */
 	const char *append[MAX_APPEND];
 	unsigned nappend;
 	int replace_cmdline, reuse_cmdline;
@@ -140,7 +136,6 @@ int iomem_memmap(struct kx_load *l, size_t *len, struct kx_error *err);
 int crash_setup(struct kx_load *l, struct kx_error *err);
 int crash_region(struct kx_load *l, struct kx_window *w, struct kx_error *err);
 int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err);
-const struct kx_memmap *crash_validate_map(struct kx_load *l);
 
 /* plan.c: the kexec_load plan (kx_load_plan); commit.c uses it */
 int plan_classic(struct kx_load *l, struct kx_error *err);

@@ -36,27 +36,6 @@ int iomem_memmap(struct kx_load *l, size_t *len, struct kx_error *err)
 	return KX_FAILED(e) ? fail_lib(err, e, "/proc/iomem") : 0;
 }
 
-static void request(struct kx_load *l, struct kx_load_req *req)
-{
-	memset(req, 0, sizeof(*req));
-	req->image = l->kernel;
-	memcpy(req->initrd, l->initrd, sizeof(req->initrd[0]) * l->ninitrd);
-	req->ninitrd = l->ninitrd;
-	memcpy(req->module, l->module, sizeof(l->module));
-	req->nmodule = l->nmodule;
-	memcpy(req->raw, l->raw, sizeof(l->raw));
-	req->nraw = l->nraw;
-	req->entry = l->o.entry;
-	req->have_entry = l->o.have_entry;
-	req->loader_name = l->o.loader_name;
-	req->cmdline = l->cmdline;
-	req->window = (struct kx_window){ l->o.mem_min, l->o.mem_max };
-	req->sys = &l->si;
-	req->scratch = l->scratch;
-	req->scratch_len = sizeof(l->scratch);
-	req->dtb = l->dtb;
-}
-
 /* The purgatory (kx's, or the caller's file) goes last, below 4 GiB. */
 static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error *err)
 {
@@ -84,8 +63,8 @@ static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error 
 
 int plan_classic(struct kx_load *l, struct kx_error *err)
 {
-	const char *subject = l->kernel.name ? l->kernel.name : "the raw image";
-	struct kx_load_req req;
+	const char *subject = l->req.image.name ? l->req.image.name : "the raw image";
+	struct kx_load_req *req = &l->req;
 	struct kx_err e;
 
 	if (l->planned)
@@ -94,27 +73,29 @@ int plan_classic(struct kx_load *l, struct kx_error *err)
 		return -1;
 	dbg(l, "memory map: %u entries, %" PRIu64 " MiB of RAM", l->si.mem.n,
 	    kx_memmap_ram(&l->si.mem) >> 20);
-	request(l, &req);
 	memset(&l->plan, 0, sizeof(l->plan));
+	req->sys = &l->si;
+	req->window = (struct kx_window){ l->o.mem_min, l->o.mem_max };
 	if (l->o.crash) {
 		/* everything inside the reserved region; the core header first */
 		struct kx_window cw;
 		if (crash_region(l, &cw, err))
 			return -1;
-		if (cw.min > req.window.min)
-			req.window.min = cw.min;
-		if (cw.max < req.window.max)
-			req.window.max = cw.max;
-		if (crash_prepare(l, req.window, err))
+		if (cw.min > req->window.min)
+			req->window.min = cw.min;
+		if (cw.max < req->window.max)
+			req->window.max = cw.max;
+		if (crash_prepare(l, req->window, err))
 			return -1;
 	}
-	e = l->ld->load(&req, &l->plan);
+	e = l->ld->load(req, &l->plan);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, subject);
-	if (add_purgatory(l, req.window, err))
+	if (add_purgatory(l, req->window, err))
 		return -1;
-	/* -p: si.mem is now the crash kernel's view; check against the system's */
-	e = kx_plan_validate(&l->plan, crash_validate_map(l));
+	/* against the running system's map, also for a crash kernel (whose view
+	 * leaves the core header out of RAM; the half-of-RAM limit is the system's) */
+	e = kx_plan_validate(&l->plan, &l->si.mem);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, subject);
 	l->planned = 1;

@@ -82,8 +82,8 @@ int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *
 	info->file_syscall_ok = l->ld->kernel_parses;
 	info->crash = l->o.crash;
 	info->verify = !l->o.no_verify;
-	info->image_memory = l->kernel.buf ? arch_kernel_bytes(l->is_uki ? l->uki.kernel.buf :
-				l->kernel.buf, l->is_uki ? l->uki.kernel.len : l->kernel.len) : 0;
+	info->image_memory = l->req.image.buf ? arch_kernel_bytes(l->is_uki ? l->uki.kernel.buf :
+				l->req.image.buf, l->is_uki ? l->uki.kernel.len : l->req.image.len) : 0;
 	if (!l->planned)
 		return 0;
 	info->type = p->type;
@@ -119,7 +119,7 @@ int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
 	if (l->use_file)
 		out_put(&o, "  kexec_file_load gets: kernel %s, %u initrd piece(s), the command line above\n",
 			l->kernel_file ? l->kernel_file : "(memfd of .linux)",
-			l->ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
+			l->req.ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
 	fputs(l->text, f);
 	kx_preflight(&pf);
 	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",
