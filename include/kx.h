@@ -162,6 +162,7 @@ KX_API int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, co
  * appended text in order. A word equal to one already there is not added again.
  */
 KX_API int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err);
+/* These two return 0, or -1 once the load is prepared (the command line is built). */
 KX_API int kx_load_replace_cmdline(struct kx_load *l); /* do not use the image's own */
 KX_API int kx_load_reuse_cmdline(struct kx_load *l);   /* start from /proc/cmdline */
 /* Device tree to start from (arm64); default: the running system's. */

@@ -254,12 +254,16 @@ int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err)
 
 int kx_load_replace_cmdline(struct kx_load *l)
 {
+	if (l->prepared)
+		return -1; /* the command line is built */
 	l->replace_cmdline = 1;
 	return 0;
 }
 
 int kx_load_reuse_cmdline(struct kx_load *l)
 {
+	if (l->prepared)
+		return -1;
 	l->reuse_cmdline = l->replace_cmdline = 1;
 	return 0;
 }
