@@ -88,6 +88,8 @@ struct kx_load {
 	char iomem[IOMEM_MAX];          /* /proc/iomem text, and other scratch reads */
 	uint8_t boot_params[4096];
 	char text[CMDLINE_MAX + 16 * 1024]; /* the plan, rendered */
+	struct kx_preflight pf;         /* the system, for the plan's output */
+	int have_pf;
 };
 
 /* Every public function: err may be NULL. */

@@ -105,9 +105,19 @@ int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *
 	return 0;
 }
 
+/* The system's state for the plan's last line, read once per load (it scans
+ * /proc/kallsyms, which takes tens of milliseconds). */
+static const struct kx_preflight *preflight(struct kx_load *l)
+{
+	if (!l->have_pf)
+		kx_preflight(&l->pf);
+	l->have_pf = 1;
+	return &l->pf;
+}
+
 int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
 {
-	struct kx_preflight pf;
+	const struct kx_preflight *pf;
 	struct out o;
 
 	ERR_OR_DUMMY(err);
@@ -121,10 +131,10 @@ int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
 			l->kernel_file ? l->kernel_file : "(memfd of .linux)",
 			l->req.ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
 	fputs(l->text, f);
-	kx_preflight(&pf);
+	pf = preflight(l);
 	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",
-		pf.lockdown, pf.load_ok ? "usable" : "not usable now",
-		pf.file_ok ? "usable" : "not usable now", pf.loaded == 1 ? "a kernel is" : "nothing is");
+		pf->lockdown, pf->load_ok ? "usable" : "not usable now",
+		pf->file_ok ? "usable" : "not usable now", pf->loaded == 1 ? "a kernel is" : "nothing is");
 	return 0;
 }
 
@@ -184,7 +194,6 @@ static void json_handoff(FILE *f, const struct kx_load_info *in)
 int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 {
 	struct kx_load_info in;
-	struct kx_preflight pf;
 
 	ERR_OR_DUMMY(err);
 	if (kx_load_plan(l, err) || kx_load_info(l, &in, err))
@@ -206,9 +215,8 @@ int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 	json_handoff(f, &in);
 	fprintf(f, ",\"verify\":%s,\"cmdline\":", in.verify ? "\"xxh64\"" : "null");
 	jstr(f, l->plan.cmdline ? l->plan.cmdline : "");
-	kx_preflight(&pf);
 	fprintf(f, ",\"preflight\":");
-	kx_preflight_print_json(f, &pf);
+	kx_preflight_print_json(f, preflight(l));
 	fprintf(f, "}\n");
 	return 0;
 }
