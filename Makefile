@@ -181,11 +181,12 @@ $(B)/fuzz/seeds: tests/fuzz/seeds.sh $(wildcard tests/fuzz/corpus/*/*)
 	rm -rf $@ && tests/fuzz/seeds.sh $@
 # each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME
 fuzz: $(FUZZ_BIN) kernels $(B)/fuzz/seeds
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+	@pass=0; fail=0; for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
 	  $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
 	    $(B)/fuzz/corpus/$$n $(B)/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|DONE.*cov:|ERROR|SUMMARY' ; \
-	  test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+	  if [ $${PIPESTATUS[0]} -eq 0 ]; then pass=$$((pass + 1)); else fail=$$((fail + 1)); echo "FAIL fuzz $$n"; fi; \
+	  done; echo "$$pass passed, $$fail failed, 0 skipped"; test $$fail -eq 0
 # the same code with clang: -Wall -Wextra -Werror build, unit tests plain and sanitized
 clang-check:
 	$(MAKE) B=$(B)/clang CC=clang all
