@@ -62,7 +62,7 @@ enum kx_syscode {
 	KX_E_FILE_SYSCALL_TYPE,/* what: loader name: kexec_file_load cannot parse it */
 	KX_E_CLASSIC_ONLY,     /* a: enum kx_classic_reason; kexec_file_load was asked for */
 	KX_E_IOMEM_TOO_BIG,    /* a: bytes kx can read */
-	KX_E_KEXEC,            /* what: the operation; sys_errno; facts */
+	KX_E_KEXEC,            /* what: the operation; a: enum kx_op; sys_errno; facts */
 	KX_E_KEXEC_FILE,       /* subject: image; a: 1 if a UKI; sys_errno; facts */
 	KX_E_KEXEC_FALLBACK,   /* subject: image; sys_errno: kexec_load's; facts */
 	KX_E_NOT_LOADED,       /* exec with nothing loaded */
@@ -79,6 +79,9 @@ enum kx_syscode {
 	KX_W_CRASH_TIGHT,      /* a warning: a: reserved, b: needed to boot, c: suggested */
 	KX_E_SYS__END
 };
+
+/* The operation a KX_E_KEXEC error is about (its a). */
+enum kx_op { KX_OP_LOAD, KX_OP_UNLOAD, KX_OP_EXEC };
 
 /* Why a load needs kexec_load (KX_E_CLASSIC_ONLY, and the plan's reason). */
 enum kx_classic_reason {

@@ -199,8 +199,12 @@ static void render_kexec(struct out *o, const struct kx_error *e)
 		break;
 	case EADDRNOTAVAIL:
 	case EINVAL:
-		put(o, "%s: the kernel rejected the segment plan (%s); nothing was loaded. Please report this "
-		    "with the output of kx -d --dry-run.", op, strerror(e->sys_errno));
+		if (e->a == KX_OP_EXEC) /* reboot(KEXEC): nothing is loaded, or no kexec here */
+			put(o, "%s: the kernel says no kernel is loaded (or it has no kexec support); "
+			    "load one first with kx -l KERNEL.", op);
+		else
+			put(o, "%s: the kernel rejected the segment plan (%s); nothing was loaded. Please "
+			    "report this with the output of kx -d --dry-run.", op, strerror(e->sys_errno));
 		break;
 	default:
 		put(o, "%s failed: %s.", op, strerror(e->sys_errno));

@@ -26,6 +26,13 @@ int kx_loaded(int crash, struct kx_error *err)
 	return b[0] == '1';
 }
 
+static int unload_failed(struct kx_error *err, int e)
+{
+	fail_kexec(err, KX_E_KEXEC, "unloading", 0, e);
+	err->a = KX_OP_UNLOAD;
+	return -1;
+}
+
 int kx_unload(const struct kx_options *o, struct kx_error *err)
 {
 	int e;
@@ -38,12 +45,12 @@ int kx_unload(const struct kx_options *o, struct kx_error *err)
 		if (!e)
 			return 0;
 		if (o->syscall == KX_SYSCALL_CLASSIC)
-			return fail_kexec(err, KX_E_KEXEC, "unloading", 0, e);
+			return unload_failed(err, e);
 		kx_log(o, KX_LOG_DEBUG, "kexec_load unload: %s; trying kexec_file_load", strerror(-e));
 	}
 	/* under lockdown or kexec_load_disabled, only the file syscall may unload */
 	e = sys_kexec_file_load(-1, -1, 0, KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
-	return e ? fail_kexec(err, KX_E_KEXEC, "unloading", 0, e) : 0;
+	return e ? unload_failed(err, e) : 0;
 }
 
 int kx_exec(int no_sync, const struct kx_options *o, struct kx_error *err)
@@ -53,14 +60,20 @@ int kx_exec(int no_sync, const struct kx_options *o, struct kx_error *err)
 	ERR_OR_DUMMY(err);
 	clear_error(err);
 	o = o ? o : &defaults;
-	if (kx_loaded(0, 0) == 0)
+	switch (kx_loaded(0, err)) {
+	case 0:
 		return fail(err, KX_E_NOT_LOADED, 0, 0);
+	case -1: /* no /sys/kernel/kexec_loaded: no kexec here, or no sysfs; do not guess */
+		return -1;
+	}
 	if (!no_sync) {
 		kx_log(o, KX_LOG_DEBUG, "syncing file systems");
 		sys_sync();
 	}
 	e = sys_reboot_kexec();
-	return fail_kexec(err, KX_E_KEXEC, "booting the loaded kernel", 0, e ? e : -EINVAL);
+	fail_kexec(err, KX_E_KEXEC, "booting the loaded kernel", 0, e ? e : -EINVAL);
+	err->a = KX_OP_EXEC;
+	return -1;
 }
 
 const char *kx_version(void) { return KX_VERSION; }

@@ -217,6 +217,12 @@ static int act(struct opts *o)
 		return do_check(o->json);
 	if (o->status)
 		return do_status(o->panic);
+	if (o->unload && o->dry_run) {
+		/* --dry-run never reaches a privileged system call */
+		printf("kx: dry run: would unload the loaded %skernel (nothing was changed)\n",
+		       o->panic ? "crash " : "");
+		return EXIT_OK;
+	}
 	if (o->unload)
 		return kx_unload(&ko, &err) ? report(&err) : EXIT_OK;
 	if (o->load || o->force || o->dry_run || o->check) {

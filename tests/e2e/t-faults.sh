@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t-faults.sh - fault injection (KX_FAULT, tool/sys.c) inside kernel A: every
+# t-faults.sh - fault injection (KX_FAULT, libkx/sys.c) inside kernel A: every
 # class of failure from the system gives its message and exit status 1, none
 # leaves a partial load, and none unloads the kernel loaded before: after
 # all of them, kx -e still boots that kernel (B, with its nonce).
@@ -39,8 +39,9 @@ f "memfd ENOMEM"       1 "cannot read the initrd '/b/initrd.gz'" memfd:ENOMEM -s
 f "open EACCES"        1 "permission denied" open:EACCES -s -l \$L
 f "read EIO (memmap)"  1 "cannot read the memory map" read:EIO -c -l \$L
 f "file shrinks"       1 "a file shrank while kx was reading it; nothing was loaded." sigbus -l \$L
-f "reboot EINVAL"      1 "booting the loaded kernel: the kernel rejected" reboot:EINVAL -e
+f "reboot EINVAL"      1 "booting the loaded kernel: the kernel says no kernel is loaded" reboot:EINVAL -e
 f "reboot EPERM"       1 "booting the loaded kernel: permission denied by the kernel" reboot:EPERM -e
+f "exec, kexec_loaded unreadable" 1 "cannot tell: /sys/kernel/kexec_loaded is missing" read:ENOENT -e
 f "unload EBUSY"       1 "unloading: another kexec load or exec is in progress" kexec_load:EBUSY,kexec_file_load:EBUSY -u
 expect -r 0 -n "fallback: ENOEXEC from kexec_file_load, then kexec_load works" -o "loaded with kexec_load" -- env KX_FAULT=kexec_file_load:ENOEXEC kx -d -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS kxtest.nonce=$nonce"
 expect -r 1 -o "kx: a kernel is loaded" -n "still loaded after every fault" -- kx -S
@@ -53,7 +54,7 @@ build_initrd_a "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$E2E_WORK/initrd
 run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=25 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=26 fail=0"
 assert_log_line "$log" "KXB-CMDLINE:" "kxtest.nonce=$nonce" "the kernel loaded before the faults should boot"
 assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256"
 e2e_finish

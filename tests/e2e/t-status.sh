@@ -17,6 +17,10 @@ expect -r 0 -o "kx: no kernel is loaded" -n "kx -S before load" -- kx -S
 expect_rc 0 -n "kx -l" -- kx -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS"
 expect_out 1 -n "kexec_loaded=1 after kx -l" -- cat /sys/kernel/kexec_loaded
 expect -r 1 -o "kx: a kernel is loaded; kx -e boots it" -n "kx -S after load" -- kx -S
+# B1: --dry-run never reaches a privileged syscall, -u included
+expect -r 0 -o "dry run: would unload" -n "kx --dry-run -u" -- kx --dry-run -u
+expect -r 0 -o "dry run: would unload the loaded crash kernel" -n "kx --dry-run -p -u" -- kx --dry-run -p -u
+expect_out 1 -n "still loaded after kx --dry-run -u" -- cat /sys/kernel/kexec_loaded
 expect_rc 0 -n "kx -u" -- kx -u
 expect_out 0 -n "kexec_loaded=0 after kx -u" -- cat /sys/kernel/kexec_loaded
 expect -r 0 -o "kx: no kernel is loaded" -n "kx -S after unload" -- kx -S
@@ -34,8 +38,8 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_kxt_pass_count "$log" 12
-assert_log_has "$log" "KXT-SUMMARY pass=12 fail=0"
+assert_kxt_pass_count "$log" 15
+assert_log_has "$log" "KXT-SUMMARY pass=15 fail=0"
 assert_log_has "$log" "KXA-SCENARIO-EXIT: rc=0"
 assert_log_lacks "$log" "KXB-" "kernel B must not boot in this test"
 e2e_finish
