@@ -55,4 +55,13 @@ print("; ".join(err) if err else "ok")
 PY
 )
 e2e_check "JSON plan checks: $out" [ "$out" = ok ]
+
+# A kernel cut short inside its payload passes no dry run (it would die in its
+# decompressor after the old kernel is gone).
+head -c 1048576 "$E2E_WORK/vmlinuz" >"$E2E_WORK/vmlinuz.cut" && chmod 644 "$E2E_WORK/vmlinuz.cut"
+rc=0
+"${run[@]}" "$kx" --dry-run "$E2E_WORK/vmlinuz.cut" >/dev/null 2>"$E2E_WORK/err" || rc=$?
+e2e_check "a cut kernel: exit 1 (got $rc)" [ "$rc" = 1 ]
+e2e_check "a cut kernel: 'is truncated' (got: $(cat "$E2E_WORK/err"))" \
+	grep -q "vmlinuz.cut is truncated: its bzImage kernel needs" "$E2E_WORK/err"
 e2e_finish

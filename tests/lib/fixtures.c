@@ -62,6 +62,7 @@ uint8_t *fx_bzimage(uint32_t init_size, uint64_t pref, size_t kernel_len, size_t
 	put32(b + 0x238, 2047);          /* cmdline_size */
 	put32(b + 0x23c, 0);
 	put64(b + 0x240, 0);
+	put32(b + 0x1f4, (uint32_t)((kernel_len + 15) / 16)); /* syssize */
 	put32(b + 0x248, 0);
 	put32(b + 0x24c, 0);
 	put64(b + 0x250, 0);

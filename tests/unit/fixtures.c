@@ -62,6 +62,10 @@ uint8_t *bz_build(const struct bz_spec *s, size_t *len)
 	kx_put64(b + O_SUBARCH_DATA, 0);
 	kx_put64(b + O_PREF_ADDRESS, s->pref_address);
 	kx_put32(b + O_INIT_SIZE, s->init_size);
+	/* the protected-mode part and the compressed payload the header names */
+	kx_put32(b + 0x1f4, (uint32_t)((s->kernel_len + 15) / 16)); /* syssize */
+	kx_put32(b + 0x248, 0);                                     /* payload_offset */
+	kx_put32(b + 0x24c, 0);                                     /* payload_length */
 	*len = n;
 	return b;
 }

@@ -1072,6 +1072,9 @@ TEST(load_real_kernel)
 	T_ROW("%s", path);
 	CHECK_EQ(c.plan.target, k->mem + 0x200);
 	CHECK_OK(kx_plan_validate(&c.plan, &c.si.mem));
+	/* the same file cut short inside its payload (1 MiB of it) is refused (B6) */
+	T_ROW("%s, first 1 MiB", path);
+	CHECK_ERR(kx_bzimage_parse(img, 1u << 20, &bz), KX_E_TRUNCATED);
 	if (ppath && (purg = read_whole(ppath, &plen)) && plen <= sizeof(out)) {
 		CHECK_OK(kx_plan_add_purgatory(&c.plan, &c.si.mem, c.req.window, purg, plen, out,
 					       sizeof(out), KX_PURG_VERIFY, 0));

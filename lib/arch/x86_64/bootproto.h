@@ -5,6 +5,7 @@
 #define KX_X86_BOOTPROTO_H
 
 #define H_SETUP_SECTS    0x1f1
+#define H_SYSSIZE        0x1f4   /* the protected-mode part, in 16-byte units */
 #define H_BOOT_FLAG      0x1fe
 #define H_JUMP           0x200
 #define H_MAGIC          0x202
@@ -22,6 +23,8 @@
 #define H_CMDLINE_SIZE   0x238
 #define H_SUBARCH        0x23c
 #define H_SUBARCH_DATA   0x240
+#define H_PAYLOAD_OFFSET 0x248   /* the compressed kernel, from the protected-mode part */
+#define H_PAYLOAD_LENGTH 0x24c
 #define H_SETUP_DATA     0x250
 #define H_PREF_ADDRESS   0x258
 #define H_INIT_SIZE      0x260

@@ -13,8 +13,29 @@ int kx_bzimage_probe(const uint8_t *buf, size_t len)
 	       !kx_memcmp(buf + H_MAGIC, "HdrS", 4);
 }
 
+/*
+ * A file cut short inside its kernel would pass every header check and die in
+ * the decompressor, after the old kernel is gone: the protected-mode part must
+ * hold syssize paragraphs (rounded up by some builders: 15 bytes of slack) and
+ * the compressed payload the header names.
+ */
+static struct kx_err check_payload(const uint8_t *buf, const struct kx_bzimage *bz)
+{
+	uint64_t sys = (uint64_t)kx_le32(buf + H_SYSSIZE) * 16;
+	uint64_t off = kx_le32(buf + H_PAYLOAD_OFFSET), n = kx_le32(buf + H_PAYLOAD_LENGTH);
+
+	if (sys > (uint64_t)bz->kernel_len + 15)
+		return kx_err(KX_E_TRUNCATED, "bzImage kernel", bz->setup_len + sys,
+			      bz->setup_len + bz->kernel_len);
+	if (n && off + n > bz->kernel_len)
+		return kx_err(KX_E_TRUNCATED, "bzImage payload", bz->setup_len + off + n,
+			      bz->setup_len + bz->kernel_len);
+	return KX_NOERR;
+}
+
 struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage *bz)
 {
+	struct kx_err err;
 	unsigned sects;
 
 	if (len < H_MAGIC + 4)
@@ -48,6 +69,9 @@ struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage
 		return kx_err(KX_E_TRUNCATED, "bzImage kernel", bz->setup_len + 1, len);
 	bz->kernel = buf + bz->setup_len;
 	bz->kernel_len = len - bz->setup_len;
+	err = check_payload(buf, bz);
+	if (KX_FAILED(err))
+		return err;
 
 	bz->loadflags = buf[H_LOADFLAGS];
 	if (!(bz->loadflags & LOADED_HIGH))
