@@ -77,6 +77,8 @@ enum kx_syscode {
 	KX_E_NO_MEMORY,        /* a: bytes the library could not map */
 	KX_E_STATE,            /* what: the call made out of order */
 	KX_W_CRASH_TIGHT,      /* a warning: a: reserved, b: needed to boot, c: suggested */
+	KX_E_WRONG_TYPE,       /* what: the type asked for; subject: the file; a: the index of the
+				  type it is in the loader table (its name in the message) */
 	KX_E_SYS__END
 };
 

@@ -136,11 +136,42 @@ static int changed(struct kx_load *l, struct kx_error *err)
 	return 0;
 }
 
+/* The loader table's index of ld. */
+static unsigned loader_index(const struct kx_loader *ld)
+{
+	unsigned i;
+
+	for (i = 0; kx_loaders[i] && kx_loaders[i] != ld; i++)
+		;
+	return i;
+}
+
+/* Does the type -t named fit the image? Not when another loader claims it:
+ * then say what the file is (forcing a type stays possible for files no
+ * loader recognises, e.g. -t elf for a program). */
+static int forced_fits(struct kx_load *l, struct kx_error *err)
+{
+	const uint8_t *b = l->req.image.buf;
+	size_t n = (size_t)l->req.image.len;
+	const struct kx_loader *other;
+
+	if (l->ld->probe(b, n) || !(other = kx_loader_probe(b, n)))
+		return 0;
+	fail(err, KX_E_WRONG_TYPE, l->ld->name, l->req.image.name);
+	err->a = loader_index(other);
+	return -1;
+}
+
 /* The kernel is in l->req.image: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
-	if (!l->ld && !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))) {
+	int bad;
+
+	if (l->ld)
+		bad = forced_fits(l, err);
+	else if ((bad = !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))))
 		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->req.image.name);
+	if (bad) {
 		/* a failed call leaves the load as it was: no kernel (the mapping,
 		 * if any, is released with the load) */
 		l->req.image = (struct kx_blob){ 0, 0, 0 };

@@ -119,6 +119,16 @@ void out_put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)k;
 }
 
+/* The name of loader i of the table, for messages. */
+static const char *loader_name(uint64_t i)
+{
+	uint64_t n;
+
+	for (n = 0; kx_loaders[n]; n++)
+		;
+	return i < n ? kx_loaders[i]->name : "?";
+}
+
 /* "bzImage, uki, elf, ...": the loaders kx has, in probe order. */
 static void put_types(struct out *o)
 {
@@ -420,6 +430,11 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		put(o, "cannot get %" PRIu64 " bytes of memory to build the load; free memory and try again.",
 		    e->a);
 		break;
+	case KX_E_WRONG_TYPE:
+		put(o, "%s is a%s %s image, not %s; drop -t or name its type.", e->subject,
+		    loader_name(e->a)[0] == 'e' || loader_name(e->a)[0] == 'u' ? "n" : "",
+		    loader_name(e->a), e->what);
+		break;
 	case KX_E_STATE:
 		put(o, "internal error: %s was called out of order; please report this.", e->what);
 		break;
@@ -449,7 +464,7 @@ static const char *const sys_names[] = {
 	"file", "type-name", "raw-kernel", "too-many-initrds", "file-syscall-type", "classic-only",
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
 	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
-	"crash-too-large", "no-memory", "state", "crash-tight",
+	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type",
 };
 _Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
 	       "a name for every system error code");
@@ -464,5 +479,6 @@ const char *kx_error_name(int code)
 int kx_error_is_usage(const struct kx_error *e)
 {
 	return e && (e->code == KX_E_TYPE_NAME || e->code == KX_E_RAW_KERNEL ||
-		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY);
+		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY ||
+		     e->code == KX_E_WRONG_TYPE);
 }

@@ -100,6 +100,29 @@ LT_CASE(err_raw_type_with_kernel)
 	kx_load_free(l);
 }
 
+/* -t naming a type another loader recognises the file as (B4): what it is */
+LT_CASE(err_wrong_type)
+{
+	struct kx_options o = { .type = "elf" };
+	struct kx_load *l = kx_load_new(&o, 0);
+	struct kx_error e;
+	char want[800];
+
+	REQUIRE(l);
+	CHECK_EQ(kx_load_kernel(l, fx[FX_BZ_A].path, &e), -1);
+	CHECK_EQ(e.code, KX_E_WRONG_TYPE);
+	CHECK_STR(e.what, "elf");
+	CHECK_STR(e.subject, fx[FX_BZ_A].path);
+	CHECK(kx_error_is_usage(&e));
+	snprintf(want, sizeof(want), "%s is a bzimage image, not elf; drop -t or name its type.",
+		 fx[FX_BZ_A].path);
+	CHECK_STR(msg(&e), want);
+	/* the load is as it was: no kernel */
+	CHECK_EQ(kx_load_prepare(l, &e), -1);
+	CHECK_EQ(e.code, KX_E_STATE);
+	kx_load_free(l);
+}
+
 LT_CASE(err_file_syscall_with_entry)
 {
 	struct kx_options o = { .syscall = KX_SYSCALL_FILE, .have_entry = 1, .entry = 0x1000000 };
