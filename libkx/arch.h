@@ -23,6 +23,9 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err);
 /* Memory the architecture's kernel image in buf takes once placed, from its
  * header (x86: bzImage init_size; arm64: Image image_size); 0 = not one. */
 uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len);
+/* The longest command line the kernel image in buf accepts, from its header
+ * (x86: bzImage cmdline_size); 0 = not known from the image. */
+uint64_t arch_cmdline_max(const uint8_t *buf, size_t len);
 /* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
 const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */

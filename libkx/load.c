@@ -268,6 +268,17 @@ int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, const cha
 	return 0;
 }
 
+/* A command line past kx's own room (own bytes) is reported against the
+ * kernel's limit when its image says it: that is the one that matters. */
+static uint64_t cmdline_limit(const struct kx_load *l, uint64_t own)
+{
+	const uint8_t *b = l->is_uki ? l->uki.kernel.buf : l->req.image.buf;
+	size_t n = (size_t)(l->is_uki ? l->uki.kernel.len : l->req.image.len);
+	uint64_t max = b ? arch_cmdline_max(b, n) : 0;
+
+	return max && max < own ? max : own;
+}
+
 int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err)
 {
 	const char *k;
@@ -275,10 +286,16 @@ int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err)
 	ERR_OR_DUMMY(err);
 	if (changed(l, err))
 		return -1;
-	k = text ? keep_string(l, text, strlen(text)) : 0;
-	if (l->nappend == MAX_APPEND || !k)
-		return fail_lib(err, kx_err(KX_E_CMDLINE_TOO_LONG, 0, text ? strlen(text) : 0,
-					    sizeof(l->strings)), "command line");
+	k = text && l->nappend < MAX_APPEND ? keep_string(l, text, strlen(text)) : 0;
+	if (!k) {
+		/* the texts so far and this one, as the command line would hold them */
+		uint64_t n = text ? strlen(text) : 0;
+		unsigned i;
+		for (i = 0; i < l->nappend; i++)
+			n += strlen(l->append[i]) + 1;
+		return fail_lib(err, kx_err(KX_E_CMDLINE_TOO_LONG, 0, n,
+					    cmdline_limit(l, sizeof(l->strings) - 1)), "command line");
+	}
 	l->append[l->nappend++] = k;
 	return 0;
 }
@@ -372,6 +389,8 @@ static int build_cmdline(struct kx_load *l, struct kx_error *err)
 	}
 	for (i = 0; !KX_FAILED(e) && i < l->nappend; i++)
 		e = kx_cmdline_add(l->cmdline, sizeof(l->cmdline), l->append[i], strlen(l->append[i]), 0);
+	if (e.code == KX_E_CMDLINE_TOO_LONG)
+		e.b = cmdline_limit(l, e.b);
 	return KX_FAILED(e) ? fail_lib(err, e, "command line") : 0;
 }
 

@@ -123,6 +123,26 @@ LT_CASE(err_wrong_type)
 	kx_load_free(l);
 }
 
+/* A command line longer than kx's own room is reported against the kernel's
+ * limit (B3): the bzImage's cmdline_size, 2047 for the fixture. */
+LT_CASE(err_cmdline_past_kx_room)
+{
+	struct kx_load *l = kx_load_new(0, 0);
+	struct kx_error e;
+	static char big[70001];
+
+	REQUIRE(l);
+	memset(big, 'x', sizeof(big) - 1);
+	CHECK_EQ(kx_load_kernel(l, fx[FX_BZ_A].path, &e), 0);
+	CHECK_EQ(kx_load_append(l, big, &e), -1);
+	CHECK_EQ(e.code, KX_E_CMDLINE_TOO_LONG);
+	CHECK_EQ(e.a, sizeof(big) - 1);
+	CHECK_EQ(e.b, 2047);
+	CHECK_STR(msg(&e), "the command line is 70000 bytes but this kernel accepts at most 2047; "
+			   "shorten --append/--command-line.");
+	kx_load_free(l);
+}
+
 LT_CASE(err_file_syscall_with_entry)
 {
 	struct kx_options o = { .syscall = KX_SYSCALL_FILE, .have_entry = 1, .entry = 0x1000000 };

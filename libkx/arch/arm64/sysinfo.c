@@ -67,3 +67,10 @@ uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
 {
 	return kx_a64_kernel_mem(buf, len);
 }
+
+/* arm64's limit is the running kernel's COMMAND_LINE_SIZE, not in the image. */
+uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return 0;
+}

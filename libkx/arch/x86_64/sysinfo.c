@@ -183,3 +183,12 @@ uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
 		return 0;
 	return bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
 }
+
+uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
+{
+	struct kx_bzimage bz;
+
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+		return 0;
+	return bz.cmdline_size;
+}
