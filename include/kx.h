@@ -79,11 +79,15 @@ enum kx_syscode {
 	KX_W_CRASH_TIGHT,      /* a warning: a: reserved, b: needed to boot, c: suggested */
 	KX_E_WRONG_TYPE,       /* what: the type asked for; subject: the file; a: the index of the
 				  type it is in the loader table (its name in the message) */
+	KX_E_NOT_APPLICABLE,   /* what: the image type; a: enum kx_input the type cannot take */
 	KX_E_SYS__END
 };
 
 /* The operation a KX_E_KEXEC error is about (its a). */
 enum kx_op { KX_OP_LOAD, KX_OP_UNLOAD, KX_OP_EXEC };
+
+/* An input an image type cannot take (KX_E_NOT_APPLICABLE's a). */
+enum kx_input { KX_INPUT_ENTRY, KX_INPUT_DTB };
 
 /* Why a load needs kexec_load (KX_E_CLASSIC_ONLY, and the plan's reason). */
 enum kx_classic_reason {

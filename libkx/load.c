@@ -437,6 +437,13 @@ static int choose(struct kx_load *l, struct kx_error *err)
 	return 0;
 }
 
+static int not_applicable(struct kx_load *l, enum kx_input what, struct kx_error *err)
+{
+	fail(err, KX_E_NOT_APPLICABLE, l->ld->name, l->req.image.name);
+	err->a = what;
+	return -1;
+}
+
 int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 {
 	ERR_OR_DUMMY(err);
@@ -454,6 +461,11 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 		l->is_uki = 1;
 		l->kernel_file = 0; /* the kernel gets .linux through a memfd */
 	}
+	/* inputs the image type would ignore: refused, not dropped silently */
+	if (l->o.have_entry && l->ld->entry_fixed)
+		return not_applicable(l, KX_INPUT_ENTRY, err);
+	if (l->req.dtb.buf && !l->ld->takes_dtb)
+		return not_applicable(l, KX_INPUT_DTB, err);
 	if (build_cmdline(l, err))
 		return -1;
 	/* -p: the crash kernel's command line, and is the reservation big enough? */

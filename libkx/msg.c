@@ -435,6 +435,14 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		    loader_name(e->a)[0] == 'e' || loader_name(e->a)[0] == 'u' ? "n" : "",
 		    loader_name(e->a), e->what);
 		break;
+	case KX_E_NOT_APPLICABLE:
+		if (e->a == KX_INPUT_DTB)
+			put(o, "--dtb does not apply to a %s image (kx passes no device tree to it); "
+			    "drop it.", e->what);
+		else
+			put(o, "--entry does not apply to a %s image (its boot protocol fixes the entry "
+			    "point); drop it.", e->what);
+		break;
 	case KX_E_STATE:
 		put(o, "internal error: %s was called out of order; please report this.", e->what);
 		break;
@@ -464,7 +472,7 @@ static const char *const sys_names[] = {
 	"file", "type-name", "raw-kernel", "too-many-initrds", "file-syscall-type", "classic-only",
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
 	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
-	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type",
+	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type", "not-applicable",
 };
 _Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
 	       "a name for every system error code");
@@ -480,5 +488,5 @@ int kx_error_is_usage(const struct kx_error *e)
 {
 	return e && (e->code == KX_E_TYPE_NAME || e->code == KX_E_RAW_KERNEL ||
 		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY ||
-		     e->code == KX_E_WRONG_TYPE);
+		     e->code == KX_E_WRONG_TYPE || e->code == KX_E_NOT_APPLICABLE);
 }

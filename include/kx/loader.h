@@ -64,6 +64,8 @@ struct kx_loader {
 	int no_image;                  /* the image is raw segments, not a kernel file */
 	int uki;                       /* a unified kernel image: kexec_file_load gets its
 					  .linux, .ucode and .initrd, not the file */
+	int entry_fixed;               /* the boot protocol fixes the entry: no --entry */
+	int takes_dtb;                 /* the loader passes a device tree (--dtb) */
 	struct kx_err (*load)(const struct kx_load_req *r, struct kx_plan *p);
 };
 

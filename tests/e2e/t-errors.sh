@@ -31,6 +31,10 @@ expect -r 1 -o "kx: /tmp/trunc is truncated: its bzImage header needs 612 bytes 
 	-n "truncated kernel" -- kx -l /tmp/trunc -t bzimage
 expect -r 2 -o "kx: /b/vmlinuz is a bzimage image, not elf; drop -t or name its type." \\
 	-n "wrong -t" -- kx -l -t elf /b/vmlinuz
+expect -r 2 -o "kx: --entry does not apply to a bzimage image (its boot protocol fixes the entry point); drop it." \\
+	-n "--entry for a bzImage" -- kx -l /b/vmlinuz --entry=0x1000000
+expect -r 2 -o "kx: --dtb does not apply to a bzimage image (kx passes no device tree to it); drop it." \\
+	-n "--dtb on x86" -- kx -l /b/vmlinuz --dtb=/b/vmlinuz
 expect -r 1 -o "kx: the command line is 2048 bytes but this kernel accepts at most 2047; shorten --append/--command-line." \\
 	-n "command line too long" -- kx -l /b/vmlinuz --append="\$long"
 expect -r 0 -n "command line of exactly 2047 bytes" -- kx --dry-run /b/vmlinuz --append="\${long%x}"
@@ -58,7 +62,7 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=18 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=20 fail=0"
 assert_log_line "$log" "KXB-CMDLINE:" "kxtest.nonce=$nonce" \
 	"the kernel loaded before the failed loads should still boot"
 assert_log_has "$log" "KXB-DONE"

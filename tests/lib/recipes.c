@@ -43,7 +43,7 @@ const struct spec lt_specs[] = {
 	{ .name = "bz-b-file-syscall", .o = { .syscall = KX_SYSCALL_FILE }, .kernel = FX_BZ_B,
 	  .ksrc = K_PATH, .replace = 1, .append = { "x=y" }, .nappend = 1,
 	  .want_type = "bzimage", .want_cmdline = "x=y", .want_segments = 3 },
-	{ .name = "bz-a-entry", .o = { .have_entry = 1, .entry = 0x1234000 }, .kernel = FX_BZ_A,
+	{ .name = "bz-a-initrds", .o = { .mem_min = 0 }, .kernel = FX_BZ_A,
 	  .ksrc = K_PATH, .initrd = { { FX_INITRD_A, 0 }, { FX_INITRD_B, 1 }, { FX_INITRD_C, 0 } },
 	  .ninitrd = 3, .append = { "one", "two three", "one" }, .nappend = 3,
 	  .want_type = "bzimage", .want_cmdline = "one two three", .want_segments = 6 },
@@ -70,8 +70,10 @@ const struct spec lt_specs[] = {
 	  .ksrc = K_BUF, .fails_at = "plan", .code = KX_E_NO_SPACE },
 	{ .name = "elf-file-syscall", .o = { .syscall = KX_SYSCALL_FILE }, .kernel = FX_ELF,
 	  .ksrc = K_BUF, .fails_at = "prepare", .code = KX_E_FILE_SYSCALL_TYPE },
-	{ .name = "bz-a-file-entry", .o = { .syscall = KX_SYSCALL_FILE, .have_entry = 1, .entry = 0x1000000 },
+	{ .name = "bz-a-file-no-verify", .o = { .syscall = KX_SYSCALL_FILE, .no_verify = 1 },
 	  .kernel = FX_BZ_A, .ksrc = K_PATH, .fails_at = "prepare", .code = KX_E_CLASSIC_ONLY },
+	{ .name = "bz-a-entry-refused", .o = { .have_entry = 1, .entry = 0x1234000 },
+	  .kernel = FX_BZ_A, .ksrc = K_BUF, .fails_at = "prepare", .code = KX_E_NOT_APPLICABLE },
 };
 const unsigned lt_nspecs = sizeof(lt_specs) / sizeof(lt_specs[0]);
 

@@ -143,9 +143,35 @@ LT_CASE(err_cmdline_past_kx_room)
 	kx_load_free(l);
 }
 
-LT_CASE(err_file_syscall_with_entry)
+/* An entry point for a bzImage, whose boot protocol fixes it (B5): refused,
+ * with either syscall, never dropped silently. */
+LT_CASE(err_entry_for_bzimage)
 {
-	struct kx_options o = { .syscall = KX_SYSCALL_FILE, .have_entry = 1, .entry = 0x1000000 };
+	struct kx_options o = { .have_entry = 1, .entry = 0x1000000 };
+	struct kx_load *l = kx_load_new(&o, 0);
+	struct kx_error e;
+
+	REQUIRE(l);
+	CHECK_EQ(kx_load_kernel_buf(l, fx[FX_BZ_A].buf, fx[FX_BZ_A].len, "bz-a", &e), 0);
+	CHECK_EQ(kx_load_prepare(l, &e), -1);
+	CHECK_EQ(e.code, KX_E_NOT_APPLICABLE);
+	CHECK_EQ(e.a, KX_INPUT_ENTRY);
+	CHECK_STR(e.what, "bzimage");
+	CHECK(kx_error_is_usage(&e));
+	CHECK_STR(msg(&e), "--entry does not apply to a bzimage image (its boot protocol fixes the "
+			   "entry point); drop it.");
+	kx_load_free(l);
+	/* an ELF kernel takes one */
+	l = kx_load_new(&o, 0);
+	REQUIRE(l);
+	CHECK_EQ(kx_load_kernel_buf(l, fx[FX_ELF].buf, fx[FX_ELF].len, "elf", &e), 0);
+	CHECK_EQ(kx_load_prepare(l, &e), 0);
+	kx_load_free(l);
+}
+
+LT_CASE(err_file_syscall_with_classic_option)
+{
+	struct kx_options o = { .syscall = KX_SYSCALL_FILE, .no_verify = 1 };
 	struct kx_load *l = kx_load_new(&o, 0);
 	struct kx_error e;
 
@@ -153,9 +179,10 @@ LT_CASE(err_file_syscall_with_entry)
 	CHECK_EQ(kx_load_kernel_buf(l, fx[FX_BZ_A].buf, fx[FX_BZ_A].len, "bz-a", &e), 0);
 	CHECK_EQ(kx_load_prepare(l, &e), -1);
 	CHECK_EQ(e.code, KX_E_CLASSIC_ONLY);
-	CHECK_EQ(e.a, KX_CLASSIC_ENTRY);
+	CHECK_EQ(e.a, KX_CLASSIC_NO_VERIFY);
 	CHECK(kx_error_is_usage(&e));
-	CHECK_STR(msg(&e), "--entry works only with kexec_load; drop -s or the option.");
+	CHECK_STR(msg(&e), "-i (skip kx's purgatory check) works only with kexec_load; drop -s or the "
+			   "option.");
 	/* and every later call says the same */
 	CHECK_EQ(kx_load_plan(l, &e), -1);
 	CHECK_EQ(e.code, KX_E_CLASSIC_ONLY);

@@ -10,6 +10,8 @@ static const struct kx_loader image = {
 	.aliases = image_aliases,
 	.probe = kx_a64_image_probe,
 	.kernel_parses = 1, /* arm64 kexec_file_load takes a plain Image */
+	.entry_fixed = 1,
+	.takes_dtb = 1,
 	.load = kx_a64_image_load,
 };
 
@@ -20,6 +22,8 @@ static const struct kx_loader image_gz = {
 	.name = "image-gz",
 	.aliases = gz_aliases,
 	.probe = kx_a64_gzip_probe,
+	.entry_fixed = 1,
+	.takes_dtb = 1,
 	.load = kx_a64_image_load,
 };
 
@@ -29,6 +33,8 @@ static const struct kx_loader zboot = {
 	.name = "zboot",
 	.aliases = zboot_aliases,
 	.probe = kx_a64_zboot_probe,
+	.entry_fixed = 1,
+	.takes_dtb = 1,
 	.load = kx_a64_image_load,
 };
 

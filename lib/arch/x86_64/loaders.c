@@ -12,6 +12,7 @@ static const struct kx_loader bzimage = {
 	.aliases = bz_aliases,
 	.probe = kx_bzimage_probe,
 	.kernel_parses = 1,
+	.entry_fixed = 1,
 	.load = kx_bzimage_load,
 };
 
@@ -26,6 +27,7 @@ static const struct kx_loader uki = {
 	.probe = kx_uki_x86_probe,
 	.kernel_parses = 1, /* its .linux, through a memfd */
 	.uki = 1,
+	.entry_fixed = 1,
 	.load = kx_uki_x86_load,
 };
 
