@@ -17,15 +17,8 @@ static int read_flag(const char *path)
 
 static void lockdown_mode(char *out, size_t n)
 {
-	char b[128], *a, *z;
-
-	snprintf(out, n, "unknown");
-	if (sys_read_text("/sys/kernel/security/lockdown", b, sizeof(b), 0))
-		return;
-	if ((a = strchr(b, '[')) && (z = strchr(a, ']'))) {
-		*z = 0;
-		snprintf(out, n, "%s", a + 1);
-	}
+	if (sys_lockdown(out, n))
+		snprintf(out, n, "unknown");
 }
 
 /* Does /proc/kallsyms name the syscall? Symbol names are visible to all. */

@@ -66,18 +66,8 @@ static int file_says_1(const char *path)
 /* The lockdown mode in force ("integrity", "confidentiality"), or "". */
 static void lockdown(char *out, size_t n)
 {
-	char buf[128], *a, *z;
-
-	out[0] = 0;
-	if (sys_read_text("/sys/kernel/security/lockdown", buf, sizeof(buf), 0))
-		return;
-	a = strchr(buf, '[');
-	z = a ? strchr(a, ']') : 0;
-	if (!a || !z)
-		return;
-	*z = 0;
-	if (strcmp(a + 1, "none"))
-		snprintf(out, n, "%s", a + 1);
+	if (sys_lockdown(out, n) || !strcmp(out, "none"))
+		out[0] = 0;
 }
 
 int fail_kexec(struct kx_error *err, int code, const char *op, const char *subject, int neg_errno)

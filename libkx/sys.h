@@ -33,6 +33,9 @@ void sys_close(int fd);
 int sys_reboot_kexec(void);
 void sys_sync(void);
 int sys_is_root(void);
+/* The lockdown mode in force ("none", "integrity", "confidentiality"), from
+ * securityfs, mounted privately for the question where it is not mounted. */
+int sys_lockdown(char *mode, size_t n);
 /* KX_FAULT test hook: -errno when the op is to fail, else 0 (see sys.c). */
 int sys_fault(const char *op);
 #endif

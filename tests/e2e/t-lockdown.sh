@@ -14,8 +14,13 @@ build_initrd_b "$E2E_WORK/initrd-b.gz" 1
 
 cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
-mount -t securityfs securityfs /sys/kernel/security
 L="/b/vmlinuz --initrd=/b/initrd.gz --append=quiet"
+# B7: an initramfs without securityfs mounted: kx still finds the lockdown
+expect -r 1 -o "kx: loading the kernel: refused because the kernel is locked down (integrity)" \\
+	-n "lockdown, securityfs not mounted: kexec_load refused, the cause named" -- kx -c -l \$L
+expect -r 0 -o "lockdown                 integrity" -n "lockdown, securityfs not mounted: --check" -- kx --check
+expect -r 1 -n "securityfs still not mounted afterwards" -- grep -q securityfs /proc/mounts
+mount -t securityfs securityfs /sys/kernel/security
 expect -o "[integrity]" -n "kernel A is locked down" -- cat /sys/kernel/security/lockdown
 expect -r 1 -o "kx: loading the kernel: refused because the kernel is locked down (integrity); only signed kernels can be loaded, with kexec_file_load (kx -s)." \\
 	-n "lockdown: kexec_load refused" -- kx -c -l \$L
@@ -42,6 +47,6 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "lockdown=
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=11 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=14 fail=0"
 assert_log_lacks "$log" "KXB-" "nothing may boot"
 e2e_finish
