@@ -166,7 +166,7 @@ static const struct lopt {
 	{ "json", 0, O_JSON },		{ "mem-min", 1, O_MEMMIN },	{ "mem-max", 1, O_MEMMAX },
 };
 /* Short options; ':' after a letter: it takes a value. */
-static const char short_opts[] = "lefpuSdit:csayxvh";
+static const char short_opts[] = "lefpuSdit:csayxvh?";
 
 /* One option with its value (or NULL). 0, or -1 after saying why. */
 static int apply(int c, const char *v, struct opts *o)
@@ -193,7 +193,8 @@ static int apply(int c, const char *v, struct opts *o)
 	case 'v':
 		printf("kx %s (%s, purgatory %zu bytes)\n", kx_version(), kx_arch(), kx_purgatory_size());
 		exit(EXIT_OK);
-	case 'h': help(); exit(EXIT_OK);
+	case 'h':
+	case '?': help(); exit(EXIT_OK);
 	case O_REUSE: o->reuse = o->replace_cmdline = 1; break;
 	case O_DRY: o->dry_run = 1; break;
 	case O_JSON: o->json = 1; break;
@@ -223,8 +224,18 @@ static const struct lopt *find_long(const char *s, size_t n)
 static int long_opt(int argc, char **argv, int *i, struct opts *o)
 {
 	const char *a = argv[*i], *eq = strchr(a + 2, '=');
-	const struct lopt *l = find_long(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+	size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	const struct lopt *l = find_long(a + 2, n);
+	int c, takes;
 
+	if (!l && (c = compat_find(a + 2, n, &takes)) >= 0) {
+		if (takes && !eq && *i + 1 == argc) {
+			say("option '%s' needs a value.", a);
+			return -1;
+		}
+		*i += takes && !eq; /* its value is not used */
+		return compat_apply(c, o);
+	}
 	if (!l || (eq && !l->arg)) {
 		if (l && l->id < 128)
 			say("unknown option '-%c'; see kx --help.", l->id);
@@ -287,6 +298,7 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		if (r)
 			return -1;
 	}
+	compat_explain(o);
 	o->kernel = word[0];
 	if (nword > 1) {
 		say("unexpected argument '%s' (only one kernel can be given).", word[1]);

@@ -29,6 +29,8 @@ struct opts {
 	uint64_t entry;
 	int have_entry;
 	const char *purgatory;  /* --purgatory FILE */
+	uint8_t compat[8];      /* kexec-tools options taken that change nothing (compat.c) */
+	unsigned ncompat;
 };
 
 /* "kx: " and one sentence on stderr. */
@@ -36,4 +38,12 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void usage(FILE *f);
 /* 0, or -1 after printing why (exit with EXIT_USAGE). */
 int parse_opts(int argc, char **argv, struct opts *o);
+
+/* kexec-tools' options kx takes for compatibility (compat.c): the index of
+ * the one s names (n bytes: a name or a unique prefix), or -1; */
+int compat_find(const char *s, size_t n, int *takes_value);
+/* take it: 0, or -1 after saying why it is refused */
+int compat_apply(int i, struct opts *o);
+/* with -d: why each one taken changes nothing */
+void compat_explain(const struct opts *o);
 #endif

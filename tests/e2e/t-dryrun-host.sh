@@ -56,6 +56,19 @@ PY
 )
 e2e_check "JSON plan checks: $out" [ "$out" = ok ]
 
+# kexec-tools' options: taken when they change nothing (said under -d), refused
+# with the reason when ignoring them would change what boots
+rc=0
+"${run[@]}" "$kx" -d --dry-run --args-linux --elf32-core-headers --serial=0x3f8 --noefi \
+	"$E2E_WORK/vmlinuz" >/dev/null 2>"$E2E_WORK/err" || rc=$?
+e2e_check "kexec-tools options taken (got $rc)" [ "$rc" = 0 ]
+e2e_check "-d says why --elf32-core-headers changes nothing" \
+	grep -q "debug: --elf32-core-headers changes nothing: kx builds ELF64 core headers" "$E2E_WORK/err"
+rc=0
+"${run[@]}" "$kx" --dry-run --real-mode "$E2E_WORK/vmlinuz" >/dev/null 2>"$E2E_WORK/err" || rc=$?
+e2e_check "--real-mode refused with exit 2 (got $rc)" [ "$rc" = 2 ]
+e2e_check "--real-mode: the reason" grep -q "kx: --real-mode is not supported: kx cannot enter a kernel in real mode." "$E2E_WORK/err"
+
 # A kernel cut short inside its payload passes no dry run (it would die in its
 # decompressor after the old kernel is gone).
 head -c 1048576 "$E2E_WORK/vmlinuz" >"$E2E_WORK/vmlinuz.cut" && chmod 644 "$E2E_WORK/vmlinuz.cut"

@@ -2,7 +2,7 @@
 # t-kdump.sh - kdump end to end, with kx's own ELF core header (kx -p -c):
 #   kernel A boots with crashkernel=256M hugepages=2 (1 GiB of RAM) and runs
 #     kx -S -p                    (nothing loaded: exit 0)
-#     kx -p -c -d /b/vmlinuz --initrd=/b/initrd.gz --reuse-cmdline --append=nonce
+#     kx -p -c -d --elf64-core-headers /b/vmlinuz --initrd=/b/initrd.gz --reuse-cmdline --append=nonce
 #     kx -S -p                    (loaded: exit 1)
 #     echo c > /proc/sysrq-trigger
 #   and kernel B, the crash kernel, must come up in the reserved region
@@ -84,7 +84,8 @@ build_initrd_crash "$E2E_WORK/initrd-crash.gz"
 cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
 expect_out "no crash kernel is loaded" -n "kx -S -p (nothing loaded)" -- kx -S -p
-expect_rc 0 -n "kx -p $KDUMP_SYSCALL" -- kx -p $KDUMP_SYSCALL -d /b/vmlinuz --initrd=/b/initrd.gz --reuse-cmdline --append="kxtest.nonce=$nonce"
+# --elf64-core-headers: the example KDUMP_KEXEC_ARGS in Debian's /etc/default/kdump-tools
+expect_rc 0 -n "kx -p $KDUMP_SYSCALL" -- kx -p $KDUMP_SYSCALL -d --elf64-core-headers /b/vmlinuz --initrd=/b/initrd.gz --reuse-cmdline --append="kxtest.nonce=$nonce"
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 expect_out "a crash kernel is loaded" -r 1 -n "kx -S -p (loaded)" -- kx -S -p
 expect_out 1 -n "kexec_crash_loaded" -- cat /sys/kernel/kexec_crash_loaded
@@ -106,6 +107,8 @@ case $KDUMP_SYSCALL in
 	-c) assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_load" "kx -p -c should use kexec_load" ;;
 	*) assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_file_load" "kx -p $KDUMP_SYSCALL should use kexec_file_load" ;;
 esac
+assert_log_line "$log" "KXA-LOAD-OUTPUT:" "--elf64-core-headers changes nothing" \
+	"kexec-tools' --elf64-core-headers should be taken (and said under -d)"
 assert_log_order "$log" "KXA-CRASH:" "KXC-UP:"
 # kernel B's command line: kernel A's, without crashkernel=, with what kdump needs
 assert_log_line "$log" "KXC-CMDLINE:" "kxtest.nonce=$nonce" "the crash kernel should get kx's command line"
