@@ -80,6 +80,7 @@ enum kx_syscode {
 	KX_E_WRONG_TYPE,       /* what: the type asked for; subject: the file; a: the index of the
 				  type it is in the loader table (its name in the message) */
 	KX_E_NOT_APPLICABLE,   /* what: the image type; a: enum kx_input the type cannot take */
+	KX_E_SETTING,          /* a: the enum kx_setting, b: the value it cannot take */
 	KX_E_SYS__END
 };
 
@@ -181,6 +182,26 @@ KX_API int kx_load_module(struct kx_load *l, const char *path, const char *strin
 		   struct kx_error *err);
 /* Raw image piece: the file copied to a physical address (type "raw"). */
 KX_API int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct kx_error *err);
+
+/*
+ * Settings beyond struct kx_options, one at a time, before kx_load_prepare
+ * (new ones are added here without changing the struct). A setting this
+ * library does not know, or a value it cannot take, is KX_E_SETTING: a
+ * caller can tell an older library from a refused request.
+ */
+enum kx_setting {
+	KX_SET_NO_CMA = 1,     /* 1: kexec_file_load may not use CMA (KEXEC_FILE_NO_CMA) */
+	KX_SET_FORCE_DTB,      /* 1: kexec_file_load passes the device tree (KEXEC_FILE_FORCE_DTB) */
+	KX_SET_HOTPLUG,        /* 1: a crash kernel the kernel updates on CPU or memory hotplug */
+	KX_SET_KERNEL_DEBUG,   /* 1: the kernel logs its own kexec steps (KEXEC_FILE_DEBUG) */
+	KX_SET_NO_EFI,         /* 1: pass no EFI runtime state to the next kernel (kexec_load) */
+	KX_SET_CONSOLE_PORT,   /* where kx's purgatory writes: a serial port (x86: I/O port,
+				  arm64: MMIO address); 0: nowhere */
+	KX_SET_CONSOLE_BAUD,   /* its speed, in baud; 0: leave the UART as it is */
+	KX_SET__END
+};
+KX_API int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value,
+		       struct kx_error *err);
 
 /*
  * Resolve the load: probe the image, build the command line, check a crash

@@ -356,6 +356,20 @@ int kx_load_segment(struct kx_load *l, const char *path, uint64_t addr, struct k
 	return 0;
 }
 
+int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	if ((unsigned)what == 0 || (unsigned)what >= KX_SET__END ||
+	    (what < KX_SET_CONSOLE_PORT && value > 1) ||
+	    (what == KX_SET_CONSOLE_PORT && value > UINT32_MAX) ||
+	    (what == KX_SET_CONSOLE_BAUD && value > 4000000))
+		return fail_n(err, KX_E_SETTING, "", (unsigned)what, value, 0, 0);
+	l->set[what] = value;
+	return 0;
+}
+
 /* ---- resolving --------------------------------------------------------------------- */
 
 /*

@@ -66,6 +66,7 @@ struct kx_load {
 	const char *append[MAX_APPEND];
 	unsigned nappend;
 	int replace_cmdline, reuse_cmdline;
+	uint64_t set[KX_SET__END];      /* kx_load_set's values (0 = not set) */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
 	enum kx_classic_reason classic_only;

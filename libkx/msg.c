@@ -433,6 +433,13 @@ static void render_sys(struct out *o, const struct kx_error *e)
 			put(o, "--entry does not apply to a %s image (its boot protocol fixes the entry "
 			    "point); drop it.", e->what);
 		break;
+	case KX_E_SETTING:
+		if (e->a && e->a < KX_SET__END)
+			put(o, "setting %" PRIu64 " cannot be %" PRIu64 ".", e->a, e->b);
+		else
+			put(o, "this libkx does not know setting %" PRIu64 "; it is older than the "
+			    "program using it.", e->a);
+		break;
 	case KX_E_STATE:
 		put(o, "internal error: %s was called out of order; please report this.", e->what);
 		break;
@@ -463,6 +470,7 @@ static const char *const sys_names[] = {
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
 	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
 	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type", "not-applicable",
+	"setting",
 };
 _Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
 	       "a name for every system error code");
@@ -478,5 +486,6 @@ int kx_error_is_usage(const struct kx_error *e)
 {
 	return e && (e->code == KX_E_TYPE_NAME || e->code == KX_E_RAW_KERNEL ||
 		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY ||
-		     e->code == KX_E_WRONG_TYPE || e->code == KX_E_NOT_APPLICABLE);
+		     e->code == KX_E_WRONG_TYPE || e->code == KX_E_NOT_APPLICABLE ||
+		     e->code == KX_E_SETTING);
 }

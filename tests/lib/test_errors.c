@@ -432,3 +432,32 @@ LT_CASE(rng_seed_fresh)
 		setenv("KX_FAULT", saved, 1);
 	free(saved);
 }
+
+LT_CASE(err_setting)
+{
+	struct kx_load *l = bz_load(0);
+	struct kx_error e;
+
+	REQUIRE(l);
+	CHECK_EQ(kx_load_set(l, KX_SET_NO_CMA, 1, &e), 0);
+	CHECK_EQ(kx_load_set(l, KX_SET_CONSOLE_PORT, 0x3f8, &e), 0);
+	CHECK_EQ(kx_load_set(l, KX_SET_CONSOLE_BAUD, 115200, &e), 0);
+	/* a flag is 0 or 1 */
+	CHECK_EQ(kx_load_set(l, KX_SET_HOTPLUG, 2, &e), -1);
+	CHECK_EQ(e.code, KX_E_SETTING);
+	CHECK_EQ(e.a, KX_SET_HOTPLUG);
+	CHECK_EQ(e.b, 2);
+	CHECK(kx_error_is_usage(&e));
+	CHECK_STR(kx_error_name(e.code), "setting");
+	CHECK_STR(msg(&e), "setting 3 cannot be 2.");
+	/* a setting from a newer header */
+	CHECK_EQ(kx_load_set(l, (enum kx_setting)99, 1, &e), -1);
+	CHECK_EQ(e.code, KX_E_SETTING);
+	CHECK_STR(msg(&e), "this libkx does not know setting 99; it is older than the program using it.");
+	CHECK_EQ(kx_load_set(l, (enum kx_setting)0, 1, &e), -1);
+	/* settings come before the load is resolved */
+	CHECK_EQ(kx_load_prepare(l, &e), 0);
+	CHECK_EQ(kx_load_set(l, KX_SET_NO_EFI, 1, &e), -1);
+	CHECK_EQ(e.code, KX_E_STATE);
+	kx_load_free(l);
+}
