@@ -141,6 +141,7 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	pp.magic = KX_PURG_MAGIC;
 	pp.version = KX_PURG_VERSION;
 	pp.serial_port = serial_port;
+	pp.serial_baud = p->serial_baud;
 	pp.flags = flags | p->purg_flags;
 	pp.entry_mode = p->entry_mode;
 	pp.digest_alg = KX_DIGEST_XXH64;

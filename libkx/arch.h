@@ -10,6 +10,10 @@ extern const char kx_arch_name[];
 extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage" */
 extern const unsigned long kx_arch_kexec_flag;   /* KEXEC_ARCH_* << 16 */
 extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
+/* KX_SET_CONSOLE_PORT's largest value (x86: an I/O port; arm64: 1, the UART
+ * the device tree names) and whether KX_SET_CONSOLE_BAUD can be honoured. */
+extern const uint64_t kx_arch_console_max;
+extern const int kx_arch_console_baud;
 /* kdump with kexec_load: the ELF machine of the core header kx builds (0: kx
  * builds none on this architecture) and where the kernel text is mapped. */
 extern const uint16_t kx_arch_crash_machine;

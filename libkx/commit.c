@@ -76,6 +76,16 @@ static int initrd_fd(const struct kx_blob *pieces, unsigned n, int files_only)
 	return sys_memfd("kx-initrd", b, len, pad, n);
 }
 
+/*
+ * The kernel's descriptor for kexec_file_load. The one rule: when the file
+ * itself is what the kernel parses, the kernel gets that very file (the
+ * descriptor kx mapped and parsed, or the caller's), never a copy, so that
+ * IMA measures and appraises it under its own name and security.ima
+ * signature; kx does not open the path again (it could name another file
+ * by now). Only what is not a file of its own (a UKI's .linux, a buffer)
+ * goes through a sealed memfd. The caller closes the result unless it is
+ * l->kernel_fd.
+ */
 static int kernel_fd(const struct kx_load *l)
 {
 	const void *b[1] = { l->is_uki ? l->uki.kernel.buf : l->req.image.buf };
@@ -83,8 +93,6 @@ static int kernel_fd(const struct kx_load *l)
 
 	if (l->kernel_fd >= 0 && !l->is_uki)
 		return l->kernel_fd;
-	if (l->kernel_file)
-		return sys_open_ro(l->kernel_file);
 	return sys_memfd("kx-kernel", b, len, 0, 1);
 }
 

@@ -201,6 +201,7 @@ int kx_load_kernel(struct kx_load *l, const char *path, struct kx_error *err)
 	if (kernel_allowed(l, path, err) || map_file(l, "kernel", path, &l->req.image, err))
 		return -1;
 	l->kernel_file = l->req.image.name;
+	l->kernel_fd = l->files[l->nfiles - 1].fd; /* closed with the load */
 	return probe(l, err);
 }
 
@@ -363,10 +364,11 @@ int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct 
 		return -1;
 	if ((unsigned)what == 0 || (unsigned)what >= KX_SET__END ||
 	    (what < KX_SET_CONSOLE_PORT && value > 1) ||
-	    (what == KX_SET_CONSOLE_PORT && value > UINT32_MAX) ||
-	    (what == KX_SET_CONSOLE_BAUD && value > 4000000))
+	    (what == KX_SET_CONSOLE_PORT && value > kx_arch_console_max) ||
+	    (what == KX_SET_CONSOLE_BAUD && (value > 4000000 || (value && !kx_arch_console_baud))))
 		return fail_n(err, KX_E_SETTING, "", (unsigned)what, value, 0, 0);
 	l->set[what] = value;
+	l->set_mask |= 1u << what;
 	return 0;
 }
 

@@ -59,14 +59,16 @@ struct kx_load {
 	 * (l->cmdline), the system (l->si or, for a crash kernel, cs.view) and
 	 * scratch room. The inputs fill it directly; nothing is copied. */
 	struct kx_load_req req;
-	const char *kernel_file;        /* a file the kernel may read itself, or NULL */
-	int kernel_fd;                  /* an fd the caller gave, or -1 */
+	const char *kernel_file;        /* the kernel's path, for display, or NULL */
+	int kernel_fd;                  /* the kernel file's descriptor (the caller's, or the
+					   one kx mapped and parsed), or -1 for a buffer */
 	int initrd_files_only;          /* every initrd is a user file with a path */
 	int initrd_bufs;                /* some initrd is a caller's buffer */
 	const char *append[MAX_APPEND];
 	unsigned nappend;
 	int replace_cmdline, reuse_cmdline;
 	uint64_t set[KX_SET__END];      /* kx_load_set's values (0 = not set) */
+	uint32_t set_mask;              /* bit i: set[i] was given (CONSOLE_PORT 0 is "nowhere") */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
 	enum kx_classic_reason classic_only;
@@ -75,6 +77,7 @@ struct kx_load {
 	char why_text[160];
 	char cmdline[CMDLINE_MAX];
 	struct kx_sysinfo si;
+	struct kx_efi efi;              /* x86: what si.efi points to */
 	struct kx_plan plan;
 	struct crash_state cs;
 	/* what the load owns */
@@ -142,4 +145,6 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err);
 
 /* plan.c: the kexec_load plan (kx_load_plan); commit.c uses it */
 int plan_classic(struct kx_load *l, struct kx_error *err);
+/* The purgatory's serial port (params.serial_port) */
+uint16_t console_port(const struct kx_load *l);
 #endif

@@ -36,6 +36,15 @@ int iomem_memmap(struct kx_load *l, size_t *len, struct kx_error *err)
 	return KX_FAILED(e) ? fail_lib(err, e, "/proc/iomem") : 0;
 }
 
+/* Where the purgatory writes: KX_SET_CONSOLE_PORT, else the architecture's
+ * first serial port. */
+uint16_t console_port(const struct kx_load *l)
+{
+	if (l->set_mask & (1u << KX_SET_CONSOLE_PORT))
+		return (uint16_t)l->set[KX_SET_CONSOLE_PORT];
+	return kx_arch_serial_port;
+}
+
 /* The purgatory (kx's, or the caller's file) goes last, below 4 GiB. */
 static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error *err)
 {
@@ -45,9 +54,10 @@ static int add_purgatory(struct kx_load *l, struct kx_window w, struct kx_error 
 
 	if (l->o.purgatory && map_file(l, "purgatory", l->o.purgatory, &b, err))
 		return -1;
+	l->plan.serial_baud = (uint32_t)l->set[KX_SET_CONSOLE_BAUD];
 	e = kx_plan_add_purgatory(&l->plan, &l->si.mem, w, b.buf, (size_t)b.len, l->purg,
 				  sizeof(l->purg), (l->o.no_verify ? 0 : KX_PURG_VERIFY) |
-				  (l->o.debug ? KX_PURG_VERBOSE : 0), kx_arch_serial_port);
+				  (l->o.debug ? KX_PURG_VERBOSE : 0), console_port(l));
 	if (KX_FAILED(e))
 		return fail_lib(err, e, b.name);
 	if (l->o.purgatory)

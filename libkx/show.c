@@ -34,6 +34,33 @@ const char *why_text(struct kx_load *l)
 	}
 }
 
+/* Why the next kernel gets no EFI runtime state (enum kx_efi_state). */
+static const char *efi_why(int state)
+{
+	switch (state) {
+	case KX_EFI_NOT_EFI:
+		return "this system did not boot through EFI";
+	case KX_EFI_OFF:
+		return "turned off (--noefi)";
+	case KX_EFI_NO_RUNTIME:
+		return "the firmware's runtime services are off (no /sys/firmware/efi/runtime-map)";
+	case KX_EFI_FW32:
+		return "32-bit firmware under a 64-bit kernel: no runtime services after kexec";
+	case KX_EFI_UNREADABLE:
+		return "/sys/firmware/efi/runtime-map is readable by root only";
+	case KX_EFI_TOO_MANY:
+		return "more runtime regions than kx takes";
+	case KX_EFI_KERNEL:
+		return "the kernel does not say it takes EFI state after kexec (XLF_EFI_KEXEC)";
+	case KX_EFI_BOOT_PARAMS:
+		return "/sys/kernel/boot_params/data names no EFI memory map";
+	case KX_EFI_DESC_VERSION:
+		return "EFI memory descriptors of a version other than 1";
+	default:
+		return "unknown";
+	}
+}
+
 static const char *syscall_name(const struct kx_load *l)
 {
 	return l->use_file ? "kexec_file_load" : "kexec_load";
@@ -60,6 +87,20 @@ void render_plan(struct kx_load *l, const char *syscall)
 			out_put(&o, ", %s=0x%" PRIx64, kx_arch_reg_names[i], p->regs[i]);
 	out_put(&o, "\n  verification: %s\n", !l->o.no_verify ?
 		"xxh64 digest of each segment, checked in purgatory" : "off (-i)");
+	if (!console_port(l))
+		out_put(&o, "  purgatory console: none\n");
+	else if (kx_arch_console_max == 1)
+		out_put(&o, "  purgatory console: the UART the device tree's stdout-path names\n");
+	else if (p->serial_baud)
+		out_put(&o, "  purgatory console: serial port 0x%x at %u baud\n", console_port(l),
+			p->serial_baud);
+	else
+		out_put(&o, "  purgatory console: serial port 0x%x, speed as it is\n", console_port(l));
+	if (p->efi == KX_EFI_PASSED)
+		out_put(&o, "  EFI: system table 0x%" PRIx64 ", %u runtime regions\n", p->efi_systab,
+			p->efi_regions);
+	else if (p->efi != KX_EFI_UNSET)
+		out_put(&o, "  EFI: not passed: %s\n", efi_why(p->efi));
 	if (p->cmdline)
 		out_put(&o, "  command line: %s\n", p->cmdline);
 }
@@ -213,6 +254,14 @@ int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 	jstr(f, in.arch);
 	json_segments(f, &in);
 	json_handoff(f, &in);
+	if (l->plan.efi == KX_EFI_PASSED)
+		fprintf(f, ",\"efi\":{\"systab\":%" PRIu64 ",\"runtime_regions\":%u}",
+			l->plan.efi_systab, l->plan.efi_regions);
+	else if (l->plan.efi != KX_EFI_UNSET) {
+		fprintf(f, ",\"efi\":{\"not_passed\":");
+		jstr(f, efi_why(l->plan.efi));
+		fputc('}', f);
+	}
 	fprintf(f, ",\"verify\":%s,\"cmdline\":", in.verify ? "\"xxh64\"" : "null");
 	jstr(f, l->plan.cmdline ? l->plan.cmdline : "");
 	fprintf(f, ",\"preflight\":");

@@ -68,6 +68,7 @@ int sys_map_fd(int fd, struct kx_file *f)
 	f->buf = 0;
 	f->len = 0;
 	f->mapped = 0;
+	f->fd = -1;
 	if ((e = sys_fault("map")))
 		return e;
 	if (fstat(fd, &st) < 0)
@@ -95,13 +96,17 @@ int sys_map(const char *path, struct kx_file *f)
 	f->buf = 0;
 	f->len = 0;
 	f->mapped = 0;
+	f->fd = -1;
 	if ((e = sys_fault("map")))
 		return e;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	e = sys_map_fd(fd, f);
-	close(fd);
+	if (e)
+		close(fd);
+	else
+		f->fd = fd; /* the very file that was read, for kexec_file_load */
 	return e;
 }
 
@@ -122,6 +127,9 @@ void sys_unmap(struct kx_file *f)
 	if (f->mapped)
 		munmap((void *)f->buf, f->len);
 	f->mapped = 0;
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
 }
 
 int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)

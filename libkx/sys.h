@@ -10,11 +10,13 @@ struct kx_file {
 	const uint8_t *buf;
 	size_t len;
 	int mapped;
+	int fd;             /* sys_map: the file, kept open until sys_unmap; else -1 */
 };
 
 struct kx_kseg { const void *buf; size_t bufsz; const void *mem; size_t memsz; };
 
-int sys_map(const char *path, struct kx_file *f);       /* map a regular file read-only */
+int sys_map(const char *path, struct kx_file *f);       /* map a regular file read-only
+							   (and keep it open: f->fd) */
 int sys_map_fd(int fd, struct kx_file *f);              /* the same for an open file */
 void *sys_alloc(size_t n);                              /* anonymous memory, or NULL */
 void sys_free(void *p, size_t n);

@@ -122,6 +122,9 @@ static int build(struct kx_load *l, const struct opts *o, struct kx_error *err)
 	for (i = 0; i < o->nappend; i++)
 		if (kx_load_append(l, o->append[i], err))
 			return report(err);
+	for (i = 1; i < KX_SET__END; i++)
+		if (o->set[i] && kx_load_set(l, (enum kx_setting)i, o->set[i], err))
+			return report(err);
 	return kx_load_prepare(l, err) ? report(err) : 0;
 }
 

@@ -233,8 +233,8 @@ static int long_opt(int argc, char **argv, int *i, struct opts *o)
 			say("option '%s' needs a value.", a);
 			return -1;
 		}
-		*i += takes && !eq; /* its value is not used */
-		return compat_apply(c, o);
+		*i += takes && !eq;
+		return compat_apply(c, !takes ? 0 : eq ? eq + 1 : argv[*i], o);
 	}
 	if (!l || (eq && !l->arg)) {
 		if (l && l->id < 128)

@@ -30,6 +30,7 @@ struct opts {
 	int have_entry;
 	const char *purgatory;  /* --purgatory FILE */
 	uint8_t compat[8];      /* kexec-tools options taken that change nothing (compat.c) */
+	uint64_t set[KX_SET__END]; /* kx_load_set settings given (0 = not given) */
 	unsigned ncompat;
 };
 
@@ -43,7 +44,7 @@ int parse_opts(int argc, char **argv, struct opts *o);
  * the one s names (n bytes: a name or a unique prefix), or -1; */
 int compat_find(const char *s, size_t n, int *takes_value);
 /* take it: 0, or -1 after saying why it is refused */
-int compat_apply(int i, struct opts *o);
+int compat_apply(int i, const char *value, struct opts *o);
 /* with -d: why each one taken changes nothing */
 void compat_explain(const struct opts *o);
 #endif

@@ -9,6 +9,7 @@
 #define KX_BZ_MIN_VERSION 0x020c     /* 2.12: xloadflags */
 #define KX_XLF_KERNEL_64           0x01
 #define KX_XLF_CAN_BE_LOADED_ABOVE_4G 0x02
+#define KX_XLF_EFI_KEXEC           0x10  /* takes EFI runtime state across kexec */
 #define KX_XLF_5LEVEL              0x20  /* can be entered with 5-level paging on */
 
 struct kx_bzimage {

@@ -16,6 +16,40 @@ struct kx_module { struct kx_blob file; const char *string; };
 /* A raw segment: a file copied to a fixed address (--segment FILE@ADDR). */
 struct kx_raw_seg { struct kx_blob file; uint64_t addr; };
 
+/*
+ * x86: the EFI runtime state a kexec_load'ed Linux needs to keep the
+ * firmware's runtime services (efivarfs, efibootmgr): the running kernel's
+ * runtime memory map (/sys/firmware/efi/runtime-map, each region at the
+ * virtual address the firmware was told once and for all) and the physical
+ * addresses of what the system table points to (files in /sys/firmware/efi).
+ * libkx reads it; the boot-params builder decides whether it can be passed.
+ */
+#define KX_EFI_MAX_REGIONS 256
+struct kx_efi_md { uint32_t type; uint64_t phys, virt, pages, attr; };
+
+enum kx_efi_state {
+	KX_EFI_UNSET,          /* the loader passes no boot parameters (no line in the plan) */
+	KX_EFI_READY,          /* read: the builder passes it if the kernel can take it */
+	KX_EFI_PASSED,         /* the builder passed it */
+	KX_EFI_NOT_EFI,        /* the system did not boot through EFI (no /sys/firmware/efi) */
+	KX_EFI_OFF,            /* the caller said no (--noefi) */
+	KX_EFI_NO_RUNTIME,     /* no runtime services (empty or missing runtime-map) */
+	KX_EFI_FW32,           /* 32-bit firmware under this 64-bit kernel (mixed mode) */
+	KX_EFI_UNREADABLE,     /* /sys/firmware/efi could not be read (not root?) */
+	KX_EFI_TOO_MANY,       /* more runtime regions than KX_EFI_MAX_REGIONS */
+	KX_EFI_KERNEL,         /* the next kernel cannot take it (no XLF_EFI_KEXEC, or ELF) */
+	KX_EFI_BOOT_PARAMS,    /* the running kernel's boot_params name no EFI memory map */
+	KX_EFI_DESC_VERSION,   /* a memory descriptor version other than 1 */
+	KX_EFI__END
+};
+
+struct kx_efi {
+	int state;             /* enum kx_efi_state: READY, or why there is nothing */
+	uint64_t fw_vendor, runtime, tables, smbios; /* physical addresses */
+	unsigned n;            /* runtime regions in md[] */
+	struct kx_efi_md md[KX_EFI_MAX_REGIONS];
+};
+
 /* What the running system tells us about itself (gathered by libkx/). */
 struct kx_sysinfo {
 	struct kx_memmap mem;      /* firmware memory map */
@@ -26,6 +60,7 @@ struct kx_sysinfo {
 	unsigned rsdp_len;         /* 20 (ACPI 1.0), 36 (2.0+), 0 = unknown */
 	uint8_t rng_seed[32];
 	int have_rng_seed;
+	const struct kx_efi *efi;  /* x86: EFI runtime state, or NULL (= not an EFI boot) */
 	struct kx_blob fdt;        /* arm64: the running system's device tree
 				      (/sys/firmware/fdt); buf NULL when none */
 	/* Memory for what does not fit the request's scratch (an unpacked

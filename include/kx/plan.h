@@ -33,8 +33,14 @@ struct kx_plan {
 	uint64_t regs[KX_PURG_NREGS];
 	uint32_t regs_used;            /* bit i: regs[i] is meaningful */
 	uint32_t purg_flags;           /* KX_PURG_* the loader needs (e.g. 4LEVEL) */
+	uint32_t serial_baud;          /* the purgatory's UART speed, 0 = as it is (params) */
 	const char *type;              /* loader name */
 	const char *cmdline;           /* what the next kernel gets, for display */
+	/* x86 Linux: the EFI runtime hand-off (enum kx_efi_state, UNSET when the
+	 * loader builds no boot parameters), for display */
+	int efi;
+	uint64_t efi_systab;           /* the system table's physical address, when PASSED */
+	unsigned efi_regions;          /* runtime regions passed */
 };
 
 /* Limits that restrict placement (--mem-min/--mem-max). */

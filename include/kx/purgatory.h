@@ -82,7 +82,8 @@ struct kx_purg_params {
 	uint64_t entry;        /* 16 where to jump */
 	uint64_t regs[KX_PURG_NREGS]; /* 24 register values at the jump; rsp 0 = keep ours */
 	uint64_t reserved[2];  /* 88 zero */
-	uint32_t reserved2[2]; /* 104 zero */
+	uint32_t serial_baud;  /* 104 x86: program the UART to this speed; 0 = keep its speed */
+	uint32_t reserved2;    /* 108 zero */
 	struct kx_purg_range ranges[KX_PURG_MAX_RANGES]; /* 112 */
 };
 
@@ -101,6 +102,7 @@ struct kx_purg_header {
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, entry) == KX_PP_ENTRY, "entry"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, entry_mode) == KX_PP_MODE, "mode"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, regs) == KX_PP_REGS, "regs"); \
+	_Static_assert(__builtin_offsetof(struct kx_purg_params, serial_baud) == 104, "baud"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_params, ranges) == 112, "ranges"); \
 	_Static_assert(__builtin_offsetof(struct kx_purg_header, params) == KX_PURG_PARAMS_OFF, "hdr"); \
 	_Static_assert(sizeof(struct kx_purg_header) == KX_PURG_HDR_SIZE, "hdr size")

@@ -54,6 +54,7 @@
 #define ZP_E820_MAX     128
 
 #define SETUP_E820_EXT  1
+#define SETUP_EFI       4
 #define SETUP_RNG_SEED  9
 
 /* A synthetic bzImage: boot protocol 2.15 header, 64-bit, relocatable. */

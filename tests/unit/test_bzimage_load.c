@@ -1109,3 +1109,123 @@ TEST(load_5level_flag)
 		ld_free(&c);
 	}
 }
+
+/*
+ * The EFI runtime hand-off (kexec_load's answer to the kernel's own
+ * setup_efi_state): efi_info copied from the running kernel with the memory
+ * map pointed at the runtime regions inside the boot-params segment, and a
+ * SETUP_EFI node with the physical addresses; or nothing at all, for each
+ * reason it cannot be passed.
+ */
+TEST(load_efi_runtime)
+{
+	static const struct { const char *name; int state, xlf_efi, sig64, memmap, version, n, want; } rows[] = {
+		{ "passed", KX_EFI_READY, 1, 1, 1, 1, 3, KX_EFI_PASSED },
+		{ "--noefi", KX_EFI_OFF, 1, 1, 1, 1, 3, KX_EFI_OFF },
+		{ "not an EFI boot", KX_EFI_NOT_EFI, 1, 1, 1, 1, 3, KX_EFI_NOT_EFI },
+		{ "no runtime regions", KX_EFI_READY, 1, 1, 1, 1, 0, KX_EFI_NO_RUNTIME },
+		{ "kernel without XLF_EFI_KEXEC", KX_EFI_READY, 0, 1, 1, 1, 3, KX_EFI_KERNEL },
+		{ "32-bit firmware signature", KX_EFI_READY, 1, 0, 1, 1, 3, KX_EFI_FW32 },
+		{ "boot_params without a memory map", KX_EFI_READY, 1, 1, 0, 1, 3, KX_EFI_BOOT_PARAMS },
+		{ "descriptor version 2", KX_EFI_READY, 1, 1, 1, 2, 3, KX_EFI_DESC_VERSION },
+	};
+	static uint8_t cur[4096];
+	static struct kx_efi efi;
+	size_t r;
+	unsigned i;
+
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		struct ld c;
+		const struct kx_segment *bp;
+		const uint8_t *zp, *sd = 0, *md;
+		size_t offs[8];
+		uint32_t types[8];
+		int nodes, k;
+		uint64_t map;
+
+		memset(cur, 0, sizeof(cur));
+		memcpy(cur + 0x1c0, rows[r].sig64 ? "EL64" : "EL32", 4);
+		kx_put32(cur + 0x1c4, 0x7f9ec018);       /* systab */
+		kx_put32(cur + 0x1c8, 48);               /* the firmware's descriptor size */
+		kx_put32(cur + 0x1cc, rows[r].version);
+		kx_put32(cur + 0x1d0, 0x7fb72040);       /* the old map: never passed on */
+		kx_put32(cur + 0x1d4, rows[r].memmap ? 0x16b0 : 0);
+		kx_put32(cur + 0x1d8, 1);                /* systab_hi */
+		cur[0x1ec] = 1;                          /* secure_boot */
+		memset(&efi, 0, sizeof(efi));
+		efi.state = rows[r].state;
+		efi.fw_vendor = 0x7f91ca18;
+		efi.runtime = 0x7f9ecb98;
+		efi.tables = 0x7f9ecc98;
+		efi.smbios = 0x7f918000;
+		efi.n = (unsigned)rows[r].n;
+		for (i = 0; i < efi.n; i++)
+			efi.md[i] = (struct kx_efi_md){ 5 + i, 0x7f000000 + i * 0x100000,
+							0xfffffffeff000000ull + i * 0x100000, 0x100 + i,
+							0x800000000000000full };
+		ld_init(&c);
+		c.spec.xloadflags = KX_XLF_KERNEL_64 | (rows[r].xlf_efi ? KX_XLF_EFI_KEXEC : 0);
+		ld_build(&c);
+		c.si.boot_params = cur;
+		c.si.boot_params_len = sizeof(cur);
+		c.si.efi = &efi;
+		T_ROW("%s", rows[r].name);
+		if (!CHECK_OK(ld_run(&c)) || !CHECK(bp = seg_by(&c.plan, "boot-params", 0))) {
+			ld_free(&c);
+			continue;
+		}
+		zp = bp->buf;
+		CHECK_EQ(c.plan.efi, rows[r].want);
+		nodes = walk_setup_data(bp, offs, types, 8);
+		for (k = 0; k < nodes; k++)
+			if (types[k] == SETUP_EFI)
+				sd = zp + offs[k];
+		if (rows[r].want != KX_EFI_PASSED) {
+			static const uint8_t zero[32];
+			CHECK_MEM(zp + 0x1c0, zero, 32);  /* the next kernel sees no EFI */
+			CHECK(!sd);
+			CHECK_EQ(zp[0x1ec], 0);
+			CHECK_EQ(c.plan.efi_regions, 0);
+			ld_free(&c);
+			continue;
+		}
+		CHECK_EQ(c.plan.efi_systab, 0x17f9ec018ull);
+		CHECK_EQ(c.plan.efi_regions, 3);
+		CHECK_MEM(zp + 0x1c0, "EL64", 4);
+		CHECK_EQ(kx_le32(zp + 0x1c4), 0x7f9ec018);
+		CHECK_EQ(kx_le32(zp + 0x1d8), 1);
+		CHECK_EQ(kx_le32(zp + 0x1c8), 40);       /* kx's descriptors are 40 bytes */
+		CHECK_EQ(kx_le32(zp + 0x1cc), 1);
+		CHECK_EQ(kx_le32(zp + 0x1d4), 3 * 40);
+		CHECK_EQ(zp[0x1ec], 1);
+		map = kx_le32(zp + 0x1d0) | (uint64_t)kx_le32(zp + 0x1dc) << 32;
+		/* the map lies in the segment, past the zero page, clear of the nodes */
+		if (!CHECK(map >= bp->mem + 4096 && map + 3 * 40 <= bp->mem + bp->bufsz)) {
+			ld_free(&c);
+			continue;
+		}
+		md = zp + (map - bp->mem);
+		for (i = 0; i < 3; i++, md += 40) {
+			CHECK_EQ(kx_le32(md), 5 + i);
+			CHECK_EQ(kx_le32(md + 4), 0);
+			CHECK_EQ(kx_le64(md + 8), 0x7f000000 + i * 0x100000);
+			CHECK_EQ(kx_le64(md + 16), 0xfffffffeff000000ull + i * 0x100000);
+			CHECK_EQ(kx_le64(md + 24), 0x100 + i);
+			CHECK_EQ(kx_le64(md + 32), 0x800000000000000full);
+		}
+		if (CHECK(sd)) {
+			CHECK_EQ(kx_le32(sd + 12), 96);
+			CHECK_EQ(kx_le64(sd + 16), 0x7f91ca18);
+			CHECK_EQ(kx_le64(sd + 24), 0x7f9ecb98);
+			CHECK_EQ(kx_le64(sd + 32), 0x7f9ecc98);
+			CHECK_EQ(kx_le64(sd + 40), 0x7f918000);
+			for (i = 48; i < 16 + 96; i++)
+				CHECK_EQ(sd[i], 0);
+			CHECK(map >= (uint64_t)(sd - zp) + bp->mem + 16 + 96 ||
+			      map + 120 <= (uint64_t)(sd - zp) + bp->mem);
+		}
+		CHECK_STR((const char *)zp + 4096, default_cmdline);
+		CHECK_OK(kx_plan_validate(&c.plan, &c.si.mem));
+		ld_free(&c);
+	}
+}

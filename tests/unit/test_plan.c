@@ -594,6 +594,7 @@ TEST(plan_purgatory_params)
 
 		std_ram(&m);
 		purg_plan(&p);
+		p.serial_baud = r == 1 ? 57600 : 0; /* --serial-baud reaches the params */
 		memset(out, 0xcc, sizeof(out));
 		T_ROW("flags 0x%x", flags);
 		if (!CHECK_OK(kx_plan_add_purgatory(&p, &m, (struct kx_window){ 0, MAX64 }, blob,
@@ -623,7 +624,8 @@ TEST(plan_purgatory_params)
 		for (i = 0; i < KX_PURG_NREGS; i++)
 			CHECK_EQ(pp->regs[i], p.regs[i]);
 		CHECK_EQ(pp->reserved[0] | pp->reserved[1], 0);
-		CHECK_EQ(pp->reserved2[0] | pp->reserved2[1], 0);
+		CHECK_EQ(pp->serial_baud, r == 1 ? 57600 : 0);
+		CHECK_EQ(pp->reserved2, 0);
 		/* a range for each verified segment with bytes: kernel, initrd, boot params */
 		CHECK_EQ(pp->nranges, 3);
 		for (i = 0, k = 0; i < 5 && k < KX_PURG_MAX_RANGES; i++) {

@@ -61,14 +61,48 @@ struct kx_err kx_x86_place_initrds(const struct kx_load_req *r, struct kx_plan *
 	return err;
 }
 
-/* Layout of the boot-params segment: zero page, command line, setup_data. */
+/* Layout of the boot-params segment: zero page, command line, setup_data
+ * (and the EFI runtime memory map the zero page points to). */
 struct layout {
 	size_t cmdline_off, cmdline_len;
-	size_t rng_off, e820x_off, size;
+	size_t rng_off, e820x_off, efi_map_off, efi_sd_off, size;
 	unsigned e820_n, e820x_n;
+	int efi;                 /* enum kx_efi_state */
 };
 
-static struct kx_err layout(const struct kx_load_req *r, struct layout *l)
+/*
+ * Can the next kernel get the EFI runtime state, as Linux's own file loader
+ * and kexec-tools pass it? The running kernel must have booted through a
+ * 64-bit EFI stub with runtime services (its boot_params name a memory map
+ * of version-1 descriptors; libkx read the runtime map), and the new
+ * kernel's header must say it takes them after kexec (XLF_EFI_KEXEC).
+ */
+static int efi_state(const struct kx_load_req *r, const struct kx_x86_linux *lx)
+{
+	const struct kx_efi *e = r->sys->efi;
+	const uint8_t *bp = r->sys->boot_params;
+
+	if (!e)
+		return KX_EFI_NOT_EFI;
+	if (e->state != KX_EFI_READY)
+		return e->state;
+	if (!lx->efi_kexec)
+		return KX_EFI_KERNEL;
+	if (!bp || r->sys->boot_params_len < BP_SIZE || !kx_le32(bp + BP_EFI_MEMMAP_SIZE))
+		return KX_EFI_BOOT_PARAMS;
+	if (kx_memcmp(bp + BP_EFI_SIGNATURE, "EL64", 4))
+		return KX_EFI_FW32;
+	if (kx_le32(bp + BP_EFI_DESC_VER) != 1)
+		return KX_EFI_DESC_VERSION;
+	if (!e->n)
+		return KX_EFI_NO_RUNTIME;
+	if (e->n > KX_EFI_MAX_REGIONS)
+		return KX_EFI_TOO_MANY;
+	return KX_EFI_PASSED;
+}
+
+static struct kx_err layout(const struct kx_load_req *r, const struct kx_x86_linux *lx,
+			    struct layout *l)
 {
 	size_t off;
 
@@ -87,11 +121,57 @@ static struct kx_err layout(const struct kx_load_req *r, struct layout *l)
 	if (l->e820x_n) {
 		l->e820x_off = off;
 		off += SD_HDR + (size_t)l->e820x_n * 20;
+		off = (off + 15) & ~(size_t)15;
+	}
+	l->efi = efi_state(r, lx);
+	l->efi_map_off = l->efi_sd_off = 0;
+	if (l->efi == KX_EFI_PASSED) {
+		l->efi_sd_off = off;
+		off += SD_HDR + EFI_SD_LEN;
+		l->efi_map_off = off;
+		off += (size_t)r->sys->efi->n * EFI_MD_SIZE;
 	}
 	l->size = off;
 	if (off > r->scratch_len)
 		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "boot parameters", off, r->scratch_len);
 	return KX_NOERR;
+}
+
+/* The EFI runtime state: efi_info points at the runtime map (inside this
+ * segment), a SETUP_EFI node gives the physical addresses the system table
+ * no longer holds (the firmware turned them virtual). */
+static void put_efi(uint8_t *zp, const struct kx_load_req *r, const struct layout *l,
+		    uint64_t bp_mem, uint64_t *next)
+{
+	const struct kx_efi *e = r->sys->efi;
+	const uint8_t *cur = r->sys->boot_params;
+	uint64_t map = bp_mem + l->efi_map_off;
+	uint8_t *sd = zp + l->efi_sd_off, *md;
+	unsigned i;
+
+	kx_memcpy(zp + BP_EFI_SIGNATURE, cur + BP_EFI_SIGNATURE, 8);  /* signature, systab */
+	kx_memcpy(zp + BP_EFI_SYSTAB_HI, cur + BP_EFI_SYSTAB_HI, 4);
+	kx_memcpy(zp + BP_EFI_DESC_VER, cur + BP_EFI_DESC_VER, 4);
+	kx_put32(zp + BP_EFI_DESC_SIZE, EFI_MD_SIZE);
+	kx_put32(zp + BP_EFI_MEMMAP, (uint32_t)map);
+	kx_put32(zp + BP_EFI_MEMMAP_HI, (uint32_t)(map >> 32));
+	kx_put32(zp + BP_EFI_MEMMAP_SIZE, e->n * EFI_MD_SIZE);
+	zp[BP_SECURE_BOOT] = cur[BP_SECURE_BOOT];
+	for (i = 0, md = zp + l->efi_map_off; i < e->n; i++, md += EFI_MD_SIZE) {
+		kx_put32(md, e->md[i].type);
+		kx_put64(md + 8, e->md[i].phys);
+		kx_put64(md + 16, e->md[i].virt);
+		kx_put64(md + 24, e->md[i].pages);
+		kx_put64(md + 32, e->md[i].attr);
+	}
+	kx_put64(sd, *next);
+	kx_put32(sd + 8, SETUP_EFI);
+	kx_put32(sd + 12, EFI_SD_LEN);
+	kx_put64(sd + SD_HDR, e->fw_vendor);
+	kx_put64(sd + SD_HDR + 8, e->runtime);
+	kx_put64(sd + SD_HDR + 16, e->tables);
+	kx_put64(sd + SD_HDR + 24, e->smbios);
+	*next = bp_mem + l->efi_sd_off;
 }
 
 static void put_e820(uint8_t *p, const struct kx_mement *e)
@@ -173,6 +253,8 @@ static void build(const struct kx_load_req *r, const struct kx_x86_linux *lx,
 		kx_memcpy(sd + SD_HDR, r->sys->rng_seed, sizeof(r->sys->rng_seed));
 		next = bp_mem + l->rng_off;
 	}
+	if (l->efi == KX_EFI_PASSED)
+		put_efi(zp, r, l, bp_mem, &next);
 	kx_put64(zp + H_SETUP_DATA, next);
 }
 
@@ -187,7 +269,7 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 
 	if (kx_strlen(r->cmdline) > lx->cmdline_size)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), lx->cmdline_size);
-	err = layout(r, &l);
+	err = layout(r, lx, &l);
 	if (KX_FAILED(err))
 		return err;
 	if (!kx_align_up(l.size, KX_PAGE, &rq.size) || !kx_plan_place(p, &r->sys->mem, r->window, &rq, &bp_mem))
@@ -202,5 +284,9 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 	p->entry_mode = KX_PURG_ENTRY_64;
 	p->regs[KX_X86_RSI] = bp_mem;
 	p->regs_used = 1u << KX_X86_RSI;
+	p->efi = l.efi;
+	p->efi_regions = l.efi == KX_EFI_PASSED ? r->sys->efi->n : 0;
+	p->efi_systab = l.efi == KX_EFI_PASSED ? kx_le32(r->sys->boot_params + BP_EFI_SYSTAB) |
+		(uint64_t)kx_le32(r->sys->boot_params + BP_EFI_SYSTAB_HI) << 32 : 0;
 	return KX_NOERR;
 }

@@ -13,6 +13,7 @@ struct kx_x86_linux {
 	int initrd_above_4g;     /* XLF_CAN_BE_LOADED_ABOVE_4G */
 	uint32_t cmdline_size;
 	uint64_t kernel_mem;     /* where the kernel was placed */
+	int efi_kexec;           /* XLF_EFI_KEXEC: it can take the EFI runtime state */
 };
 
 /* Place the initrds (one contiguous span, one segment per file). */

@@ -36,6 +36,16 @@
 #define BP_EXT_RAMDISK_SIZE  0x0c4
 #define BP_EXT_CMD_LINE_PTR  0x0c8
 #define BP_EDID_INFO     0x140   /* 0x80 bytes */
+#define BP_EFI_INFO      0x1c0   /* struct efi_info, 32 bytes: */
+#define BP_EFI_SIGNATURE 0x1c0   /*   loader signature, "EL64" from a 64-bit EFI stub */
+#define BP_EFI_SYSTAB    0x1c4   /*   system table, low 32 bits */
+#define BP_EFI_DESC_SIZE 0x1c8   /*   bytes per memory descriptor */
+#define BP_EFI_DESC_VER  0x1cc   /*   memory descriptor version */
+#define BP_EFI_MEMMAP    0x1d0   /*   memory map, low 32 bits */
+#define BP_EFI_MEMMAP_SIZE 0x1d4 /*   memory map bytes */
+#define BP_EFI_SYSTAB_HI 0x1d8
+#define BP_EFI_MEMMAP_HI 0x1dc
+#define BP_SECURE_BOOT   0x1ec
 #define BP_E820_ENTRIES  0x1e8
 #define BP_SENTINEL      0x1ef
 #define BP_HDR_LIMIT     0x290   /* the setup header's room ends here */
@@ -45,6 +55,10 @@
 
 #define LOADED_HIGH      0x01
 #define SETUP_E820_EXT   1
+#define SETUP_EFI        4       /* struct efi_setup_data: fw_vendor, runtime (unused
+				    since Linux 5.x), tables, smbios, 8 reserved */
+#define EFI_SD_LEN       96
+#define EFI_MD_SIZE      40      /* efi_memory_desc_t: type, pad, phys, virt, pages, attr */
 #define SETUP_RNG_SEED   9
 #define SD_HDR           16      /* struct setup_data: next, type, len */
 

@@ -136,6 +136,7 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	lx.initrd_above_4g = !!(bz.xloadflags & KX_XLF_CAN_BE_LOADED_ABOVE_4G);
 	lx.cmdline_size = bz.cmdline_size;
 	lx.kernel_mem = kmem;
+	lx.efi_kexec = !!(bz.xloadflags & KX_XLF_EFI_KEXEC);
 	err = kx_x86_place_initrds(r, p, &lx, &rd_mem, &rd_len);
 	if (KX_FAILED(err))
 		return err;

@@ -17,6 +17,9 @@ const unsigned long kx_arch_kexec_flag = 183ul << 16; /* KEXEC_ARCH_AARCH64 */
 /* Not an I/O port on arm64: nonzero asks the purgatory to report on the
  * UART the device tree's /chosen stdout-path names (docs/arm64.md). */
 const uint16_t kx_arch_serial_port = 1;
+/* KX_SET_CONSOLE_PORT: 0 (silent) or 1 (that UART); it is not reprogrammed */
+const uint64_t kx_arch_console_max = 1;
+const int kx_arch_console_baud = 0;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
 const uint64_t kx_arch_kernel_map = UINT64_MAX;

@@ -1,5 +1,6 @@
 /* x86_64: the firmware memory map, boot_params and ACPI RSDP of the running system. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@ const char kx_arch_name[] = "x86_64";
 const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
+const uint64_t kx_arch_console_max = 0xffff;
+const int kx_arch_console_baud = 1;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
@@ -141,6 +144,80 @@ static void rsdp_bytes(struct kx_sysinfo *si, uint8_t *area)
 		}
 }
 
+/* A file of /sys/firmware/efi holding one "0xADDR" line. */
+static int efi_value(const char *name, uint64_t *v)
+{
+	return read_u64("/sys/firmware", "efi", name, v) ? -1 : 0;
+}
+
+/* SMBIOS=0xADDR in /sys/firmware/efi/systab (the SMBIOS 2 entry point), or 0. */
+static uint64_t efi_smbios(void)
+{
+	char buf[4096], *p;
+
+	if (sys_read_text("/sys/firmware/efi/systab", buf, sizeof(buf), 0))
+		return 0;
+	for (p = buf; *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (!strncmp(p, "SMBIOS=", 7))
+			return strtoull(p + 7, 0, 0);
+	return 0;
+}
+
+/*
+ * The EFI runtime state for the next kernel (see struct kx_efi): the runtime
+ * map's regions in their order (directories 0..n-1), the physical addresses
+ * of the firmware vendor string, runtime services and configuration tables,
+ * and SMBIOS. What cannot be had leaves state saying why; the boot-params
+ * builder makes the last decisions (lib/arch/x86_64/bootparams.c).
+ */
+static void efi_runtime(struct kx_load *l)
+{
+	static const char map[] = "/sys/firmware/efi/runtime-map";
+	struct kx_efi *e = &l->efi;
+	char names[KX_EFI_MAX_REGIONS + 1][16], text[16];
+	int n, i, r;
+
+	memset(e, 0, offsetof(struct kx_efi, md));
+	if (l->set[KX_SET_NO_EFI]) {
+		e->state = KX_EFI_OFF;
+		return;
+	}
+	/* there since Linux 4.1 on every EFI boot: 64, or 32 (mixed mode) */
+	r = sys_read_text("/sys/firmware/efi/fw_platform_size", text, sizeof(text), 0);
+	e->state = r == -ENOENT ? KX_EFI_NOT_EFI : KX_EFI_FW32;
+	if (r == -ENOENT || (!r && strtoul(text, 0, 10) == 32))
+		return;
+	n = sys_list_dir(map, names, KX_EFI_MAX_REGIONS + 1);
+	e->state = n == -EACCES || n == -EPERM ? KX_EFI_UNREADABLE :
+		   n <= 0 ? KX_EFI_NO_RUNTIME : n > KX_EFI_MAX_REGIONS ? KX_EFI_TOO_MANY : KX_EFI_READY;
+	if (e->state != KX_EFI_READY)
+		return;
+	e->state = KX_EFI_UNREADABLE;
+	for (i = 0; i < n; i++) {
+		char *end;
+		unsigned long k = strtoul(names[i], &end, 10);
+		struct kx_efi_md *md;
+		uint64_t type;
+
+		if (*end || k >= (unsigned long)n)
+			return;
+		md = &e->md[k];
+		if (read_u64(map, names[i], "type", &type) ||
+		    read_u64(map, names[i], "phys_addr", &md->phys) ||
+		    read_u64(map, names[i], "virt_addr", &md->virt) ||
+		    read_u64(map, names[i], "num_pages", &md->pages) ||
+		    read_u64(map, names[i], "attribute", &md->attr))
+			return;
+		md->type = (uint32_t)type;
+	}
+	if (efi_value("fw_vendor", &e->fw_vendor) || efi_value("runtime", &e->runtime) ||
+	    efi_value("config_table", &e->tables))
+		return;
+	e->smbios = efi_smbios();
+	e->n = (unsigned)n;
+	e->state = KX_EFI_READY;
+}
+
 /* The firmware's map (/sys/firmware/memmap), else /proc/iomem's. */
 static int memory_map(struct kx_load *l, struct kx_error *err)
 {
@@ -172,6 +249,8 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->acpi_rsdp = rsdp_from_efi();
 	rsdp_bytes(si, (uint8_t *)l->iomem);
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
+	efi_runtime(l);
+	si->efi = &l->efi;
 	return 0;
 }
 
