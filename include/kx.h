@@ -194,10 +194,12 @@ enum kx_setting {
 	KX_SET_FORCE_DTB,      /* 1: kexec_file_load passes the device tree (KEXEC_FILE_FORCE_DTB) */
 	KX_SET_HOTPLUG,        /* 1: a crash kernel the kernel updates on CPU or memory hotplug */
 	KX_SET_KERNEL_DEBUG,   /* 1: the kernel logs its own kexec steps (KEXEC_FILE_DEBUG) */
-	KX_SET_NO_EFI,         /* 1: pass no EFI runtime state to the next kernel (kexec_load) */
-	KX_SET_CONSOLE_PORT,   /* where kx's purgatory writes: a serial port (x86: I/O port,
-				  arm64: MMIO address); 0: nowhere */
-	KX_SET_CONSOLE_BAUD,   /* its speed, in baud; 0: leave the UART as it is */
+	KX_SET_NO_EFI,         /* 1: pass no EFI runtime state to the next kernel (kexec_load;
+				  with kexec_file_load the kernel decides) */
+	KX_SET_CONSOLE_PORT,   /* where kx's purgatory writes: x86: the I/O port of a 16550
+				  UART (default 0x3f8); arm64: 1, the UART the device tree's
+				  stdout-path names (the default); 0: nowhere */
+	KX_SET_CONSOLE_BAUD,   /* x86: program that UART to this speed; 0: leave it as it is */
 	KX_SET__END
 };
 KX_API int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value,

@@ -171,6 +171,9 @@ int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
 		out_put(&o, "  kexec_file_load gets: kernel %s, %u initrd piece(s), the command line above\n",
 			l->kernel_file ? l->kernel_file : "(memfd of .linux)",
 			l->req.ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
+	if (l->use_file && l->plan.efi != KX_EFI_UNSET && l->plan.efi != KX_EFI_NOT_EFI)
+		out_put(&o, "  (the EFI line is kexec_load's: kexec_file_load's kernel passes its own "
+			"EFI state)\n");
 	fputs(l->text, f);
 	pf = preflight(l);
 	fprintf(f, "  system: lockdown %s, kexec_load %s, kexec_file_load %s, %s loaded\n",

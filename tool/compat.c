@@ -22,8 +22,8 @@ static const struct compat {
 	{ "noefi", 0, 0, KX_SET_NO_EFI, 0 },
 	{ "console-serial", 0, 0, 0, "kx's purgatory always writes to a serial port (--serial, "
 				     "default ttyS0): errors always, its steps under -d" },
-	{ "console-vga", 0, 0, 0, "kx's purgatory writes to a serial port only: by the time it runs "
-				  "the screen is usually a framebuffer, not VGA text" },
+	{ "console-vga", 0, 0, 0, "kx's purgatory writes to a serial port only (a UEFI machine's "
+				  "screen is a framebuffer, not VGA text)" },
 #if defined(__x86_64__)
 	{ "serial", 1, 0, KX_SET_CONSOLE_PORT, 0 },
 	{ "serial-baud", 1, 0, KX_SET_CONSOLE_BAUD, 0 },
