@@ -461,3 +461,45 @@ LT_CASE(err_setting)
 	CHECK_EQ(e.code, KX_E_STATE);
 	kx_load_free(l);
 }
+
+/* The purgatory's console through kx_load_set: the plan says where it
+ * writes; a port that is not one (x86: above 0xffff) is refused. */
+LT_CASE(console_setting)
+{
+	static const struct { uint64_t port, baud; int set_port; const char *want; } rows[] = {
+		{ 0, 0, 0, "purgatory console: serial port 0x3f8, speed as it is" },
+		{ 0x2f8, 57600, 1, "purgatory console: serial port 0x2f8 at 57600 baud" },
+		{ 0, 0, 1, "purgatory console: none" },
+	};
+	struct kx_error e;
+	unsigned r;
+
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct kx_load *l = bz_load(0);
+		char *text = 0;
+		size_t n = 0;
+		FILE *f;
+
+		REQUIRE(l);
+		if (rows[r].set_port)
+			CHECK_EQ(kx_load_set(l, KX_SET_CONSOLE_PORT, rows[r].port, &e), 0);
+		if (rows[r].baud)
+			CHECK_EQ(kx_load_set(l, KX_SET_CONSOLE_BAUD, rows[r].baud, &e), 0);
+		f = open_memstream(&text, &n);
+		REQUIRE(f);
+		CHECK_EQ(kx_load_print(l, f, &e), 0);
+		fclose(f);
+		CHECK(text && strstr(text, rows[r].want));
+		CHECK(text && strstr(text, "\n  EFI: ")); /* passed, or why not */
+		free(text);
+		kx_load_free(l);
+	}
+	{
+		struct kx_load *l = bz_load(0);
+		REQUIRE(l);
+		CHECK_EQ(kx_load_set(l, KX_SET_CONSOLE_PORT, 0x10000, &e), -1);
+		CHECK_EQ(e.code, KX_E_SETTING);
+		CHECK_EQ(e.b, 0x10000);
+		kx_load_free(l);
+	}
+}
