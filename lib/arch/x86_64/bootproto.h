@@ -55,8 +55,8 @@
 
 #define LOADED_HIGH      0x01
 #define SETUP_E820_EXT   1
-#define SETUP_EFI        4       /* struct efi_setup_data: fw_vendor, runtime (unused
-				    since Linux 5.x), tables, smbios, 8 reserved */
+#define SETUP_EFI        4       /* struct efi_setup_data: fw_vendor, runtime (read
+				    by older kernels only), tables, smbios, 8 reserved */
 #define EFI_SD_LEN       96
 #define EFI_MD_SIZE      40      /* efi_memory_desc_t: type, pad, phys, virt, pages, attr */
 #define SETUP_RNG_SEED   9

@@ -210,9 +210,11 @@ static void efi_runtime(struct kx_load *l)
 			return;
 		md->type = (uint32_t)type;
 	}
-	if (efi_value("fw_vendor", &e->fw_vendor) || efi_value("runtime", &e->runtime) ||
-	    efi_value("config_table", &e->tables))
+	if (efi_value("fw_vendor", &e->fw_vendor) || efi_value("config_table", &e->tables))
 		return;
+	/* older kernels read it; current ones leave the field unused */
+	if (efi_value("runtime", &e->runtime))
+		e->runtime = 0;
 	e->smbios = efi_smbios();
 	e->n = (unsigned)n;
 	e->state = KX_EFI_READY;
