@@ -12,42 +12,38 @@ static const struct compat {
 	char name[24];
 	uint8_t arg;     /* takes a value */
 	uint8_t refuse;  /* ignoring it would change what boots */
-	uint8_t setting; /* it is a kx_load_set setting (KX_SET_*): applied, not explained */
 	const char *why;
 } compat[] = {
-	{ "elf64-core-headers", 0, 0, 0, "kx's ELF core headers are ELF64 already" },
-	{ "elf32-core-headers", 0, 0, 0, "kx builds ELF64 core headers, which makedumpfile and crash "
+	{ "elf64-core-headers", 0, 0, "kx's ELF core headers are ELF64 already" },
+	{ "elf32-core-headers", 0, 0, "kx builds ELF64 core headers, which makedumpfile and crash "
 				      "read as well" },
-	{ "args-linux", 0, 0, 0, "kx boots an ELF vmlinux as Linux already" },
-	{ "noefi", 0, 0, KX_SET_NO_EFI, 0 },
-	{ "console-serial", 0, 0, 0, "kx's purgatory always writes to a serial port (--serial, "
-				     "default ttyS0): errors always, its steps under -d" },
-	{ "console-vga", 0, 0, 0, "kx's purgatory writes to a serial port only (a UEFI machine's "
-				  "screen is a framebuffer, not VGA text)" },
-#if defined(__x86_64__)
-	{ "serial", 1, 0, KX_SET_CONSOLE_PORT, 0 },
-	{ "serial-baud", 1, 0, KX_SET_CONSOLE_BAUD, 0 },
-#else
-	{ "serial", 1, 0, 0, "kx's purgatory writes to the UART the device tree's "
-			     "/chosen stdout-path names" },
-#endif
-	{ "reset-vga", 0, 0, 0, "kx leaves the screen as it is for the next kernel" },
-	{ "reuse-video-type", 0, 0, 0, "kx passes the running kernel's screen information as it is" },
-	{ "pass-memmap-cmdline", 0, 0, 0, "a crash kernel gets its memory map in its boot parameters, "
+	{ "args-linux", 0, 0, "kx boots an ELF vmlinux as Linux already" },
+	{ "noefi", 0, 0, "no EFI runtime state with kexec_load (KX_SET_NO_EFI)" },
+	{ "console-serial", 0, 0, "kx's purgatory always writes to a serial port (--serial, default "
+				  "ttyS0): errors always, its steps under -d" },
+	{ "console-vga", 0, 0, "kx's purgatory writes to a serial port only (a UEFI machine's "
+			       "screen is a framebuffer, not VGA text)" },
+	{ "serial", 1, 0, "kx's purgatory writes to the UART the device tree's /chosen "
+			  "stdout-path names" },
+	{ "serial-baud", 1, 0, "kx's purgatory leaves the UART's speed as it is on this "
+			       "architecture" },
+	{ "reset-vga", 0, 0, "kx leaves the screen as it is for the next kernel" },
+	{ "reuse-video-type", 0, 0, "kx passes the running kernel's screen information as it is" },
+	{ "pass-memmap-cmdline", 0, 0, "a crash kernel gets its memory map in its boot parameters, "
 				       "no memmap= needed" },
-	{ "entry-32bit", 0, 0, 0, "kx enters a 64-bit bzImage at its 64-bit entry; the same kernel boots" },
-	{ "hotplug", 0, 0, 0, "kx sets no crash-hotplug flag: reload the crash kernel after CPU or "
+	{ "entry-32bit", 0, 0, "kx enters a 64-bit bzImage at its 64-bit entry; the same kernel boots" },
+	{ "hotplug", 0, 0, "kx sets no crash-hotplug flag: reload the crash kernel after CPU or "
 			   "memory hotplug (kdump-tools' udev rules do)" },
-	{ "args-elf", 0, 1, 0, "kx passes no ELF boot notes" },
-	{ "args-none", 0, 1, 0, "kx boots an ELF vmlinux as Linux, with its arguments" },
-	{ "real-mode", 0, 1, 0, "kx cannot enter a kernel in real mode" },
-	{ "reuseinitrd", 0, 1, 0, "kx cannot reuse the first boot's initrd; give it with --initrd" },
-	{ "load-preserve-context", 0, 1, 0, "kx has no kexec jump (context preserving)" },
-	{ "load-jump-back-helper", 0, 1, 0, "kx has no kexec jump (context preserving)" },
-	{ "load-live-update", 0, 1, 0, "kx has no Xen live update" },
-	{ "exec-live-update", 0, 1, 0, "kx has no Xen live update" },
-	{ "no-cma", 0, 1, 0, "kx cannot ask the kernel for KEXEC_FILE_NO_CMA yet" },
-	{ "force-dtb", 0, 1, 0, "kx cannot ask the kernel for KEXEC_FILE_FORCE_DTB yet" },
+	{ "args-elf", 0, 1, "kx passes no ELF boot notes" },
+	{ "args-none", 0, 1, "kx boots an ELF vmlinux as Linux, with its arguments" },
+	{ "real-mode", 0, 1, "kx cannot enter a kernel in real mode" },
+	{ "reuseinitrd", 0, 1, "kx cannot reuse the first boot's initrd; give it with --initrd" },
+	{ "load-preserve-context", 0, 1, "kx has no kexec jump (context preserving)" },
+	{ "load-jump-back-helper", 0, 1, "kx has no kexec jump (context preserving)" },
+	{ "load-live-update", 0, 1, "kx has no Xen live update" },
+	{ "exec-live-update", 0, 1, "kx has no Xen live update" },
+	{ "no-cma", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_NO_CMA yet" },
+	{ "force-dtb", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_FORCE_DTB yet" },
 };
 
 #define NCOMPAT (sizeof(compat) / sizeof(compat[0]))
@@ -72,6 +68,21 @@ int compat_find(const char *s, size_t n, int *takes_value)
 	return (int)hit;
 }
 
+/* The options kx honours through kx_load_set (KX_SET_*), or 0: the table's
+ * other rows are taken as changing nothing, or refused. */
+static unsigned setting_of(const char *name)
+{
+	if (!strcmp(name, "noefi"))
+		return KX_SET_NO_EFI;
+#if defined(__x86_64__)
+	if (!strcmp(name, "serial"))
+		return KX_SET_CONSOLE_PORT;
+	if (!strcmp(name, "serial-baud"))
+		return KX_SET_CONSOLE_BAUD;
+#endif
+	return 0;
+}
+
 /* --serial=PORT: ttyS0..ttyS3 or an I/O port in hex (0x3f8); kexec-tools
  * takes ttyS0, ttyS1 and 0xHEX. --serial-baud: a divisor of 115200 from
  * 9600 up, as kexec-tools requires. 0 and a sentence on error. */
@@ -81,6 +92,8 @@ static uint64_t setting_value(unsigned what, const char *v)
 	unsigned long n;
 	char *end = 0;
 
+	if (!v)
+		return 1; /* a flag */
 	if (what == KX_SET_CONSOLE_PORT) {
 		if (!strncmp(v, "ttyS", 4) && v[4] >= '0' && v[4] <= '3' && !v[5])
 			return tty[v[4] - '0'];
@@ -99,15 +112,17 @@ static uint64_t setting_value(unsigned what, const char *v)
 
 int compat_apply(int i, const char *value, struct opts *o)
 {
+	unsigned set = setting_of(compat[i].name);
+
 	if (compat[i].refuse) {
 		say("--%s is not supported: %s.", compat[i].name, compat[i].why);
 		return -1;
 	}
-	if (compat[i].setting) {
-		uint64_t v = value ? setting_value(compat[i].setting, value) : 1;
+	if (set) {
+		uint64_t v = setting_value(set, value);
 		if (!v)
 			return -1;
-		o->set[compat[i].setting] = v;
+		o->set[set] = v;
 		return 0;
 	}
 	if (o->ncompat < sizeof(o->compat) / sizeof(o->compat[0]))
