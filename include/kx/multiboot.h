@@ -173,8 +173,9 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
  * as the user gave it), a space, then r->cmdline; the name alone when the
  * command line is empty, the command line alone when there is no name. This
  * is what kexec-tools and GRUB legacy pass, and what Xen expects: unless the
- * boot loader's name starts with "GRUB 2", Xen drops the first word of its
- * command line (and of each module string) as the image's name.
+ * boot loader's name says GRUB 2 ("GRUB " followed by anything but "0"), Xen
+ * drops the first word of its command line (and of each module string) as the
+ * image's name.
  * kx_mb_cmdline_len: its length without the NUL; kx_mb_cmdline_put writes it
  * with the NUL (kx_mb_cmdline_len + 1 bytes) at dst.
  */

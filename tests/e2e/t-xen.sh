@@ -14,8 +14,8 @@
 # another half minute under TCG.
 #
 # Two guests of about 25 s each (1 GiB, KX_E2E_XEN_TIMEOUT each, default 150).
-# Xen under TCG: -cpu qemu64 (with QEMU's -cpu max, dom0 dies at its first
-# instruction under kexec-tools as under kx: a TCG/Xen matter, not a loader's).
+# Xen under TCG: -cpu qemu64 (with QEMU's -cpu max, dom0 crashes before
+# printing anything, under kexec-tools as under kx: not a loader's matter).
 set -eu
 . "$(dirname "$0")/lib.sh"
 e2e_init
