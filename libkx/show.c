@@ -128,6 +128,8 @@ int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *
 	if (!l->planned)
 		return 0;
 	info->type = p->type;
+	if (p->cmdline)
+		info->cmdline = p->cmdline; /* as built: a multiboot kernel's starts with its name */
 	info->nsegments = p->nseg;
 	for (i = 0; i < p->nseg; i++) {
 		const struct kx_segment *s = &p->seg[i];

@@ -168,9 +168,23 @@ struct kx_mb_placed {
  */
 struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 			  const struct kx_mb_image *im, size_t mbi_size, struct kx_mb_placed *pl);
-/* The 32-bit hand-off: eax = magic, ebx = MBI, jump to pl->entry. */
-void kx_mb_handoff(const struct kx_load_req *r, struct kx_plan *p,
-		   const struct kx_mb_placed *pl, uint32_t magic, const char *type);
+/*
+ * The command line a multiboot kernel is given: the image's name (r->image.name,
+ * as the user gave it), a space, then r->cmdline; the name alone when the
+ * command line is empty, the command line alone when there is no name. This
+ * is what kexec-tools and GRUB legacy pass, and what Xen expects: unless the
+ * boot loader's name says GRUB 2 ("GRUB " followed by anything but "0"), Xen
+ * drops the first word of its command line (and of each module string) as the
+ * image's name.
+ * kx_mb_cmdline_len: its length without the NUL; kx_mb_cmdline_put writes it
+ * with the NUL (kx_mb_cmdline_len + 1 bytes) at dst.
+ */
+size_t kx_mb_cmdline_len(const struct kx_load_req *r);
+void kx_mb_cmdline_put(const struct kx_load_req *r, char *dst);
+/* The 32-bit hand-off: eax = magic, ebx = MBI, jump to pl->entry; the plan's
+ * command line (for display) is `cmdline`, the copy inside the MBI. */
+void kx_mb_handoff(struct kx_plan *p, const struct kx_mb_placed *pl, uint32_t magic,
+		   const char *type, const char *cmdline);
 /* mem_lower / mem_upper in KiB from the memory map, as the specs define them. */
 void kx_mb_meminfo(const struct kx_memmap *m, uint32_t *lower, uint32_t *upper);
 #endif

@@ -12,6 +12,13 @@
 # Prints the path of the kernel image (vmlinuz) on stdout; everything else goes
 # to stderr. busybox ends up at "$KX_E2E_CACHE/busybox/bin/busybox".
 #
+# fetch.sh --xen: the Xen fixtures of t-xen.sh instead: Debian's
+# xen-hypervisor-4.17-amd64 (its gzip'd hypervisor unpacked as
+# $KX_E2E_CACHE/xen/xen-4.17-amd64, an ELF32 multiboot 1 and 2 kernel) and the
+# generic linux-image-amd64 kernel as dom0 (the cloud flavour has no
+# CONFIG_XEN_DOM0; kernel-amd64/ as with KX_E2E_FLAVOUR=amd64). Prints
+# "XEN DOM0-VMLINUZ" on one line.
+#
 # Needs `apt-get update` to have run once (apt-get download and apt-cache use
 # the package lists).
 set -eu
@@ -19,6 +26,11 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KX_E2E_CACHE:-$here/cache}
 flavour=${KX_E2E_FLAVOUR:-cloud-amd64}
+want_xen=0
+if [ "${1:-}" = --xen ]; then
+	want_xen=1
+	flavour=amd64
+fi
 
 say() { echo "fetch: $*" >&2; }
 die() { echo "fetch: error: $*" >&2; exit 1; }
@@ -98,4 +110,31 @@ if [ -z "$vmlinuz" ]; then
 	say "kernel $pkg unpacked in $kdir"
 fi
 
-printf '%s\n' "$vmlinuz"
+if [ "$want_xen" = 0 ]; then
+	printf '%s\n' "$vmlinuz"
+	exit 0
+fi
+
+# --- Xen (fetch.sh --xen) ---------------------------------------------------
+xdir=$cache/xen
+xen=$xdir/xen-4.17-amd64
+if [ ! -f "$xen" ]; then
+	dl=$(mktemp -d "$cache/.dl.XXXXXX")
+	tmps+=("$dl")
+	deb=$(download xen-hypervisor-4.17-amd64 "$dl")
+	tmp=$(mktemp -d "$cache/.unpack.XXXXXX")
+	tmps+=("$tmp")
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/xen-*.gz'
+	gz=$(first "$tmp"/boot/xen-4.17-amd64.gz) ||
+		die "xen-hypervisor-4.17-amd64 contains no boot/xen-4.17-amd64.gz"
+	# kx does not unwrap a gzip'd multiboot kernel (GRUB and kexec-tools do)
+	gzip -dc "$gz" >"$tmp/xen-4.17-amd64"
+	rm -rf "$tmp/boot"
+	dpkg-deb --show --showformat='${Package} ${Version}\n' "$deb" >"$tmp/PACKAGE"
+	rm -rf "$dl"
+	chmod 755 "$tmp"
+	rm -rf "$xdir"
+	mv "$tmp" "$xdir"
+	say "xen: $(cat "$xdir/PACKAGE") unpacked in $xdir"
+fi
+printf '%s %s\n' "$xen" "$vmlinuz"

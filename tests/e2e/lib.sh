@@ -309,6 +309,51 @@ run_qemu() {
 	return "$rc"
 }
 
+# run_qemu_until LOG TIMEOUT KERNEL INITRD APPEND MARKER...
+# run_qemu, but QEMU is stopped (SIGTERM to its own pid, from -pidfile) as soon
+# as LOG holds every MARKER (fixed strings): for guests that never power off by
+# themselves, or only slowly (Xen waits 5 s of emulated time before a reset).
+# Returns like run_qemu (0 when stopped at the markers, which sets
+# E2E_QEMU_STOPPED=1; 124 on timeout).
+run_qemu_until() {
+	local log=$1 secs=$2 kernel=$3 initrd=$4 append=$5 pidf watcher rc=0
+	shift 5
+	pidf=$(mktemp -u "$E2E_WORK/qemu-pid.XXXXXX")
+	E2E_QEMU_STOPPED=0
+	rm -f "$log.stopped"
+	(
+		local i m pid all
+		for ((i = 0; i < secs * 4; i++)); do
+			sleep 0.25
+			pid=$(cat "$pidf" 2>/dev/null) || continue
+			[ -n "$pid" ] || continue
+			all=1
+			for m in "$@"; do
+				grep -a -q -F -e "$m" "$log" 2>/dev/null || { all=0; break; }
+			done
+			if [ "$all" = 1 ]; then
+				: >"$log.stopped"
+				kill "$pid" 2>/dev/null || true
+				exit 0
+			fi
+			kill -0 "$pid" 2>/dev/null || exit 0
+		done
+	) &
+	watcher=$!
+	KX_E2E_QEMU_ARGS="${KX_E2E_QEMU_ARGS:-} -pidfile $pidf" \
+		run_qemu "$log" "$secs" "$kernel" "$initrd" "$append" || rc=$?
+	kill "$watcher" 2>/dev/null || true # QEMU is gone: so is its purpose
+	wait "$watcher" 2>/dev/null || true
+	if [ -e "$log.stopped" ]; then
+		# shellcheck disable=SC2034 # for the tests
+		E2E_QEMU_STOPPED=1
+		e2e_log "QEMU stopped once the console showed: $*"
+		[ "$rc" = 124 ] || rc=0
+		E2E_QEMU_RC=$rc
+	fi
+	return "$rc"
+}
+
 # --- checks --------------------------------------------------------------------
 
 _e2e_ok() { E2E_NCHECK=$((E2E_NCHECK + 1)); }

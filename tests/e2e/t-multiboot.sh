@@ -33,7 +33,7 @@ EOF
 	assert_qemu_rc 0
 	assert_no_kxt_fail "$log"
 	assert_log_has "$log" "syscall: kexec_load (auto: the kernel's own loader takes only bzImage kernels"
-	assert_log_has "$log" "$tag cmdline=hello from kx $nonce" "$k: command line"
+	assert_log_has "$log" "$tag cmdline=/b/$k hello from kx $nonce" "$k: command line (the image name first, as kexec-tools)"
 	assert_log_has "$log" "$tag loader=kx " "$k: boot loader name"
 	assert_log_line "$log" "$tag module 0 " "size=5000 crc32=$crc1 string=/b/mod1 arg1 arg2" "$k: module 0"
 	assert_log_line "$log" "$tag module 1 " "size=70001 crc32=$crc2 string=/b/mod2" "$k: module 1"

@@ -215,6 +215,19 @@ static void mctx_init(struct mctx *c, uint8_t *img, size_t len)
 	c->req.scratch_len = SCRATCH_LEN;
 }
 
+/* The command line a multiboot kernel must see: the image's name, a space,
+ * kx's command line (the name alone, or the command line alone, when the
+ * other is empty), as kexec-tools and GRUB legacy pass it. */
+static const char *want_cmdline(const struct mctx *c)
+{
+	static char buf[512];
+	const char *n = c->req.image.name ? c->req.image.name : "";
+	const char *l = c->req.cmdline ? c->req.cmdline : "";
+
+	snprintf(buf, sizeof(buf), "%s%s%s", n, *n && *l ? " " : "", l);
+	return buf;
+}
+
 static void mctx_module(struct mctx *c, size_t len, const char *string)
 {
 	unsigned i = c->req.nmodule++;
@@ -375,7 +388,8 @@ static void check_mbi1(const struct mctx *c, uint64_t entry)
 	expect_mem(&c->si.mem, &lo, &up);
 	CHECK_EQ(kx_le32(b + 4), lo);
 	CHECK_EQ(kx_le32(b + 8), up);
-	CHECK_STR(str_in(s, kx_le32(b + 16)), c->req.cmdline);
+	CHECK_STR(str_in(s, kx_le32(b + 16)), want_cmdline(c));
+	CHECK_STR(c->plan.cmdline, want_cmdline(c));
 	CHECK_STR(str_in(s, kx_le32(b + 64)), c->req.loader_name);
 	/* modules */
 	n = kx_le32(b + 20);
@@ -453,7 +467,9 @@ static void check_mbi2(const struct mctx *c, uint64_t entry, unsigned count[32])
 		case 2:
 			CHECK(memchr(v, 0, size - 8) != 0);
 			CHECK_EQ(strlen((const char *)v) + 1, size - 8);
-			CHECK_STR((const char *)v, type == 1 ? c->req.cmdline : c->req.loader_name);
+			CHECK_STR((const char *)v, type == 1 ? want_cmdline(c) : c->req.loader_name);
+			if (type == 1)
+				CHECK_STR(c->plan.cmdline, want_cmdline(c));
 			break;
 		case 3:
 			if (!CHECK(size > 16 && memchr(v + 8, 0, size - 16)))
@@ -775,7 +791,7 @@ TEST(mb1_load_aout)
 		uint8_t v;
 		CHECK(byte_at(&c.plan, 0x100000 + i, &v) && v == c.img[i]);
 	}
-	CHECK_STR(c.plan.cmdline, test_cmdline);
+	CHECK_STR(c.plan.cmdline, "kernel.elf console=ttyS0 kx.test=1 \"quoted\"");
 	mctx_free(&c);
 }
 
@@ -1189,7 +1205,8 @@ TEST(mb1_scratch_and_options)
 	/* the MBI must fit in scratch */
 	c.req.scratch_len = 100;
 	CHECK_ERR(run1(&c), KX_E_BOOT_INFO_TOO_BIG);
-	c.req.scratch_len = 120 + 24 * c.si.mem.n + sizeof(test_cmdline) + sizeof(test_loader);
+	c.req.scratch_len = 120 + 24 * c.si.mem.n + sizeof("kernel.elf ") - 1 + sizeof(test_cmdline) +
+			    sizeof(test_loader);
 	CHECK_OK(run1(&c));
 	check_mbi1(&c, 0x100080);
 	c.req.scratch_len -= 1;
@@ -1206,7 +1223,7 @@ TEST(mb1_scratch_and_options)
 	CHECK_OK(run1(&c));
 	{
 		const struct kx_segment *s = seg_by(&c.plan, "boot-info", 0);
-		CHECK_STR(str_in(s, kx_le32((const uint8_t *)s->buf + 16)), "");
+		CHECK_STR(str_in(s, kx_le32((const uint8_t *)s->buf + 16)), "kernel.elf");
 		CHECK_STR(str_in(s, kx_le32((const uint8_t *)s->buf + 64)), "kx");
 	}
 	c.req.cmdline = test_cmdline;
@@ -1654,6 +1671,50 @@ TEST(mb2_load_entry_tag_and_address_tag)
 	}
 }
 
+/* The command line starts with the image's name (Xen drops that first word
+ * unless the loader is GRUB 2): both protocols, with and without a name or a
+ * command line. */
+TEST(mb_cmdline_image_name)
+{
+	static const struct {
+		const char *name, *cmdline, *want;
+	} rows[] = {
+		{ "/boot/xen", "console=com1 dom0_mem=256M", "/boot/xen console=com1 dom0_mem=256M" },
+		{ "/boot/xen", "", "/boot/xen" },
+		{ "/boot/xen", 0, "/boot/xen" },
+		{ "", "console=com1", "console=com1" },
+		{ 0, "console=com1", "console=com1" },
+		{ 0, 0, "" },
+	};
+	struct mctx c;
+	struct espec e;
+	size_t len;
+	uint8_t *img;
+	unsigned r, proto, count[32];
+
+	for (proto = 1; proto <= 2; proto++) {
+		for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+			T_ROW("multiboot%s row %u", proto == 2 ? "2" : "", r);
+			espec_default(&e);
+			img = proto == 2 ? elf_mb2(&e, &len) : aout_kernel(0x100000, 0x2000, 0, 0x100080, &len);
+			mctx_init(&c, img, len);
+			mctx_module(&c, 100, "/boot/vmlinuz console=hvc0");
+			c.req.image.name = rows[r].name;
+			c.req.cmdline = rows[r].cmdline;
+			if (proto == 2) {
+				CHECK_OK(run2(&c));
+				check_mbi2(&c, 0x100010, count);
+				CHECK_EQ(count[1], 1);
+			} else {
+				CHECK_OK(run1(&c));
+				check_mbi1(&c, 0x100080);
+			}
+			CHECK_STR(c.plan.cmdline, rows[r].want);
+			mctx_free(&c);
+		}
+	}
+}
+
 TEST(mb2_scratch_limits)
 {
 	struct mctx c;
@@ -1666,7 +1727,7 @@ TEST(mb2_scratch_limits)
 	img = elf_mb2(&e, &len);
 	mctx_init(&c, img, len);
 	/* header, cmdline, loader, load base, meminfo, mmap, end */
-	need = 8 + ((8 + sizeof(test_cmdline) + 7) & ~7u) + ((8 + sizeof(test_loader) + 7) & ~7u) + 16 +
+	need = 8 + ((8 + sizeof("kernel.elf ") - 1 + sizeof(test_cmdline) + 7) & ~7u) + ((8 + sizeof(test_loader) + 7) & ~7u) + 16 +
 	       16 + 16 + 24 * c.si.mem.n + 8;
 	c.req.scratch_len = need;
 	CHECK_OK(run2(&c));

@@ -246,8 +246,30 @@ struct kx_err kx_mb_place(const struct kx_load_req *r, struct kx_plan *p,
 	return KX_NOERR;
 }
 
-void kx_mb_handoff(const struct kx_load_req *r, struct kx_plan *p,
-		   const struct kx_mb_placed *pl, uint32_t magic, const char *type)
+size_t kx_mb_cmdline_len(const struct kx_load_req *r)
+{
+	size_t name = r->image.name ? kx_strlen(r->image.name) : 0;
+	size_t cmd = r->cmdline ? kx_strlen(r->cmdline) : 0;
+
+	return name + (name && cmd ? 1 : 0) + cmd;
+}
+
+void kx_mb_cmdline_put(const struct kx_load_req *r, char *dst)
+{
+	size_t name = r->image.name ? kx_strlen(r->image.name) : 0;
+	size_t cmd = r->cmdline ? kx_strlen(r->cmdline) : 0;
+
+	if (name)
+		kx_memcpy(dst, r->image.name, name);
+	if (name && cmd)
+		dst[name++] = ' ';
+	if (cmd)
+		kx_memcpy(dst + name, r->cmdline, cmd);
+	dst[name + cmd] = 0;
+}
+
+void kx_mb_handoff(struct kx_plan *p, const struct kx_mb_placed *pl, uint32_t magic,
+		   const char *type, const char *cmdline)
 {
 	p->entry_mode = KX_PURG_ENTRY_32;
 	p->target = pl->entry;
@@ -255,7 +277,7 @@ void kx_mb_handoff(const struct kx_load_req *r, struct kx_plan *p,
 	p->regs[KX_X86_RBX] = pl->mbi;
 	p->regs_used = 1u << KX_X86_RAX | 1u << KX_X86_RBX;
 	p->type = type;
-	p->cmdline = r->cmdline ? r->cmdline : "";
+	p->cmdline = cmdline;
 }
 
 void kx_mb_meminfo(const struct kx_memmap *m, uint32_t *lower, uint32_t *upper)
@@ -371,7 +393,7 @@ static struct kx_err image_of(const struct kx_load_req *r, const struct kx_mb1_h
 
 /* The MBI's layout: fixed part, memory map, module list, then the strings. */
 struct mbi1 {
-	const char *cmdline, *name;
+	const char *name;
 	unsigned nmap;
 	size_t mmap_off, mods_off, str_off, size;
 };
@@ -387,7 +409,7 @@ static struct kx_err mbi1_layout(const struct kx_load_req *r, struct mbi1 *m)
 	m->mods_off = m->mmap_off + (size_t)m->nmap * KX_MBI_MMAP_ENT;
 	m->str_off = m->mods_off + (size_t)r->nmodule * KX_MBI_MOD_ENT;
 	m->size = m->str_off;
-	if (!grow(&m->size, kx_strlen(m->cmdline) + 1, limit) ||
+	if (!grow(&m->size, kx_mb_cmdline_len(r) + 1, limit) ||
 	    !grow(&m->size, kx_strlen(m->name) + 1, limit))
 		return kx_err(KX_E_BOOT_INFO_TOO_BIG, "multiboot information", m->size, limit);
 	for (i = 0; i < r->nmodule; i++)
@@ -408,10 +430,12 @@ static uint32_t put_string(uint8_t *b, uint64_t mbi, size_t *at, const char *s)
 	return addr;
 }
 
-/* Build it: addresses are the MBI's plus offsets, all below 4 GiB. */
-static void build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
-		       const struct kx_mb_placed *pl)
+/* Build it: addresses are the MBI's plus offsets, all below 4 GiB.
+ * Returns the command line, inside the MBI. */
+static const char *build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
+			      const struct kx_mb_placed *pl)
 {
+	char *cmdline = (char *)pl->mbi_buf + m->str_off;
 	uint8_t *b = pl->mbi_buf;
 	uint32_t lower, upper, flags = KX_MBI_MEMORY | KX_MBI_CMDLINE | KX_MBI_MODS | KX_MBI_LOADER_NAME;
 	size_t at = m->str_off;
@@ -434,7 +458,10 @@ static void build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
 			kx_put32(q + 20, e->type);
 		}
 	}
-	kx_put32(b + KX_MBI_O_CMDLINE, put_string(b, pl->mbi, &at, m->cmdline));
+	/* the command line first, at str_off */
+	kx_mb_cmdline_put(r, cmdline);
+	kx_put32(b + KX_MBI_O_CMDLINE, (uint32_t)(pl->mbi + at));
+	at += kx_mb_cmdline_len(r) + 1;
 	kx_put32(b + KX_MBI_O_MODS_COUNT, r->nmodule);
 	kx_put32(b + KX_MBI_O_MODS_ADDR, r->nmodule ? (uint32_t)(pl->mbi + m->mods_off) : 0);
 	for (i = 0; i < r->nmodule; i++) {
@@ -446,12 +473,12 @@ static void build_mbi1(const struct kx_load_req *r, const struct mbi1 *m,
 	}
 	kx_put32(b + KX_MBI_O_LOADER, put_string(b, pl->mbi, &at, m->name));
 	kx_put32(b + KX_MBI_O_FLAGS, flags);
+	return cmdline;
 }
 
 struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
 {
 	struct mbi1 m = {
-		.cmdline = r->cmdline ? r->cmdline : "",
 		.name = r->loader_name ? r->loader_name : "kx",
 		.nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX,
 	};
@@ -472,7 +499,6 @@ struct kx_err kx_multiboot_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = kx_mb_place(r, p, &im, m.size, &pl);
 	if (KX_FAILED(err))
 		return err;
-	build_mbi1(r, &m, &pl);
-	kx_mb_handoff(r, p, &pl, KX_MB1_BOOT_MAGIC, "multiboot");
+	kx_mb_handoff(p, &pl, KX_MB1_BOOT_MAGIC, "multiboot", build_mbi1(r, &m, &pl));
 	return KX_NOERR;
 }

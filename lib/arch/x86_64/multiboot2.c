@@ -246,7 +246,7 @@ static struct kx_err image_of(const struct kx_load_req *r, const struct kx_mb2_h
 
 /* What the MBI2 says, and its size: fixed header, the tags, the end tag. */
 struct mbi2 {
-	const char *cmdline, *name;
+	const char *name;
 	unsigned nmap, rsdp_len;
 	size_t size;
 };
@@ -259,7 +259,7 @@ static struct kx_err mbi2_size(const struct kx_load_req *r, struct mbi2 *m)
 	if (r->nmodule > KX_MAX_MODULES)
 		return kx_err(KX_E_TOO_MANY, "modules", KX_MAX_MODULES, 0);
 	m->size = 8;
-	if (!grow(&m->size, 8 + kx_strlen(m->cmdline) + 1, limit) ||
+	if (!grow(&m->size, 8 + kx_mb_cmdline_len(r) + 1, limit) ||
 	    !grow(&m->size, 8 + kx_strlen(m->name) + 1, limit) || !grow(&m->size, 12, limit) ||
 	    !grow(&m->size, 16, limit) ||
 	    !grow(&m->size, 16 + (size_t)m->nmap * KX_MB2_MMAP_ENT, limit) ||
@@ -291,28 +291,32 @@ static uint8_t *put_mmap(uint8_t *q, const struct kx_memmap *mem, unsigned nmap)
 	return q + up8(16 + (size_t)nmap * KX_MB2_MMAP_ENT);
 }
 
-static void build_mbi2(const struct kx_load_req *r, const struct mbi2 *m,
-		       const struct kx_mb_placed *pl)
+/* Returns the command line, inside the MBI. */
+static const char *build_mbi2(const struct kx_load_req *r, const struct mbi2 *m,
+			      const struct kx_mb_placed *pl)
 {
 	uint8_t *b = pl->mbi_buf, *q;
+	char *cmdline = (char *)b + 16;
+	size_t n = kx_mb_cmdline_len(r) + 1;
 	uint32_t lower, upper;
 	unsigned i;
 
 	kx_memset(b, 0, m->size);
 	kx_put32(b, (uint32_t)m->size);
-	q = b + 8;
-	q = put_string_tag(q, KX_MB2_IT_CMDLINE, m->cmdline);
+	put_tag(b + 8, KX_MB2_IT_CMDLINE, (uint32_t)(8 + n));
+	kx_mb_cmdline_put(r, cmdline);
+	q = b + 8 + up8(8 + n);
 	q = put_string_tag(q, KX_MB2_IT_LOADER, m->name);
 	kx_put32(put_tag(q, KX_MB2_IT_LOAD_BASE, 12), (uint32_t)pl->load_base);
 	q += 16;
 	for (i = 0; i < r->nmodule; i++) {
 		const char *s = r->module[i].string ? r->module[i].string : "";
-		size_t n = kx_strlen(s) + 1;
-		uint8_t *v = put_tag(q, KX_MB2_IT_MODULE, (uint32_t)(16 + n));
+		size_t sn = kx_strlen(s) + 1;
+		uint8_t *v = put_tag(q, KX_MB2_IT_MODULE, (uint32_t)(16 + sn));
 		kx_put32(v, (uint32_t)pl->mod_start[i]);
 		kx_put32(v + 4, (uint32_t)pl->mod_end[i]);
-		kx_memcpy(v + 8, s, n);
-		q += up8(16 + n);
+		kx_memcpy(v + 8, s, sn);
+		q += up8(16 + sn);
 	}
 	kx_mb_meminfo(&r->sys->mem, &lower, &upper);
 	kx_put32(put_tag(q, KX_MB2_IT_MEMINFO, 16), lower);
@@ -327,12 +331,12 @@ static void build_mbi2(const struct kx_load_req *r, const struct mbi2 *m,
 		q += up8(8 + 36);
 	}
 	put_tag(q, KX_MB2_IT_END, 8);
+	return cmdline;
 }
 
 struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 {
 	struct mbi2 m = {
-		.cmdline = r->cmdline ? r->cmdline : "",
 		.name = r->loader_name ? r->loader_name : "kx",
 		.nmap = r->sys->mem.n < KX_MEMMAP_MAX ? r->sys->mem.n : KX_MEMMAP_MAX,
 		.rsdp_len = r->sys->rsdp_len >= 36 ? 36 : r->sys->rsdp_len >= 20 ? 20 : 0,
@@ -354,7 +358,6 @@ struct kx_err kx_multiboot2_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = kx_mb_place(r, p, &im, m.size, &pl);
 	if (KX_FAILED(err))
 		return err;
-	build_mbi2(r, &m, &pl);
-	kx_mb_handoff(r, p, &pl, KX_MB2_BOOT_MAGIC, "multiboot2");
+	kx_mb_handoff(p, &pl, KX_MB2_BOOT_MAGIC, "multiboot2", build_mbi2(r, &m, &pl));
 	return KX_NOERR;
 }
