@@ -386,6 +386,7 @@ static int act(const struct opts *o)
 	if (o->a.load) {
 		if (!o->kernel && !o->nsegment) {
 			say("no kernel given; name the kernel image to load, e.g. %s -l /boot/vmlinuz.", prog);
+			usage(stderr);
 			return EXIT_USAGE;
 		}
 		if (o->a.unload_flag && o->syscall != KX_SYSCALL_CLASSIC) {
