@@ -44,7 +44,7 @@ log1=$E2E_WORK/console1.log
 run_qemu "$log1" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a1.gz" "no_timer_check"
 assert_qemu_rc 0
 assert_no_kxt_fail "$log1"
-assert_kxt_pass_count "$log1" 10
+assert_kxt_pass_count "$log1" 13
 assert_log_has "$log1" "KXA-SCENARIO-EXIT: rc=0"
 ckr=$(log_value "$log1" "KXA-CKR:" | cut -d'|' -f1)
 e2e_log "--suggest-crashkernel says: $ckr"
@@ -99,7 +99,7 @@ log2=$E2E_WORK/console2.log
 run_qemu "$log2" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a2.gz" "crashkernel=72M no_timer_check"
 assert_qemu_rc 0
 assert_no_kxt_fail "$log2"
-assert_kxt_pass_count "$log2" 23
+assert_kxt_pass_count "$log2" 39
 assert_log_has "$log2" "KXA-SCENARIO-EXIT: rc=0"
 assert_log_line "$log2" "KXA-DRYRUN:" "elfcorehdr " "the plan should show the core header segment"
 assert_log_line "$log2" "KXA-DRYRUN:" "command line: console=ttyS0 elfcorehdr=0x" "kx adds only elfcorehdr= to a crash kernel's line"
