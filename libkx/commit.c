@@ -40,6 +40,13 @@ static int classic_load(struct kx_load *l, struct kx_error *err)
 	if (l->o.crash && l->set[KX_SET_HOTPLUG])
 		flags |= kx_arch_hotplug_flag;
 	e = sys_kexec_load(p->entry, p->nseg, ks, flags);
+	if (e == -EINVAL && (flags & kx_arch_hotplug_flag) && l->o.crash && l->set[KX_SET_HOTPLUG]) {
+		/* the plan is the one kx checks for every load: the flag is what is new */
+		fail(err, KX_E_KERNEL_FLAG, "--hotplug", l->req.image.name);
+		err->a = kx_arch_hotplug_flag;
+		err->b = 1;
+		return 1;
+	}
 	if (!e)
 		dbg(l, "loaded with kexec_load: %u segments, entry 0x%" PRIx64, p->nseg, p->entry);
 	return e;
