@@ -462,7 +462,8 @@ int main(int argc, char **argv)
 		return do_status(&o);
 	if (o.suggest_ckr || o.check) {
 		if (!o.kernel && !o.nsegment) {
-			say("no kernel given; name the kernel image, e.g. %s --check /boot/vmlinuz.", prog);
+			say("no kernel given; name the kernel image, e.g. %s %s /boot/vmlinuz.", prog,
+			    o.suggest_ckr ? "--suggest-crashkernel" : "--check");
 			return EXIT_USAGE;
 		}
 		if (o.suggest_ckr)
