@@ -10,6 +10,7 @@ extern const char kx_arch_name[];
 extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage" */
 extern const unsigned long kx_arch_kexec_flag;   /* KEXEC_ARCH_* << 16 */
 extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
+extern const uint8_t kx_arch_uimage_arch;        /* a uImage's ih_arch for this architecture */
 /* kdump with kexec_load: the ELF machine of the core header kx builds (0: kx
  * builds none on this architecture) and where the kernel text is mapped. */
 extern const uint16_t kx_arch_crash_machine;

@@ -101,6 +101,21 @@ void *load_alloc(void *load, size_t n)
 	return p;
 }
 
+void *load_grow(void *load, void *p, size_t n)
+{
+	struct kx_load *l = load;
+	unsigned i;
+	void *q;
+
+	for (i = 0; i < l->nallocs && l->allocs[i].p != p; i++)
+		;
+	if (i == l->nallocs || !(q = sys_grow(p, l->allocs[i].n, n)))
+		return 0;
+	l->allocs[i].p = q;
+	l->allocs[i].n = n;
+	return q;
+}
+
 /* A copy of the caller's name, or a fixed one when the store is full. */
 static const char *keep_name(struct kx_load *l, const char *s)
 {
@@ -167,6 +182,14 @@ static int probe(struct kx_load *l, struct kx_error *err)
 {
 	int bad;
 
+	if (unwrap_kernel(l, err)) {
+		l->req.image = (struct kx_blob){ 0, 0, 0 };
+		l->kernel_file = 0;
+		l->kernel_fd = -1;
+		l->nwrap = 0;
+		l->uimage = 0;
+		return -1;
+	}
 	if (l->ld)
 		bad = forced_fits(l, err);
 	else if ((bad = !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))))
@@ -179,7 +202,10 @@ static int probe(struct kx_load *l, struct kx_error *err)
 		l->kernel_fd = -1;
 		return -1;
 	}
-	dbg(l, "%s: %s image", l->req.image.name, l->ld->name);
+	{
+		char w[96];
+		dbg(l, "%s: %s%s image", l->req.image.name, wrap_text(l, w, sizeof(w)), l->ld->name);
+	}
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #define KX_LOADER_H
 #include <stddef.h>
 #include <stdint.h>
+#include "comp.h"
 #include "plan.h"
 
 #define KX_MAX_INITRDS 8
@@ -34,6 +35,8 @@ struct kx_sysinfo {
 	 * library's system side; NULL = no such memory. */
 	void *(*alloc)(void *ctx, size_t n);
 	void *alloc_ctx;
+	/* The decompressor (kx/comp.h), called with alloc_ctx; NULL = none. */
+	kx_unpack_fn unpack;
 };
 
 struct kx_load_req {

@@ -16,8 +16,7 @@ static int other_arch(unsigned c)
 	(void)c;
 	return 0;
 #else
-	return c == KX_E_BIG_ENDIAN || c == KX_E_GZIP || c == KX_E_ZBOOT_CODEC ||
-	       c == KX_E_NO_UNPACK_MEMORY || c == KX_E_NO_DTB || c == KX_E_DTB || c == KX_E_DTB_TOO_BIG;
+	return c == KX_E_BIG_ENDIAN || c == KX_E_GZIP || c == KX_E_ZBOOT_CODEC || c == KX_E_NO_DTB || c == KX_E_DTB || c == KX_E_DTB_TOO_BIG;
 #endif
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
 #include <kx/arch/arm64.h>
@@ -17,6 +18,7 @@ const unsigned long kx_arch_kexec_flag = 183ul << 16; /* KEXEC_ARCH_AARCH64 */
 /* Not an I/O port on arm64: nonzero asks the purgatory to report on the
  * UART the device tree's /chosen stdout-path names (docs/arm64.md). */
 const uint16_t kx_arch_serial_port = 1;
+const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_ARM64;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
@@ -57,6 +59,7 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
+	si->unpack = kx_unpack;
 	return 0;
 }
 

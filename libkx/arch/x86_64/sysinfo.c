@@ -6,6 +6,7 @@
 #include <kx/arch/x86_64.h>
 #include <kx/bzimage.h>
 #include <kx/elf.h>
+#include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
 
@@ -13,6 +14,7 @@ const char kx_arch_name[] = "x86_64";
 const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
+const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_X86_64;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
@@ -162,6 +164,9 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 		return -1;
 	if (!kx_memmap_ram(&si->mem))
 		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
+	si->alloc = load_alloc;
+	si->alloc_ctx = l;
+	si->unpack = kx_unpack;
 	si->boot_params = 0;
 	si->boot_params_len = 0;
 	if (!sys_read_bin("/sys/kernel/boot_params/data", l->boot_params, sizeof(l->boot_params), &len) &&
