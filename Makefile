@@ -208,10 +208,12 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZCC    ?= clang
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h)
+# fuzz_unpack also runs the decompression layer (libkx/unpack.c) with every codec
+$(B)/fuzz/fuzz_unpack: FUZZ_EXTRA = -Ilibkx libkx/unpack.c $(UNIT_LIBS)
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h) libkx/unpack.c
 	@mkdir -p $(B)/fuzz
 	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -Iinclude -o $@ $< $(LIB_SRC)
+	  -Iinclude -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA)
 $(B)/fuzz/seeds: tests/fuzz/seeds.sh $(wildcard tests/fuzz/corpus/*/*)
 	rm -rf $@ && tests/fuzz/seeds.sh $@
 # each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME

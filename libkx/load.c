@@ -187,7 +187,7 @@ static int probe(struct kx_load *l, struct kx_error *err)
 		l->kernel_file = 0;
 		l->kernel_fd = -1;
 		l->nwrap = 0;
-		l->uimage = 0;
+		l->packed_len = 0;
 		return -1;
 	}
 	if (l->ld)

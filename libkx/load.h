@@ -51,6 +51,10 @@ struct crash_state {
 	union { struct kx_uki uki; struct kx_elf elf; } scratch;
 };
 
+/* A wrapping undone (unwrap.c). */
+enum wrap_kind { WRAP_COMP, WRAP_UIMAGE, WRAP_ZBOOT, WRAP_VMLINUX };
+struct wrap { enum wrap_kind kind; enum kx_comp comp; };
+
 struct kx_load {
 	struct kx_options o;
 	int prepared, planned;
@@ -68,9 +72,8 @@ struct kx_load {
 	unsigned nappend;
 	int replace_cmdline, reuse_cmdline;
 	uint64_t set[KX_SET__END];      /* kx_load_set's values (0 = not set) */
-	enum kx_comp wrap[KX_UNWRAP_DEPTH]; /* the wrappings undone, outermost first */
+	struct wrap wrap[KX_UNWRAP_DEPTH]; /* the wrappings undone, outermost first */
 	unsigned nwrap;
-	int uimage;                     /* the outermost wrapping was a uImage header */
 	uint64_t packed_len;            /* the file's length, when unwrapped */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
@@ -123,8 +126,10 @@ const char *keep_string(struct kx_load *l, const char *s, size_t n);
 #include "unpack.h"
 /* unwrap.c: undo the image's wrappings (a uImage, compression) into l->req.image. */
 int unwrap_kernel(struct kx_load *l, struct kx_error *err);
-/* "xz-compressed ", "uImage of gzip-compressed ": the wrappings, "" for none. */
+/* "xz-compressed ", "uImage gzip-compressed ": the wrappings, "" for none;
+ * wrap_name: one wrapping's name for --json ("xz", "uimage", "zboot", "vmlinux"). */
 const char *wrap_text(const struct kx_load *l, char *buf, size_t n);
+const char *wrap_name(const struct wrap *w);
 /* Map a file read-only for the load; the blob is named path. */
 int map_file(struct kx_load *l, const char *role, const char *path, struct kx_blob *b,
 	     struct kx_error *err);

@@ -158,6 +158,9 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 	case KX_E_UNPACK:
 		R("%s: its %s data %s.", s, noun(e.what),
 		  (t = KX_PICK(unpack_fault, e.b)) ? t : unpack_fault[KX_UNPACK_CORRUPT]);
+	case KX_E_ZBOOT_CODEC:
+		R("%s: it is an EFI zboot image with a compression type kx does not know (it unpacks gzip, "
+		  "bzip2, lzma, xz, lzo, lz4 and zstd).", s);
 	case KX_E_NO_UNPACK_MEMORY:
 		if (!e.a)
 			R("%s: it is compressed, and kx has no memory to unpack it here.", s);

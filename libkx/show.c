@@ -201,11 +201,9 @@ static void json_wrapping(FILE *f, const struct kx_load *l)
 	unsigned i;
 
 	fprintf(f, ",\"wrapping\":[");
-	if (l->uimage)
-		fprintf(f, "\"uimage\"%s", l->nwrap ? "," : "");
 	for (i = 0; i < l->nwrap; i++) {
 		fprintf(f, "%s", i ? "," : "");
-		jstr(f, kx_comp_name(l->wrap[i]));
+		jstr(f, wrap_name(&l->wrap[i]));
 	}
 	fprintf(f, "]");
 	if (l->packed_len)

@@ -1,10 +1,14 @@
 /*
- * A kernel file's wrappings (docs/compression.md): a uImage header and
- * compression, at most KX_UNWRAP_DEPTH of them, undone before the loaders
- * probe the file: the loaders, kx's plan and kexec_file_load (through a
- * memfd) all see the unwrapped bytes.
+ * A kernel file's wrappings (docs/compression.md), undone before the loaders
+ * probe it, at most KX_UNWRAP_DEPTH deep: a U-Boot uImage header, an EFI
+ * zboot stub, compression (every format of kx/comp.h), and the
+ * architecture's own (arm64: an ELF vmlinux holding an Image). The loaders,
+ * kx's plan and kexec_file_load (through a memfd) all see the unwrapped
+ * bytes; the caller's file or fd goes to kexec_file_load only when nothing
+ * was unwrapped.
  */
 #include <inttypes.h>
+#include <string.h>
 #include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
@@ -13,6 +17,60 @@
 static int takes(const struct kx_load *l, const uint8_t *b, size_t n)
 {
 	return l->ld ? l->ld->probe(b, n) : kx_loader_probe(b, n) != 0;
+}
+
+/* The image is now out[0..n), after a wrapping of this kind. */
+static void unwrapped(struct kx_load *l, enum wrap_kind kind, enum kx_comp c, const uint8_t *out,
+		      size_t n)
+{
+	if (!l->nwrap)
+		l->packed_len = l->req.image.len;
+	l->wrap[l->nwrap++] = (struct wrap){ kind, c };
+	l->req.image.buf = out;
+	l->req.image.len = n;
+	l->kernel_file = 0; /* kexec_file_load gets the unwrapped bytes in a memfd */
+	l->kernel_fd = -1;
+}
+
+/* A payload inside the file (uImage, zboot): compressed as `named` says
+ * (KX_COMP__END: any), its magic must agree. Unpacked into *out. */
+static int payload(struct kx_load *l, const uint8_t *p, size_t n, enum kx_comp named,
+		   const char *what, struct kx_error *err)
+{
+	enum kx_comp c = kx_comp_detect(p, n);
+	const uint8_t *out;
+	size_t outlen;
+	struct kx_err e;
+
+	if (named == KX_COMP_NONE)
+		return 0;
+	if (!c || (named != KX_COMP__END && c != named &&
+		   !(named == KX_COMP_LZ4 && c == KX_COMP_LZ4_LEGACY)))
+		return fail_lib(err, kx_err(KX_E_UNPACK, kx_comp_name(named), named, KX_UNPACK_CORRUPT),
+				l->req.image.name);
+	e = kx_unpack(l, c, p, n, kx_unpack_bound(n), &out, &outlen);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, l->req.image.name);
+	dbg(l, "%s: %s payload %s-compressed, %zu bytes unpacked from %zu", l->req.image.name, what,
+	    kx_comp_name(c), outlen, n);
+	unwrapped(l, WRAP_COMP, c, out, outlen);
+	return 0;
+}
+
+/* zboot's names of its codecs (drivers/firmware/efi/libstub/Makefile.zboot) */
+static enum kx_comp zboot_codec(const char *name)
+{
+	static const struct { const char *n; enum kx_comp c; } t[] = {
+		{ "gzip", KX_COMP_GZIP }, { "bzip2", KX_COMP_BZIP2 }, { "lzma", KX_COMP_LZMA },
+		{ "xzkern", KX_COMP_XZ }, { "xz", KX_COMP_XZ }, { "lzo", KX_COMP_LZO },
+		{ "lz4", KX_COMP_LZ4 }, { "zstd22", KX_COMP_ZSTD }, { "zstd", KX_COMP_ZSTD },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(name, t[i].n))
+			return t[i].c;
+	return KX_COMP_NONE;
 }
 
 int unwrap_kernel(struct kx_load *l, struct kx_error *err)
@@ -24,56 +82,72 @@ int unwrap_kernel(struct kx_load *l, struct kx_error *err)
 		size_t n = (size_t)l->req.image.len, outlen;
 		enum kx_comp c;
 		struct kx_err e;
+		int r;
 
 		if (takes(l, b, n))
 			break;
-		if (!depth && kx_arch_uimage_arch && kx_uimage_probe(b, n)) {
+		if (kx_arch_uimage_arch && kx_uimage_probe(b, n)) {
 			struct kx_uimage u;
 			e = kx_uimage_parse(b, n, kx_arch_uimage_arch, &u);
 			if (KX_FAILED(e))
 				return fail_lib(err, e, l->req.image.name);
-			if (u.comp != KX_COMP_NONE && kx_comp_detect(u.payload, u.size) != u.comp)
-				return fail_lib(err, kx_err(KX_E_UNPACK, kx_comp_name(u.comp), u.comp,
-							    KX_UNPACK_CORRUPT), l->req.image.name);
-			l->uimage = 1;
-			l->packed_len = n;
-			l->req.image.buf = u.payload;
-			l->req.image.len = u.size;
-			l->kernel_file = 0;
-			l->kernel_fd = -1;
-			dbg(l, "%s: a uImage (\"%s\", %s), %" PRIu32 " bytes of payload",
-			    l->req.image.name, u.name, u.comp ? kx_comp_name(u.comp) : "uncompressed", u.size);
+			dbg(l, "%s: a uImage (\"%s\", ih_comp %u), %" PRIu32 " bytes of payload",
+			    l->req.image.name, u.name, u.ucomp, u.size);
+			unwrapped(l, WRAP_UIMAGE, KX_COMP_NONE, u.payload, u.size);
+			if (payload(l, u.payload, u.size, u.comp, "uImage", err))
+				return -1;
+			continue;
+		}
+		if (kx_zboot_probe(b, n)) {
+			struct kx_zboot z;
+			e = kx_zboot_parse(b, n, &z);
+			if (KX_FAILED(e))
+				return fail_lib(err, e, l->req.image.name);
+			if (!(c = zboot_codec(z.comp)))
+				return fail_lib(err, kx_err(KX_E_ZBOOT_CODEC, 0, KX_ZB_UNKNOWN, 0),
+						l->req.image.name);
+			unwrapped(l, WRAP_ZBOOT, KX_COMP_NONE, b + z.payload_off, z.payload_len);
+			if (payload(l, b + z.payload_off, z.payload_len, c, "EFI zboot", err))
+				return -1;
+			continue;
+		}
+		if ((r = arch_unwrap(l, b, n, &out, &outlen, err)) < 0)
+			return -1;
+		if (r) {
+			dbg(l, "%s: an ELF vmlinux, its Image %zu bytes", l->req.image.name, outlen);
+			unwrapped(l, WRAP_VMLINUX, KX_COMP_NONE, out, outlen);
 			continue;
 		}
 		if (!(c = kx_comp_detect(b, n)))
 			break;
-		e = kx_unpack(l, c, b, n, kx_unpack_bound(n), &out, &outlen);
-		if (KX_FAILED(e))
-			return fail_lib(err, e, l->req.image.name);
-		if (!l->packed_len)
-			l->packed_len = n;
-		l->wrap[l->nwrap++] = c;
-		l->req.image.buf = out;
-		l->req.image.len = outlen;
-		l->kernel_file = 0; /* kexec_file_load gets the unpacked bytes in a memfd */
-		l->kernel_fd = -1;
-		dbg(l, "%s: %s-compressed, %zu bytes unpacked from %zu", l->req.image.name,
-		    kx_comp_name(c), outlen, n);
+		if (payload(l, b, n, KX_COMP__END, "file", err))
+			return -1;
 	}
 	return 0;
 }
 
-/* "xz-compressed " or "uImage of gzip-compressed ": what wrapped the image,
- * for the plan's first line; "" when nothing did. */
+const char *wrap_name(const struct wrap *w)
+{
+	switch (w->kind) {
+	case WRAP_UIMAGE: return "uimage";
+	case WRAP_ZBOOT: return "zboot";
+	case WRAP_VMLINUX: return "vmlinux";
+	default: return kx_comp_name(w->comp);
+	}
+}
+
 const char *wrap_text(const struct kx_load *l, char *buf, size_t n)
 {
 	struct out o = { buf, n, 0 };
 	unsigned i;
 
 	buf[0] = 0;
-	if (l->uimage)
-		out_put(&o, "uImage of ");
-	for (i = 0; i < l->nwrap; i++)
-		out_put(&o, "%s-compressed ", kx_comp_name(l->wrap[i]));
+	for (i = 0; i < l->nwrap; i++) {
+		const struct wrap *w = &l->wrap[i];
+		if (w->kind == WRAP_COMP)
+			out_put(&o, "%s-compressed ", kx_comp_name(w->comp));
+		else
+			out_put(&o, "%s ", w->kind == WRAP_UIMAGE ? "uImage" : wrap_name(w));
+	}
 	return buf;
 }

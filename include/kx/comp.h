@@ -37,7 +37,7 @@ static inline uint64_t kx_unpack_bound(uint64_t packed)
 	return b < KX_UNPACK_MIN ? KX_UNPACK_MIN : b;
 }
 /* Wrappings kx undoes one inside the other (a uImage holding gzip ...). */
-#define KX_UNWRAP_DEPTH 3
+#define KX_UNWRAP_DEPTH 4
 
 /* The compression whose magic starts buf, or KX_COMP_NONE. Legacy .lzma has
  * no magic: its header (properties, dictionary size, length) must be
@@ -46,6 +46,16 @@ enum kx_comp kx_comp_detect(const uint8_t *buf, size_t len);
 /* "gzip", "bzip2", "lzma", "xz", "lzo", "lz4-legacy", "lz4", "zstd"; NULL
  * for KX_COMP_NONE or an unknown value. */
 const char *kx_comp_name(enum kx_comp c);
+
+/* EFI zboot (lib/zboot.c): "MZ" and "zimg" at 4. The payload lies inside
+ * the file; comp is its compression's name as the header gives it. */
+struct kx_zboot {
+	uint32_t payload_off, payload_len;
+	char comp[32];         /* NUL-terminated ("gzip", "zstd", ...) */
+};
+int kx_zboot_probe(const uint8_t *buf, size_t len);
+/* Errors: KX_E_TRUNCATED, KX_E_BAD_HEADER. */
+struct kx_err kx_zboot_parse(const uint8_t *buf, size_t len, struct kx_zboot *z);
 
 /*
  * The decompressor: unpack len bytes at in, of compression c, into memory

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <kx/elf.h>
 #include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
@@ -61,6 +62,29 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->alloc_ctx = l;
 	si->unpack = kx_unpack;
 	return 0;
+}
+
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err)
+{
+	struct kx_err e;
+	uint8_t *img;
+	size_t n;
+
+	if (!kx_elf_probe(buf, len))
+		return 0;
+	e = kx_a64_vmlinux_image(buf, len, 0, 0, &n);
+	if (KX_FAILED(e))
+		return e.code == KX_E_WRONG_MACHINE || e.code == KX_E_BAD_HEADER ? 0 :
+		       fail_lib(err, e, l->req.image.name);
+	if (!(img = load_alloc(l, n)))
+		return fail_lib(err, kx_err(KX_E_NO_UNPACK_MEMORY, "vmlinux", n, 0), l->req.image.name);
+	e = kx_a64_vmlinux_image(buf, len, img, n, &n);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, l->req.image.name);
+	*out = img;
+	*outlen = n;
+	return 1;
 }
 
 /* For the crash kernel's sizing (libkx/crash.c): the memory the kernel image
