@@ -156,6 +156,9 @@ all: $(B)/kx libkx
 $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 	$(CC) -o $@ $(TOOL_OBJ) $(B)/libkx.a $(ARCH_LDLIBS)
 static: $(B)/kx-static
+# kx-static with every decompressor (the e2e test t-compressed boots through it)
+static-full:
+	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" $(B)/full/kx-static
 $(B)/objs/mk/musl-compat.c.o: mk/musl-compat.c
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(CFLAGS_COMMON) -Os -D_GNU_SOURCE -c $< -o $@
@@ -233,7 +236,7 @@ clang-check:
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
 
-e2e: static examples kernels
+e2e: static static-full examples kernels
 	tests/e2e/run.sh
 
 deps:
@@ -242,7 +245,7 @@ deps:
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 # KX_REQUIRE_ALL=1 once the fixtures are there: a skipped unit case or e2e test fails.
 check: deps
-	$(MAKE) -s all static examples kernels embed
+	$(MAKE) -s all static static-full examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
@@ -322,7 +325,7 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-.PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all

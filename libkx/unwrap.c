@@ -51,8 +51,12 @@ static int payload(struct kx_load *l, const uint8_t *p, size_t n, enum kx_comp n
 	e = kx_unpack(l, c, p, n, kx_unpack_bound(n), &out, &outlen);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, l->req.image.name);
-	dbg(l, "%s: %s payload %s-compressed, %zu bytes unpacked from %zu", l->req.image.name, what,
-	    kx_comp_name(c), outlen, n);
+	if (what)
+		dbg(l, "%s: its %s payload is %s-compressed: %zu bytes unpacked from %zu",
+		    l->req.image.name, what, kx_comp_name(c), outlen, n);
+	else
+		dbg(l, "%s: %s-compressed, %zu bytes unpacked from %zu", l->req.image.name,
+		    kx_comp_name(c), outlen, n);
 	unwrapped(l, WRAP_COMP, c, out, outlen);
 	return 0;
 }
@@ -120,7 +124,7 @@ int unwrap_kernel(struct kx_load *l, struct kx_error *err)
 		}
 		if (!(c = kx_comp_detect(b, n)))
 			break;
-		if (payload(l, b, n, KX_COMP__END, "file", err))
+		if (payload(l, b, n, KX_COMP__END, 0, err))
 			return -1;
 	}
 	return 0;
