@@ -177,6 +177,25 @@ static int forced_fits(struct kx_load *l, struct kx_error *err)
 	return -1;
 }
 
+/* The image's name for a message about what it holds: "F (gzip-compressed)"
+ * when kx unwrapped it (the name alone when the store is full). */
+static const char *unwrapped_name(struct kx_load *l)
+{
+	char b[256], w[96];
+	const char *k;
+	size_t n;
+
+	if (!l->nwrap)
+		return l->req.image.name;
+	wrap_text(l, w, sizeof(w));
+	n = strlen(w);
+	if (n && w[n - 1] == ' ')
+		w[n - 1] = 0;
+	snprintf(b, sizeof(b), "%s (%s)", l->req.image.name, w);
+	k = keep_string(l, b, strlen(b));
+	return k ? k : l->req.image.name;
+}
+
 /* The kernel is in l->req.image: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
@@ -193,7 +212,7 @@ static int probe(struct kx_load *l, struct kx_error *err)
 	if (l->ld)
 		bad = forced_fits(l, err);
 	else if ((bad = !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))))
-		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->req.image.name);
+		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), unwrapped_name(l));
 	if (bad) {
 		/* a failed call leaves the load as it was: no kernel (the mapping,
 		 * if any, is released with the load) */
