@@ -21,6 +21,8 @@ struct kx_err kx_uki_load(const struct kx_load_req *r, struct kx_plan *p, uint16
 	if (u.machine != machine)
 		return kx_err(KX_E_BAD_HEADER, "PE machine (another architecture's UKI)", u.machine, 0);
 	lr.image = (struct kx_blob){ u.kernel.buf, u.kernel.len, r->image.name };
+	if (r->uki_linux.buf) /* unwrapped by the library (a compressed .linux) */
+		lr.image = (struct kx_blob){ r->uki_linux.buf, r->uki_linux.len, r->image.name };
 	if (u.ucode.present && u.ucode.len)
 		lr.initrd[n++] = (struct kx_blob){ u.ucode.buf, u.ucode.len, ".ucode" };
 	if (u.initrd.present && u.initrd.len)

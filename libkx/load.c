@@ -519,6 +519,8 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 			return fail_lib(err, e, l->req.image.name);
 		l->is_uki = 1;
 		l->kernel_file = 0; /* the kernel gets .linux through a memfd */
+		if (unwrap_uki_linux(l, err)) /* a compressed .linux (an arm64 zboot) */
+			return -1;
 	}
 	/* inputs the image type would ignore: refused, not dropped silently */
 	if (l->o.have_entry && l->ld->entry_fixed)

@@ -126,6 +126,8 @@ const char *keep_string(struct kx_load *l, const char *s, size_t n);
 #include "unpack.h"
 /* unwrap.c: undo the image's wrappings (a uImage, compression) into l->req.image. */
 int unwrap_kernel(struct kx_load *l, struct kx_error *err);
+/* ... and a UKI's .linux (l->uki.kernel, and l->req.uki_linux for the loader). */
+int unwrap_uki_linux(struct kx_load *l, struct kx_error *err);
 /* "xz-compressed ", "uImage gzip-compressed ": the wrappings, "" for none;
  * wrap_name: one wrapping's name for --json ("xz", "uimage", "zboot", "vmlinux"). */
 const char *wrap_text(const struct kx_load *l, char *buf, size_t n);

@@ -13,29 +13,33 @@
 #include "arch.h"
 #include "load.h"
 
-/* Is the image something a loader takes as it is? */
-static int takes(const struct kx_load *l, const uint8_t *b, size_t n)
+/* Is the image something a loader takes as it is? (The file: the loader -t
+ * named, if any; a UKI's .linux: any loader.) */
+static int takes(const struct kx_load *l, const struct kx_blob *img, const uint8_t *b, size_t n)
 {
-	return l->ld ? l->ld->probe(b, n) : kx_loader_probe(b, n) != 0;
+	return l->ld && img == &l->req.image ? l->ld->probe(b, n) : kx_loader_probe(b, n) != 0;
 }
 
 /* The image is now out[0..n), after a wrapping of this kind. */
-static void unwrapped(struct kx_load *l, enum wrap_kind kind, enum kx_comp c, const uint8_t *out,
-		      size_t n)
+static void unwrapped(struct kx_load *l, struct kx_blob *img, enum wrap_kind kind, enum kx_comp c,
+		      const uint8_t *out, size_t n)
 {
 	if (!l->nwrap)
-		l->packed_len = l->req.image.len;
-	l->wrap[l->nwrap++] = (struct wrap){ kind, c };
-	l->req.image.buf = out;
-	l->req.image.len = n;
-	l->kernel_file = 0; /* kexec_file_load gets the unwrapped bytes in a memfd */
-	l->kernel_fd = -1;
+		l->packed_len = img->len;
+	if (l->nwrap < KX_UNWRAP_DEPTH)
+		l->wrap[l->nwrap++] = (struct wrap){ kind, c };
+	img->buf = out;
+	img->len = n;
+	if (img == &l->req.image) {
+		l->kernel_file = 0; /* kexec_file_load gets the unwrapped bytes in a memfd */
+		l->kernel_fd = -1;
+	}
 }
 
 /* A payload inside the file (uImage, zboot): compressed as `named` says
  * (KX_COMP__END: any), its magic must agree. Unpacked into *out. */
-static int payload(struct kx_load *l, const uint8_t *p, size_t n, enum kx_comp named,
-		   const char *what, struct kx_error *err)
+static int payload(struct kx_load *l, struct kx_blob *img, const uint8_t *p, size_t n,
+		   enum kx_comp named, const char *what, struct kx_error *err)
 {
 	enum kx_comp c = kx_comp_detect(p, n);
 	const uint8_t *out;
@@ -57,7 +61,7 @@ static int payload(struct kx_load *l, const uint8_t *p, size_t n, enum kx_comp n
 	else
 		dbg(l, "%s: %s-compressed, %zu bytes unpacked from %zu", l->req.image.name,
 		    kx_comp_name(c), outlen, n);
-	unwrapped(l, WRAP_COMP, c, out, outlen);
+	unwrapped(l, img, WRAP_COMP, c, out, outlen);
 	return 0;
 }
 
@@ -77,18 +81,19 @@ static enum kx_comp zboot_codec(const char *name)
 	return KX_COMP_NONE;
 }
 
-int unwrap_kernel(struct kx_load *l, struct kx_error *err)
+/* Undo img's wrappings (img is l->req.image, or a UKI's .linux). */
+static int unwrap(struct kx_load *l, struct kx_blob *img, struct kx_error *err)
 {
 	unsigned depth;
 
 	for (depth = 0; depth < KX_UNWRAP_DEPTH; depth++) {
-		const uint8_t *b = l->req.image.buf, *out;
-		size_t n = (size_t)l->req.image.len, outlen;
+		const uint8_t *b = img->buf, *out;
+		size_t n = (size_t)img->len, outlen;
 		enum kx_comp c;
 		struct kx_err e;
 		int r;
 
-		if (takes(l, b, n))
+		if (takes(l, img, b, n))
 			break;
 		if (kx_arch_uimage_arch && kx_uimage_probe(b, n)) {
 			struct kx_uimage u;
@@ -97,8 +102,8 @@ int unwrap_kernel(struct kx_load *l, struct kx_error *err)
 				return fail_lib(err, e, l->req.image.name);
 			dbg(l, "%s: a uImage (\"%s\", ih_comp %u), %" PRIu32 " bytes of payload",
 			    l->req.image.name, u.name, u.ucomp, u.size);
-			unwrapped(l, WRAP_UIMAGE, KX_COMP_NONE, u.payload, u.size);
-			if (payload(l, u.payload, u.size, u.comp, "uImage", err))
+			unwrapped(l, img, WRAP_UIMAGE, KX_COMP_NONE, u.payload, u.size);
+			if (payload(l, img, u.payload, u.size, u.comp, "uImage", err))
 				return -1;
 			continue;
 		}
@@ -110,8 +115,8 @@ int unwrap_kernel(struct kx_load *l, struct kx_error *err)
 			if (!(c = zboot_codec(z.comp)))
 				return fail_lib(err, kx_err(KX_E_ZBOOT_CODEC, 0, KX_ZB_UNKNOWN, 0),
 						l->req.image.name);
-			unwrapped(l, WRAP_ZBOOT, KX_COMP_NONE, b + z.payload_off, z.payload_len);
-			if (payload(l, b + z.payload_off, z.payload_len, c, "EFI zboot", err))
+			unwrapped(l, img, WRAP_ZBOOT, KX_COMP_NONE, b + z.payload_off, z.payload_len);
+			if (payload(l, img, b + z.payload_off, z.payload_len, c, "EFI zboot", err))
 				return -1;
 			continue;
 		}
@@ -119,13 +124,32 @@ int unwrap_kernel(struct kx_load *l, struct kx_error *err)
 			return -1;
 		if (r) {
 			dbg(l, "%s: an ELF vmlinux, its Image %zu bytes", l->req.image.name, outlen);
-			unwrapped(l, WRAP_VMLINUX, KX_COMP_NONE, out, outlen);
+			unwrapped(l, img, WRAP_VMLINUX, KX_COMP_NONE, out, outlen);
 			continue;
 		}
 		if (!(c = kx_comp_detect(b, n)))
 			break;
-		if (payload(l, b, n, KX_COMP__END, 0, err))
+		if (payload(l, img, b, n, KX_COMP__END, 0, err))
 			return -1;
+	}
+	return 0;
+}
+
+int unwrap_kernel(struct kx_load *l, struct kx_error *err)
+{
+	return unwrap(l, &l->req.image, err);
+}
+
+int unwrap_uki_linux(struct kx_load *l, struct kx_error *err)
+{
+	struct kx_blob linux_ = { l->uki.kernel.buf, l->uki.kernel.len, l->req.image.name };
+
+	if (!linux_.buf || unwrap(l, &linux_, err))
+		return linux_.buf ? -1 : 0;
+	if (linux_.buf != l->uki.kernel.buf) {
+		l->uki.kernel.buf = linux_.buf;
+		l->uki.kernel.len = (size_t)linux_.len;
+		l->req.uki_linux = linux_;
 	}
 	return 0;
 }

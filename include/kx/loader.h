@@ -54,6 +54,8 @@ struct kx_load_req {
 	struct kx_blob dtb;            /* device tree to start from (--dtb or the running
 					  system's), arm64; buf NULL when none */
 	struct kx_window window;
+	struct kx_blob uki_linux;      /* a UKI's .linux as the library unwrapped it (a
+					  compressed or zboot kernel); buf NULL: as in the file */
 	const struct kx_sysinfo *sys;
 	uint8_t *scratch;              /* room for built segments (boot params ...) */
 	size_t scratch_len;

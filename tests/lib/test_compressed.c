@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "lt.h"
 
@@ -104,6 +105,7 @@ LT_CASE(compressed_from_a_file)
 	CHECK_STR(in.type, "bzimage");
 	CHECK(in.file_syscall_ok);
 	kx_load_free(l);
+	unlink(path);
 	free(g);
 }
 

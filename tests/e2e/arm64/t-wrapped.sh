@@ -2,7 +2,7 @@
 # t-wrapped.sh (arm64) - the ways kx unwraps an arm64 kernel, in one QEMU run:
 # a chain of three kexecs, each hop's initrd holding the next hop's files.
 #   kernel A (QEMU boots it) plans, with --dry-run: an EFI zboot "vmlinuz"
-#     (gzip payload), a zboot whose zstd payload this kx-static cannot unpack
+#     (gzip payload), a UKI whose .linux is that zboot image, a zboot whose zstd payload this kx-static cannot unpack
 #     (refused, one sentence), a bad --dtb (refused); then loads an ELF
 #     vmlinux (Debian's Image as the one PT_LOAD of an ELF64 AArch64
 #     executable) in auto mode: kexec_file_load is offered the Image kx took
@@ -65,9 +65,14 @@ python3 "$mkwrap" zboot gzip "$E2E_WORK/Image.gz" "$x/b/vmlinuz.zboot"
 head -c 4096 /dev/zero | zstd -q -c >"$E2E_WORK/zstd-payload"
 python3 "$mkwrap" zboot zstd22 "$E2E_WORK/zstd-payload" "$x/b/zstd.zboot"
 cp "$E2E_WORK/initrd-bb.gz" "$x/b/initrd-hop.gz"
+# a UKI whose .linux is the zboot image (as ukify makes from a zboot vmlinuz)
+KX_UKI_STUB=$stub KX_UKI_OBJCOPY=aarch64-linux-gnu-objcopy KX_UKI_OBJDUMP=aarch64-linux-gnu-objdump \
+	KX_UKI_UNAME=arm64-test "$E2E_ROOT/tests/e2e/mkuki.sh" "$x/b/vmlinuz.zboot" "" "console=ttyAMA0" \
+	"$x/b/zboot-uki.efi" >/dev/null 2>"$E2E_WORK/mkuki.err" || e2e_die "mkuki.sh failed: $(cat "$E2E_WORK/mkuki.err")"
 {
 	echo '. /t.sh'
 	echo 'expect -n "zboot planned" -o "kx plan: zboot gzip-compressed image image" -o "kernel " -- kx --dry-run /b/vmlinuz.zboot'
+	echo 'expect -n "UKI of a zboot planned" -o "kx plan: zboot gzip-compressed uki image" -o "kexec_file_load gets: kernel (memfd of .linux)" -- kx --dry-run /b/zboot-uki.efi'
 	echo 'expect -n "zstd zboot refused" -r 1 -o "/b/zstd.zboot: its zstd data cannot be unpacked: this kx was built without that decompressor (unpack the file first)." -- kx --dry-run /b/zstd.zboot'
 	echo 'expect -n "bad --dtb refused" -r 1 -o "is not a flattened device tree" -- kx --dry-run /b/vmlinux --dtb=/b/initrd-hop.gz'
 	echo 'expect -n "vmlinux planned" -o "kx plan: vmlinux image image" -o "kexec_file_load gets: kernel (memfd of the unpacked kernel)" -- kx --dry-run /b/vmlinux'
@@ -82,7 +87,7 @@ unset KX_E2E_EXTRA_DIR
 run_qemu "$E2E_LOG" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 assert_qemu_rc 0
 assert_no_kxt_fail "$E2E_LOG"
-assert_kxt_pass_count "$E2E_LOG" 8
+assert_kxt_pass_count "$E2E_LOG" 9
 # each hop booted with the command line it was given
 assert_log_order "$E2E_LOG" "kxtest.hop=1 kxtest.nonce=$nonce" "kxtest.hop=2 kxtest.nonce=$nonce"
 # (Debian's arm64 6.1 has no kexec_file_load: ENOSYS, and auto mode falls back)
