@@ -39,7 +39,7 @@ enum kx_comp kx_comp_detect(const uint8_t *buf, size_t len)
 	if (starts(buf, len, "BZh", 3) && len >= 10 && buf[3] >= '1' && buf[3] <= '9' &&
 	    !kx_memcmp(buf + 4, "\x31\x41\x59\x26\x53\x59", 6))
 		return KX_COMP_BZIP2;
-	if (starts(buf, len, "\xfd" "7zXZ\0", 6))
+	if (starts(buf, len, "\xfd\x37zXZ\0", 6))
 		return KX_COMP_XZ;
 	if (starts(buf, len, "\x89LZO\0\r\n\x1a\n", 9))
 		return KX_COMP_LZO;

@@ -368,7 +368,7 @@ TEST(unpack_detect_magics)
 		{ "BZh91AY&SY", 10, KX_COMP_BZIP2 },
 		{ "BZh01AY&SY", 10, KX_COMP_NONE },
 		{ "BZh9", 4, KX_COMP_NONE },                    /* too short to tell */
-		{ "\xfd" "7zXZ\0", 6, KX_COMP_XZ },
+		{ "\xfd\x37zXZ\0", 6, KX_COMP_XZ },
 		{ "\x89LZO\0\r\n\x1a\n", 9, KX_COMP_LZO },
 		{ "\x02\x21\x4c\x18", 4, KX_COMP_LZ4_LEGACY },
 		{ "\x04\x22\x4d\x18", 4, KX_COMP_LZ4 },
@@ -400,7 +400,7 @@ TEST(unpack_detect_magics)
 /* Garbage after a valid magic: an error value for every format. */
 TEST(unpack_garbage_after_magic)
 {
-	static const char *const magic[] = { "\x1f\x8b\x08", "BZh91AY&SY", "\xfd" "7zXZ",
+	static const char *const magic[] = { "\x1f\x8b\x08", "BZh91AY&SY", "\xfd\x37zXZ",
 		"\x89LZO\0\r\n\x1a\n", "\x02\x21\x4c\x18", "\x04\x22\x4d\x18", "\x28\xb5\x2f\xfd" };
 	static const size_t mlen[] = { 3, 10, 6, 9, 4, 4, 4 };
 	uint8_t b[4096];
