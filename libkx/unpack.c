@@ -54,7 +54,10 @@ struct zone {
 	int failed;
 };
 
-static void *zone_alloc(struct zone *z, size_t n)
+/* (helpers some codecs use: unused ones are fine in a build without them) */
+#define MAYBE_UNUSED __attribute__((unused))
+
+MAYBE_UNUSED static void *zone_alloc(struct zone *z, size_t n)
 {
 	size_t need = (n + 15) & ~(size_t)15;
 
@@ -97,7 +100,7 @@ struct sink {
 
 /* At least want bytes free after len (fewer only at the bound: then 0, and
  * too_big set when want could not be met at all). */
-static size_t sink_room(struct sink *s, size_t want)
+MAYBE_UNUSED static size_t sink_room(struct sink *s, size_t want)
 {
 	size_t c;
 
@@ -137,19 +140,19 @@ enum { OK = 0, F_CORRUPT = KX_UNPACK_CORRUPT, F_TRUNC = KX_UNPACK_TRUNCATED,
        F_BIG = KX_UNPACK_TOO_BIG, F_CHECK = KX_UNPACK_CHECK, F_UNSUP = KX_UNPACK_UNSUPPORTED,
        F_NOMEM = 100 };
 
-static int room_fault(const struct sink *s)
+MAYBE_UNUSED static int room_fault(const struct sink *s)
 {
 	return s->no_mem ? F_NOMEM : F_BIG;
 }
 
-static size_t feed(size_t left)
+MAYBE_UNUSED static size_t feed(size_t left)
 {
 	return left > FEED_MAX ? FEED_MAX : left;
 }
 
 /* Does p (n bytes left) start another member of the same format? Trailing
  * bytes that do not (Linux appends the length, 4 bytes) end the input. */
-static int again(const uint8_t *p, size_t n, enum kx_comp c)
+MAYBE_UNUSED static int again(const uint8_t *p, size_t n, enum kx_comp c)
 {
 	return n && kx_comp_detect(p, n) == c;
 }
@@ -571,7 +574,7 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	struct sink s = { load, 0, 0, 0, max < KX_UNPACK_MAX ? max : KX_UNPACK_MAX, 0, 0 };
 	int f = KX_UNPACK_NO_CODEC;
 
-	(void)zn;
+	(void)zn, (void)in, (void)len; /* unused when no codec is built in */
 	if (s.max > SIZE_MAX)
 		s.max = SIZE_MAX;
 	switch (c) {
