@@ -19,6 +19,22 @@ include mk/$(ARCH).mk
 
 B       ?= build
 SHELL   := /bin/bash
+# ---- decompressors (docs/compression.md): the codecs built in, each through its
+# library (xz also unpacks legacy lzma). UNPACK_CODECS: libkx and the dynamic kx
+# (shared libraries: all of them); STATIC_UNPACK: kx-static, where each library's
+# code is in the binary (docs/compression.md has the sizes: gzip, xz and lzo fit,
+# bzip2, lz4 and zstd as Debian builds them do not). A codec left out answers
+# "built without that decompressor". mk/<arch>.mk says where the static archives
+# (UNPACK_A_DIR) and headers (UNPACK_H_DIR) are.
+UNPACK_ALL    := gzip bzip2 xz lz4 lzo zstd
+UNPACK_CODECS ?= $(UNPACK_ALL)
+STATIC_UNPACK ?= gzip xz lzo
+unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst xz,lzma,$(patsubst lzo,lzo2,$(1)))))
+unpack_defs    = $(foreach c,$(filter-out $(1),$(UNPACK_ALL)),-DKX_NO_$(shell echo $(c) | tr a-z A-Z))
+UNPACK_LIBS   := $(foreach c,$(UNPACK_CODECS),$(call unpack_lib,$(c)))
+UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(UNPACK_A_DIR)/lib$(call unpack_lib,$(c)).a)
+# libbz2.a calls __fprintf_chk (its assertion message): a shim where the C library has none
+UNPACK_COMPAT  = $(if $(filter bzip2,$(STATIC_UNPACK)),$(B)/objs/mk/musl-compat.c.o)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
            -Werror=int-conversion -Werror=return-type -Werror=vla
@@ -93,9 +109,22 @@ endef
 KX_OBJ   := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM))
 TOOL_OBJ := $(patsubst %,$(B)/obj/%.o,$(TOOL_SRC))
 OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(TOOL_SRC))
+
+# the decompression layer: the codecs built in, the libraries' headers (links
+# to each library's headers only, so that musl's own headers stay the C library's)
+UNPACK_INC   := $(B)/unpack-include
+UNPACK_HDRS  := zlib.h zconf.h bzlib.h lzma.h lzma lz4.h lz4frame.h lzo zstd.h zstd_errors.h
+$(UNPACK_INC)/.done: $(filter %/.done,$(ARCH_DEPS))
+	rm -rf $(UNPACK_INC) && mkdir -p $(UNPACK_INC)
+	for h in $(UNPACK_HDRS); do test -e $(UNPACK_H_DIR)/$$h || \
+	  { echo "$(UNPACK_H_DIR)/$$h missing: run make deps" >&2; exit 1; }; \
+	  ln -s $(abspath $(UNPACK_H_DIR))/$$h $(UNPACK_INC)/$$h; done
+	touch $@
+ARCH_DEPS += $(UNPACK_INC)/.done
 # what every object waits for, and libraries for every link (mk/<arch>.mk; arm64: its sysroot, libfdt)
 $(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
-
+$(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
+$(B)/objs/libkx/unpack.c.o: CFLAGS_COMMON += $(call unpack_defs,$(STATIC_UNPACK)) -isystem $(UNPACK_INC)
 $(eval $(call variant,$(B)/obj,$(CC),,-fPIC -fvisibility=hidden))
 $(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
 
@@ -127,8 +156,15 @@ all: $(B)/kx libkx
 $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 	$(CC) -o $@ $(TOOL_OBJ) $(B)/libkx.a $(ARCH_LDLIBS)
 static: $(B)/kx-static
-$(B)/kx-static: $(OBJ_STAT)
-	$(STATIC_CC) -static -s -Os -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ $(ARCH_LDLIBS)
+# kx-static with every decompressor (the e2e test t-compressed boots through it)
+static-full:
+	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" $(B)/full/kx-static
+$(B)/objs/mk/musl-compat.c.o: mk/musl-compat.c
+	@mkdir -p $(dir $@)
+	$(STATIC_CC) $(CFLAGS_COMMON) -Os -D_GNU_SOURCE -c $< -o $@
+$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT)
+	$(STATIC_CC) -static -s -Os -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ \
+	  $(UNPACK_STATIC) $(ARCH_LDLIBS_STATIC)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
 # ---- examples: a user-supplied purgatory (docs/purgatory.md) ----------------------
@@ -148,17 +184,19 @@ kernels:
 	$(MAKE) -f tests/kernels/Makefile
 
 # ---- tests --------------------------------------------------------------------
-UNIT_SRC := $(wildcard tests/unit/*.c) libkx/render_lib.c libkx/arch/$(ARCH)/render.c
+UNIT_SRC := $(wildcard tests/unit/*.c) libkx/render_lib.c libkx/arch/$(ARCH)/render.c libkx/unpack.c
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
 UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilibkx
+# the decompression layer (libkx/unpack.c) runs in the unit tests with every codec
+UNIT_LIBS   = $(addprefix -l,$(call unpack_lib,$(UNPACK_ALL)))
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # one binary per compiler, so make unit CC=clang really builds with clang
 $(B)/unit-%: $(UNIT_DEPS)
 	@mkdir -p $(B)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(LIB_SRC)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRC) $(LIB_SRC) $(UNIT_LIBS)
 $(B)/unit-san-%: $(UNIT_DEPS)
 	@mkdir -p $(B)
-	$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC)
+	$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC) $(UNIT_LIBS)
 
 CCNAME  := $(notdir $(CC))
 unit: $(B)/unit-$(CCNAME)
@@ -170,7 +208,7 @@ unit-san: $(B)/unit-san-$(CCNAME)
 # only the parser runs, nothing is loaded
 $(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B)/libkx.a
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itool -o $@ \
-	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a
+	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a $(ARCH_LDLIBS)
 tool-test: $(B)/tool-test
 	$(B)/tool-test 2>/dev/null
 include mk/libtest.mk
@@ -180,10 +218,12 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZCC    ?= clang
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h)
+# fuzz_unpack also runs the decompression layer (libkx/unpack.c) with every codec
+$(B)/fuzz/fuzz_unpack: FUZZ_EXTRA = -Ilibkx libkx/unpack.c $(UNIT_LIBS)
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h) libkx/unpack.c
 	@mkdir -p $(B)/fuzz
 	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -Iinclude -o $@ $< $(LIB_SRC)
+	  -Iinclude -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA)
 $(B)/fuzz/seeds: tests/fuzz/seeds.sh $(wildcard tests/fuzz/corpus/*/*)
 	rm -rf $@ && tests/fuzz/seeds.sh $@
 # each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME
@@ -203,7 +243,7 @@ clang-check:
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
 
-e2e: static examples kernels
+e2e: static static-full examples kernels
 	tests/e2e/run.sh
 
 deps:
@@ -212,7 +252,7 @@ deps:
 # Everything: installs what it needs, unit tests, then QEMU end-to-end tests.
 # KX_REQUIRE_ALL=1 once the fixtures are there: a skipped unit case or e2e test fails.
 check: deps
-	$(MAKE) -s all static examples kernels embed
+	$(MAKE) -s all static static-full examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
@@ -292,7 +332,7 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-.PHONY: all libkx state-check static purgatory examples kernels unit unit-san tool-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all

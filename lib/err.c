@@ -46,6 +46,8 @@ static const char *const names[KX_E__COUNT] = {
 	[KX_E_USER_SEG_NOT_RAM] = "user-segment-not-ram",
 	[KX_E_MEMMAP_HIDDEN] = "memmap-hidden",
 	[KX_E_BOOT_INFO_TOO_BIG] = "boot-info-too-big",
+	[KX_E_UNPACK] = "unpack",
+	[KX_E_UIMAGE] = "uimage",
 };
 
 const char *kx_errname(enum kx_errcode c)

@@ -14,6 +14,7 @@ extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
  * the device tree names) and whether KX_SET_CONSOLE_BAUD can be honoured. */
 extern const uint64_t kx_arch_console_max;
 extern const int kx_arch_console_baud;
+extern const uint8_t kx_arch_uimage_arch;        /* a uImage's ih_arch for this architecture */
 /* kdump with kexec_load: the ELF machine of the core header kx builds (0: kx
  * builds none on this architecture) and where the kernel text is mapped. */
 extern const uint16_t kx_arch_crash_machine;
@@ -34,6 +35,11 @@ uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len);
 /* The longest command line the kernel image in buf accepts, from its header
  * (x86: bzImage cmdline_size); 0 = not known from the image. */
 uint64_t arch_cmdline_max(const uint8_t *buf, size_t len);
+/* Undo an architecture's own wrapping of the kernel in buf (arm64: an ELF
+ * vmlinux holding an Image): 1 with *out (load memory) and *outlen when it
+ * did, 0 when buf is not one, -1 with err. */
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err);
 /* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
 const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */

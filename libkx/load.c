@@ -101,6 +101,21 @@ void *load_alloc(void *load, size_t n)
 	return p;
 }
 
+void *load_grow(void *load, void *p, size_t n)
+{
+	struct kx_load *l = load;
+	unsigned i;
+	void *q;
+
+	for (i = 0; i < l->nallocs && l->allocs[i].p != p; i++)
+		;
+	if (i == l->nallocs || !(q = sys_grow(p, l->allocs[i].n, n)))
+		return 0;
+	l->allocs[i].p = q;
+	l->allocs[i].n = n;
+	return q;
+}
+
 /* A copy of the caller's name, or a fixed one when the store is full. */
 static const char *keep_name(struct kx_load *l, const char *s)
 {
@@ -162,15 +177,42 @@ static int forced_fits(struct kx_load *l, struct kx_error *err)
 	return -1;
 }
 
+/* The image's name for a message about what it holds: "F (gzip-compressed)"
+ * when kx unwrapped it (the name alone when the store is full). */
+static const char *unwrapped_name(struct kx_load *l)
+{
+	char b[256], w[96];
+	const char *k;
+	size_t n;
+
+	if (!l->nwrap)
+		return l->req.image.name;
+	wrap_text(l, w, sizeof(w));
+	n = strlen(w);
+	if (n && w[n - 1] == ' ')
+		w[n - 1] = 0;
+	snprintf(b, sizeof(b), "%s (%s)", l->req.image.name, w);
+	k = keep_string(l, b, strlen(b));
+	return k ? k : l->req.image.name;
+}
+
 /* The kernel is in l->req.image: say what it is, unless -t said so. */
 static int probe(struct kx_load *l, struct kx_error *err)
 {
 	int bad;
 
+	if (unwrap_kernel(l, err)) {
+		l->req.image = (struct kx_blob){ 0, 0, 0 };
+		l->kernel_file = 0;
+		l->kernel_fd = -1;
+		l->nwrap = 0;
+		l->packed_len = 0;
+		return -1;
+	}
 	if (l->ld)
 		bad = forced_fits(l, err);
 	else if ((bad = !(l->ld = kx_loader_probe(l->req.image.buf, l->req.image.len))))
-		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), l->req.image.name);
+		fail_lib(err, kx_err(KX_E_UNKNOWN_TYPE, 0, 0, 0), unwrapped_name(l));
 	if (bad) {
 		/* a failed call leaves the load as it was: no kernel (the mapping,
 		 * if any, is released with the load) */
@@ -179,7 +221,10 @@ static int probe(struct kx_load *l, struct kx_error *err)
 		l->kernel_fd = -1;
 		return -1;
 	}
-	dbg(l, "%s: %s image", l->req.image.name, l->ld->name);
+	{
+		char w[96];
+		dbg(l, "%s: %s%s image", l->req.image.name, wrap_text(l, w, sizeof(w)), l->ld->name);
+	}
 	return 0;
 }
 
@@ -476,6 +521,8 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 			return fail_lib(err, e, l->req.image.name);
 		l->is_uki = 1;
 		l->kernel_file = 0; /* the kernel gets .linux through a memfd */
+		if (unwrap_uki_linux(l, err)) /* a compressed .linux (an arm64 zboot) */
+			return -1;
 	}
 	/* inputs the image type would ignore: refused, not dropped silently */
 	if (l->o.have_entry && l->ld->entry_fixed)

@@ -6,6 +6,7 @@
 #define LIBKX_LOAD_H
 #include <stdarg.h>
 #include <kx.h>
+#include <kx/comp.h>
 #include <kx/crash.h>
 #include <kx/elf.h>
 #include <kx/loader.h>
@@ -14,7 +15,7 @@
 
 #define MAX_BLOBS    (KX_MAX_INITRDS + 2)  /* a UKI's .ucode and .initrd, then the files */
 #define MAX_FILES    (2 + KX_MAX_INITRDS + KX_MAX_MODULES + KX_MAX_SEGMENTS + 2)
-#define MAX_ALLOCS   8
+#define MAX_ALLOCS   64
 #define MAX_APPEND   16
 #define CMDLINE_MAX  (64 * 1024)
 #define IOMEM_MAX    (256 * 1024)
@@ -50,6 +51,10 @@ struct crash_state {
 	union { struct kx_uki uki; struct kx_elf elf; } scratch;
 };
 
+/* A wrapping undone (unwrap.c). */
+enum wrap_kind { WRAP_COMP, WRAP_UIMAGE, WRAP_ZBOOT, WRAP_VMLINUX };
+struct wrap { enum wrap_kind kind; enum kx_comp comp; };
+
 struct kx_load {
 	struct kx_options o;
 	int prepared, planned;
@@ -69,6 +74,9 @@ struct kx_load {
 	int replace_cmdline, reuse_cmdline;
 	uint64_t set[KX_SET__END];      /* kx_load_set's values (0 = not set) */
 	uint32_t set_mask;              /* bit i: set[i] was given (CONSOLE_PORT 0 is "nowhere") */
+	struct wrap wrap[KX_UNWRAP_DEPTH]; /* the wrappings undone, outermost first */
+	unsigned nwrap;
+	uint64_t packed_len;            /* the file's length, when unwrapped */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
 	enum kx_classic_reason classic_only;
@@ -116,8 +124,17 @@ void kx_log(const struct kx_options *o, int level, const char *fmt, ...)
 
 /* A copy of s in the load's string store, or NULL when it is full. */
 const char *keep_string(struct kx_load *l, const char *s, size_t n);
-/* Anonymous memory freed with the load (the arm64 loader's unpacking room). */
-void *load_alloc(void *load, size_t n);
+/* Anonymous memory freed with the load (unpacking room, device trees), and
+ * the decompressor (kx_unpack_fn; ctx is the load): unpack.h. */
+#include "unpack.h"
+/* unwrap.c: undo the image's wrappings (a uImage, compression) into l->req.image. */
+int unwrap_kernel(struct kx_load *l, struct kx_error *err);
+/* ... and a UKI's .linux (l->uki.kernel, and l->req.uki_linux for the loader). */
+int unwrap_uki_linux(struct kx_load *l, struct kx_error *err);
+/* "xz-compressed ", "uImage gzip-compressed ": the wrappings, "" for none;
+ * wrap_name: one wrapping's name for --json ("xz", "uimage", "zboot", "vmlinux"). */
+const char *wrap_text(const struct kx_load *l, char *buf, size_t n);
+const char *wrap_name(const struct wrap *w);
 /* Map a file read-only for the load; the blob is named path. */
 int map_file(struct kx_load *l, const char *role, const char *path, struct kx_blob *b,
 	     struct kx_error *err);

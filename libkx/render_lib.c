@@ -32,6 +32,19 @@ static const char *const purg_fault[] = {
 };
 
 
+static const char *const unpack_fault[] = {
+	[KX_UNPACK_CORRUPT] = "is damaged; copy the file again",
+	[KX_UNPACK_TRUNCATED] = "ends early (the file is truncated); copy it again",
+	[KX_UNPACK_TOO_BIG] = "unpacks to more than kx accepts (32 times the file, at least 64 MiB, "
+			      "at most 512 MiB); it is not a kernel",
+	[KX_UNPACK_CHECK] = "fails its checksum; copy the file again",
+	[KX_UNPACK_UNSUPPORTED] = "uses a feature kx does not unpack (unpack the file first)",
+	[KX_UNPACK_NO_CODEC] = "cannot be unpacked: this kx was built without that decompressor "
+			       "(unpack the file first)",
+	[KX_UNPACK_EMPTY] = "unpacks to nothing",
+};
+
+
 static size_t out(char *buf, size_t n, int r)
 {
 	if (r < 0) {
@@ -142,6 +155,34 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 	case KX_E_USER_SEG_NOT_RAM:
 		R("--segment #%" PRIu64 " (at 0x%" PRIx64 ") is not in System RAM "
 		  "(or outside --mem-min/--mem-max).", e.a + 1, e.b);
+	case KX_E_UNPACK:
+		R("%s: its %s data %s.", s, noun(e.what),
+		  (t = KX_PICK(unpack_fault, e.b)) ? t : unpack_fault[KX_UNPACK_CORRUPT]);
+	case KX_E_ZBOOT_CODEC:
+		R("%s: it is an EFI zboot image with a compression type kx does not know (it unpacks gzip, "
+		  "bzip2, lzma, xz, lzo, lz4 and zstd).", s);
+	case KX_E_NO_UNPACK_MEMORY:
+		if (!e.a)
+			R("%s: it is compressed, and kx has no memory to unpack it here.", s);
+		R("%s: it is compressed, and kx could not get the memory to unpack it.", s);
+	case KX_E_UIMAGE:
+		switch (e.a) {
+		case KX_UI_HEADER_CRC:
+			R("%s: it is a U-Boot uImage whose header CRC does not match; the file looks damaged.", s);
+		case KX_UI_DATA_CRC:
+			R("%s: it is a U-Boot uImage whose data CRC does not match; copy the file again.", s);
+		case KX_UI_TYPE:
+			R("%s: it is a U-Boot uImage but not of a kernel (ih_type %" PRIu64 ").", s, e.b);
+		case KX_UI_ARCH:
+			R("%s: it is a U-Boot uImage for another architecture (ih_arch %" PRIu64 ").", s, e.b);
+		case KX_UI_COMP:
+			R("%s: it is a U-Boot uImage with a compression kx does not know (ih_comp %" PRIu64
+			  ").", s, e.b);
+		case KX_UI_OS:
+			R("%s: it is a U-Boot uImage of another OS than Linux (ih_os %" PRIu64 ").", s, e.b);
+		default:
+			R("%s: it is a damaged U-Boot uImage.", s);
+		}
 	default: /* KX_OK, KX_E__COUNT, and the architecture's own codes */
 		break;
 	}

@@ -71,8 +71,10 @@ void render_plan(struct kx_load *l, const char *syscall)
 	const struct kx_plan *p = &l->plan;
 	struct out o = { l->text, sizeof(l->text), 0 };
 	unsigned i;
+	char w[96];
 
-	out_put(&o, "kx plan: %s image, %u segments, syscall %s\n", p->type, p->nseg, syscall);
+	out_put(&o, "kx plan: %s%s image, %u segments, syscall %s\n", wrap_text(l, w, sizeof(w)), p->type,
+		p->nseg, syscall);
 	out_put(&o, "  %-11s %-18s %10s  %-18s %10s  %s\n", "purpose", "destination", "size", "end",
 		"memsize", "source");
 	for (i = 0; i < p->nseg; i++) {
@@ -176,7 +178,8 @@ int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err)
 	out_put(&o, "  syscall: %s (%s)\n", syscall_name(l), why_text(l));
 	if (l->use_file)
 		out_put(&o, "  kexec_file_load gets: kernel %s, %u initrd piece(s), the command line above\n",
-			l->kernel_file ? l->kernel_file : "(memfd of .linux)",
+			l->kernel_file ? l->kernel_file : l->is_uki ? "(memfd of .linux)" :
+			l->kernel_fd >= 0 ? "(the caller's fd)" : "(memfd of the unpacked kernel)",
 			l->req.ninitrd + (l->is_uki ? !!l->uki.ucode.len + !!l->uki.initrd.len : 0));
 	if (l->use_file && l->plan.efi != KX_EFI_UNSET && l->plan.efi != KX_EFI_NOT_EFI)
 		out_put(&o, "  (the EFI line is kexec_load's: kexec_file_load's kernel passes its own "
@@ -242,6 +245,23 @@ static void json_handoff(FILE *f, const struct kx_load_info *in)
 	fprintf(f, "}}");
 }
 
+/* "wrapping": the wrappings undone, outermost first ([] for a plain file),
+ * "packed_size": the file's size when there were any. */
+static void json_wrapping(FILE *f, const struct kx_load *l)
+{
+	unsigned i;
+
+	fprintf(f, ",\"wrapping\":[");
+	for (i = 0; i < l->nwrap; i++) {
+		fprintf(f, "%s", i ? "," : "");
+		jstr(f, wrap_name(&l->wrap[i]));
+	}
+	fprintf(f, "]");
+	if (l->packed_len)
+		fprintf(f, ",\"packed_size\":%" PRIu64 ",\"unpacked_size\":%" PRIu64, l->packed_len,
+			l->req.image.len);
+}
+
 int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 {
 	struct kx_load_info in;
@@ -262,6 +282,7 @@ int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 	jstr(f, in.type);
 	fprintf(f, ",\"arch\":");
 	jstr(f, in.arch);
+	json_wrapping(f, l);
 	json_segments(f, &in);
 	json_handoff(f, &in);
 	if (l->plan.efi == KX_EFI_PASSED)

@@ -116,6 +116,12 @@ void *sys_alloc(size_t n)
 	return p == MAP_FAILED ? 0 : p;
 }
 
+void *sys_grow(void *p, size_t old, size_t n)
+{
+	void *q = mremap(p, old ? old : 1, n, MREMAP_MAYMOVE);
+	return q == MAP_FAILED ? 0 : q;
+}
+
 void sys_free(void *p, size_t n)
 {
 	if (p)

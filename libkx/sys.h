@@ -20,6 +20,8 @@ int sys_map(const char *path, struct kx_file *f);       /* map a regular file re
 int sys_map_fd(int fd, struct kx_file *f);              /* the same for an open file */
 void *sys_alloc(size_t n);                              /* anonymous memory, or NULL */
 void sys_free(void *p, size_t n);
+/* p (old bytes from sys_alloc) made n bytes long, perhaps moved; NULL, p intact, when not */
+void *sys_grow(void *p, size_t old, size_t n);
 void sys_unmap(struct kx_file *f);
 int sys_read_text(const char *path, char *buf, size_t cap, size_t *len); /* NUL-terminated */
 int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len);

@@ -20,7 +20,12 @@ PURG_ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -fpie -mno-outline-atomic
 # no RELRO: in a static binary it only pads the file to a 64 KiB boundary
 STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
 # libfdt, after the objects on every link
-ARCH_LDLIBS      := $(ARM64_SYSROOT)/libfdt.a
+ARCH_LDLIBS       = $(foreach l,$(UNPACK_LIBS),$(UNPACK_A_DIR)/lib$(l).a) $(ARM64_SYSROOT)/libfdt.a
+ARCH_LDLIBS_STATIC := $(ARM64_SYSROOT)/libfdt.a
+# the decompressors' static archives and headers, from Debian's arm64 -dev
+# packages in the sysroot (Makefile's UNPACK_*)
+UNPACK_A_DIR     := $(ARM64_SYSROOT)/root/usr/lib/aarch64-linux-gnu
+UNPACK_H_DIR     := $(ARM64_SYSROOT)/root/usr/include
 # every object waits for the sysroot (musl headers, libfdt.h)
 ARCH_DEPS        := $(ARM64_SYSROOT)/.done
 
@@ -35,5 +40,5 @@ $(B)/obj/lib/arch/arm64/dtb.c.o $(B)/objs/lib/arch/arm64/dtb.c.o: \
 # let it use plain 64-bit loads, not the byte loads -mstrict-align forces
 $(B)/purgatory/arm64/lib/digest.c.o: \
 	PURG_ARCH_CFLAGS := -mgeneral-regs-only -fpie -mno-outline-atomics -mbranch-protection=none
-ARCH_PC_LIBS     := -lfdt
+ARCH_PC_LIBS      = -lfdt $(addprefix -l,$(UNPACK_LIBS))
 AR        := $(CROSS)ar

@@ -8,3 +8,11 @@ OBJCOPY   := objcopy
 PURG_ARCH_CFLAGS := -mno-red-zone -mgeneral-regs-only -fpie -fcf-protection=none
 STATIC_LDFLAGS   := -Wl,-z,noseparate-code
 ARCH_PC_LIBS :=
+# the decompressors (Makefile's UNPACK_*): Debian's static archives, linked into
+# kx-static by path (never -L there: that directory holds glibc's libc.a), and
+# their headers (musl-gcc does not look in /usr/include: a directory of links)
+UNPACK_A_DIR := /usr/lib/x86_64-linux-gnu
+UNPACK_H_DIR := /usr/include
+ARCH_LDLIBS   = $(addprefix -l,$(UNPACK_LIBS))
+ARCH_LDLIBS_STATIC :=
+ARCH_PC_LIBS  = $(addprefix -l,$(UNPACK_LIBS))

@@ -62,7 +62,33 @@ enum kx_errcode {
 	KX_E_MEMMAP_HIDDEN,    /* /proc/iomem shows every address as 0 (read as non-root) */
 	KX_E_BOOT_INFO_TOO_BIG,/* boot information (holding the command line) larger than
 	                        * kx reserves; what: which; a: needed, b: reserved */
+	KX_E_UNPACK,           /* a compressed image cannot be unpacked; a: enum kx_comp,
+	                        * b: enum kx_unpack_fault */
+	KX_E_UIMAGE,           /* a U-Boot legacy image kx cannot boot; a: enum
+	                        * kx_uimage_fault, b: the field's value */
 	KX_E__COUNT
+};
+
+/* KX_E_UNPACK's b: */
+enum kx_unpack_fault {
+	KX_UNPACK_CORRUPT = 1, /* the compressed data is damaged */
+	KX_UNPACK_TRUNCATED,   /* it ends before its end marker */
+	KX_UNPACK_TOO_BIG,     /* it unpacks to more than kx allows (KX_UNPACK_MAX) */
+	KX_UNPACK_CHECK,       /* a checksum in it does not match */
+	KX_UNPACK_UNSUPPORTED, /* a feature of the format kx does not unpack
+	                        * (e.g. a zstd dictionary, an lzop filter) */
+	KX_UNPACK_NO_CODEC,    /* this kx was built without that decompressor */
+	KX_UNPACK_EMPTY,       /* it unpacks to nothing */
+};
+
+/* KX_E_UIMAGE's a: */
+enum kx_uimage_fault {
+	KX_UI_HEADER_CRC = 1, /* b: the header CRC found */
+	KX_UI_DATA_CRC,       /* b: the data CRC found */
+	KX_UI_TYPE,           /* not a kernel image; b: ih_type */
+	KX_UI_ARCH,           /* for another architecture; b: ih_arch */
+	KX_UI_COMP,           /* a compression U-Boot names that kx does not know; b: ih_comp */
+	KX_UI_OS,             /* not Linux; b: ih_os */
 };
 
 /* KX_E_GZIP's a; b holds: */

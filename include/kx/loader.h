@@ -3,6 +3,7 @@
 #define KX_LOADER_H
 #include <stddef.h>
 #include <stdint.h>
+#include "comp.h"
 #include "plan.h"
 
 #define KX_MAX_INITRDS 8
@@ -69,6 +70,8 @@ struct kx_sysinfo {
 	 * library's system side; NULL = no such memory. */
 	void *(*alloc)(void *ctx, size_t n);
 	void *alloc_ctx;
+	/* The decompressor (kx/comp.h), called with alloc_ctx; NULL = none. */
+	kx_unpack_fn unpack;
 };
 
 struct kx_load_req {
@@ -86,6 +89,8 @@ struct kx_load_req {
 	struct kx_blob dtb;            /* device tree to start from (--dtb or the running
 					  system's), arm64; buf NULL when none */
 	struct kx_window window;
+	struct kx_blob uki_linux;      /* a UKI's .linux as the library unwrapped it (a
+					  compressed or zboot kernel); buf NULL: as in the file */
 	const struct kx_sysinfo *sys;
 	uint8_t *scratch;              /* room for built segments (boot params ...) */
 	size_t scratch_len;

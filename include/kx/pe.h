@@ -114,6 +114,22 @@ struct kx_err kx_uki_parse(const uint8_t *buf, size_t len, struct kx_uki *u);
 int kx_uki_probe(const uint8_t *buf, size_t len);
 
 /*
+ * Load a UKI with the architecture's kernel loader (shared by every
+ * architecture's "uki" loader, lib/uki.c): its PE machine must be `machine`;
+ * the kernel loader gets .linux as the image, the initrd pieces in the
+ * order the EFI stub uses (.ucode, .initrd, then r's), and, when the loader
+ * takes a device tree and none was given, .dtb. The command line is the
+ * caller's (libkx uses .cmdline unless told otherwise). p->type is "uki".
+ * Errors: those of kx_uki_parse and of load; KX_E_BAD_HEADER (PE machine);
+ * KX_E_TOO_MANY ("initrd pieces").
+ */
+struct kx_load_req;
+struct kx_plan;
+struct kx_err kx_uki_load(const struct kx_load_req *r, struct kx_plan *p, uint16_t machine,
+			  struct kx_err (*load)(const struct kx_load_req *, struct kx_plan *),
+			  int use_dtb);
+
+/*
  * os-release text (.osrel): the value of KEY=VALUE for `key`, with one level
  * of matching "..." or '...' quotes removed (backslash escapes are left as
  * they are). Lines are split at \n; a \r before it is ignored; # lines are

@@ -7,6 +7,8 @@
 #   DIR/fdt-include/              libfdt.h, fdt.h, libfdt_env.h only (for lib/,
 #                                 which sees no C library headers)
 #   DIR/libfdt.a                  the static libfdt
+#   DIR/root/usr/lib/aarch64-linux-gnu/lib{z,bz2,lzma,lz4,lzo2,zstd}.a and their
+#                                 headers in DIR/root/usr/include: the decompressors
 # Idempotent: once DIR/.done exists nothing is fetched again (delete DIR to
 # refresh); safe to run from parallel make jobs (a lock).
 set -eu
@@ -15,13 +17,16 @@ out=$1
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 # (touched, so that make, which compares it with this script, is satisfied)
-if [ -f "$out/.done" ]; then touch "$out/.done"; exit 0; fi
+# (.done without the decompressors: a sysroot from before they were added)
+done_ok() { [ -f "$out/.done" ] && [ -f "$out/root/usr/lib/aarch64-linux-gnu/libzstd.a" ]; }
+if done_ok; then touch "$out/.done"; exit 0; fi
 exec 9>"$out/.lock"
 flock 9
-if [ -f "$out/.done" ]; then exit 0; fi
+if done_ok; then exit 0; fi
 tmp=$(mktemp -d "$out/.dl.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && "$here/apt-arm64.sh" "$out" download musl-dev libfdt-dev)
+(cd "$tmp" && "$here/apt-arm64.sh" "$out" download musl-dev libfdt-dev \
+	zlib1g-dev libbz2-dev liblzma-dev liblz4-dev liblzo2-dev libzstd-dev)
 rm -rf "$out/root"
 mkdir -p "$out/root"
 for d in "$tmp"/*.deb; do dpkg-deb -x "$d" "$out/root"; done

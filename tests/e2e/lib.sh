@@ -264,6 +264,22 @@ build_initrd_a() {
 	e2e_log "initrd A: $out ($(du -k "$out" | cut -f1) KiB)"
 }
 
+# build_initrd_hop OUT SCENARIO DIR: an initrd like A's (init-a, t.sh, SCENARIO,
+# kx) holding DIR's files at its root instead of /b/vmlinuz and /b/initrd.gz:
+# one hop of a chain of kexecs in a single QEMU run (kernel A loads kernel B
+# with this initrd, whose scenario loads kernel C, ...).
+build_initrd_hop() {
+	local out=$1 scenario=$2 dir=$3 stage
+	stage=$(mktemp -d "$E2E_WORK/stage-hop.XXXXXX")
+	_e2e_stage_guest "$stage" "$scenario"
+	cp "$KX_BIN" "$stage/bin/kx"
+	chmod 755 "$stage/bin/kx"
+	cp -a "$dir/." "$stage/"
+	make_initramfs "$stage" "$out"
+	rm -rf "$stage"
+	e2e_log "initrd hop: $out ($(du -k "$out" | cut -f1) KiB)"
+}
+
 # --- QEMU ----------------------------------------------------------------------
 
 # run_qemu LOG TIMEOUT KERNEL INITRD APPEND

@@ -31,6 +31,8 @@
 # Environment (all optional):
 #   KX_E2E_CACHE         cache dir (default: tests/e2e/cache)
 #   KX_UKI_STUB          use this EFI stub instead of the cached Debian one
+#   KX_UKI_OBJCOPY, KX_UKI_OBJDUMP  binutils for the stub's architecture
+#                        (arm64: aarch64-linux-gnu-objcopy, -objdump)
 #   KX_UKI_OFFLINE=1     never download: fail if the stub is not cached
 #   KX_UKI_OSREL         file for .osrel (default: a small generated os-release)
 #   KX_UKI_UNAME         text for .uname (default: read from the bzImage header)
@@ -41,6 +43,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KX_E2E_CACHE:-$here/cache}
 stubrel=usr/lib/systemd/boot/efi/linuxx64.efi.stub
+# another architecture's UKI: its stub (KX_UKI_STUB) and binutils that read it
+OBJCOPY=${KX_UKI_OBJCOPY:-objcopy}
+OBJDUMP=${KX_UKI_OBJDUMP:-objdump}
 
 say() { echo "mkuki: $*" >&2; }
 die() { echo "mkuki: error: $*" >&2; exit 1; }
@@ -95,10 +100,10 @@ find_stub() {
 }
 
 # objdump -h lines: "Idx Name Size VMA LMA FileOff Algn" -> "name size vma"
-sections() { objdump -h "$1" | awk '$1 ~ /^[0-9]+$/ && NF >= 7 { print $2, $3, $4 }'; }
+sections() { "$OBJDUMP" -h "$1" | awk '$1 ~ /^[0-9]+$/ && NF >= 7 { print $2, $3, $4 }'; }
 
 # One field of objdump -p (e.g. SectionAlignment), as a hex number.
-pe_field() { objdump -p "$1" | awk -v f="$2" '$1 == f { print $2; exit }'; }
+pe_field() { "$OBJDUMP" -p "$1" | awk -v f="$2" '$1 == f { print $2; exit }'; }
 
 # Kernel release from a bzImage: the string at kernel_version (0x20e) + 0x200.
 bz_release() {
@@ -121,8 +126,8 @@ fi
 [ $# -eq 4 ] || [ $# -eq 5 ] || usage
 kernel=$1 initrd=$2 cmdline=$3 out=$4 ucode=${5:-}
 
-need objcopy binutils
-need objdump binutils
+need "$OBJCOPY" binutils
+need "$OBJDUMP" binutils
 [ -r "$kernel" ] || die "kernel '$kernel' is not readable"
 [ -z "$initrd" ] || [ -r "$initrd" ] || die "initrd '$initrd' is not readable"
 [ -z "$ucode" ] || [ -r "$ucode" ] || die "ucode '$ucode' is not readable"
@@ -185,7 +190,7 @@ add .linux "$kernel"
 [ -z "$initrd" ] || add .initrd "$initrd"
 
 # --- build, check, install ---------------------------------------------------
-objcopy "${args[@]}" "$stub" "$work/uki.efi" || die "objcopy failed"
+"$OBJCOPY" "${args[@]}" "$stub" "$work/uki.efi" || die "objcopy failed"
 prev_end=0 prev=
 while read -r name size vma; do
 	s=$((0x$vma)) e=$((0x$vma + 0x$size))

@@ -77,4 +77,24 @@ rc=0
 e2e_check "a cut kernel: exit 1 (got $rc)" [ "$rc" = 1 ]
 e2e_check "a cut kernel: 'is truncated' (got: $(cat "$E2E_WORK/err"))" \
 	grep -q "vmlinuz.cut is truncated: its bzImage kernel needs" "$E2E_WORK/err"
+
+# A compressed kernel (docs/compression.md): the plan names the wrapping, the
+# JSON gives it and both sizes, kexec_file_load would get the unpacked bytes
+gzip -1 -n -c "$E2E_WORK/vmlinuz" >"$E2E_WORK/vmlinuz.gz" && chmod 644 "$E2E_WORK/vmlinuz.gz"
+rc=0
+"${run[@]}" "$kx" --dry-run "$E2E_WORK/vmlinuz.gz" >"$E2E_WORK/out" 2>"$E2E_WORK/err" || rc=$?
+e2e_check "vmlinuz.gz: exit 0 (got $rc; $(cat "$E2E_WORK/err"))" [ "$rc" = 0 ]
+e2e_check "vmlinuz.gz: the plan names the wrapping" grep -q "^kx plan: gzip-compressed bzimage image" "$E2E_WORK/out"
+e2e_check "vmlinuz.gz: a memfd for kexec_file_load" \
+	grep -q "kexec_file_load gets: kernel (memfd of the unpacked kernel)" "$E2E_WORK/out"
+"${run[@]}" "$kx" --dry-run --json "$E2E_WORK/vmlinuz.gz" >"$E2E_WORK/gz.json" 2>"$E2E_WORK/err" || true
+out=$(python3 - "$E2E_WORK/gz.json" "$E2E_WORK/vmlinuz" "$E2E_WORK/vmlinuz.gz" <<'PY'
+import json, os, sys
+p = json.load(open(sys.argv[1]))
+ok = (p["wrapping"] == ["gzip"] and p["unpacked_size"] == os.path.getsize(sys.argv[2])
+      and p["packed_size"] == os.path.getsize(sys.argv[3]) and p["type"] == "bzimage")
+print("ok" if ok else "got %s" % {k: p.get(k) for k in ("wrapping", "packed_size", "unpacked_size", "type")})
+PY
+)
+e2e_check "vmlinuz.gz JSON: $out" [ "$out" = ok ]
 e2e_finish

@@ -7,11 +7,18 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text" "$out/fuzz_elf" "$out/fuzz_plan" \
-	"$out/fuzz_multiboot"
+	"$out/fuzz_multiboot" "$out/fuzz_unpack"
 cp -r "$here/corpus/." "$out/"
 for k in "$here"/../../build/kernels/*.elf "$here"/../../build/kernels/*.bin; do
 	[ -f "$k" ] && cp "$k" "$out/fuzz_multiboot/" && cp "$k" "$out/fuzz_elf/"
 done
+# unpack: one small stream per format, from the host's compressors (tests/deps.sh)
+seq 1 3000 >"$out/unpack.in"
+for c in "gzip -9 -n" "bzip2" "lzma" "xz" "xz --check=crc32" "lzop" "lz4 -l" "lz4" "zstd -q"; do
+	n=$(echo "$c" | tr ' ' '_')
+	$c -c "$out/unpack.in" >"$out/fuzz_unpack/$n" 2>/dev/null || rm -f "$out/fuzz_unpack/$n"
+done
+rm -f "$out/unpack.in"
 # plan: a few segments over a small map
 head -c 512 /dev/urandom >"$out/fuzz_plan/random"
 # elf: this machine's own small executables are valid ELF64 x86-64 files

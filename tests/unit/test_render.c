@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <render.h>
+#include <kx/comp.h>
 #include "t.h"
 
 #define MiB (1ull << 20)
@@ -16,8 +17,7 @@ static int other_arch(unsigned c)
 	(void)c;
 	return 0;
 #else
-	return c == KX_E_BIG_ENDIAN || c == KX_E_GZIP || c == KX_E_ZBOOT_CODEC ||
-	       c == KX_E_NO_UNPACK_MEMORY || c == KX_E_NO_DTB || c == KX_E_DTB || c == KX_E_DTB_TOO_BIG;
+	return c == KX_E_BIG_ENDIAN || c == KX_E_GZIP || c == KX_E_NO_DTB || c == KX_E_DTB || c == KX_E_DTB_TOO_BIG;
 #endif
 }
 
@@ -88,16 +88,19 @@ TEST(render_pinned)
 		  "/b/Image.gz: its gzip data is damaged (CRC-32 mismatch); copy the file again." },
 		{ { KX_E_GZIP, 0, KX_GZ_NOT_IMAGE, 0 }, "/b/Image.gz",
 		  "/b/Image.gz: its gzip data does not hold an arm64 Image (no \"ARM\\x64\" magic)." },
-		{ { KX_E_ZBOOT_CODEC, "zstd", KX_ZB_ZSTD, 0 }, "/b/zstd.zboot",
-		  "/b/zstd.zboot: it is an EFI zboot image compressed with zstd; kx unpacks only gzip "
-		  "(unpack the Image with the kernel's scripts/extract-vmlinux, or build with "
-		  "CONFIG_KERNEL_GZIP)." },
-		{ { KX_E_ZBOOT_CODEC, "xz", KX_ZB_XZ, 0 }, "/b/v",
-		  "/b/v: it is an EFI zboot image compressed with xz; kx unpacks only gzip (unpack the "
-		  "Image with the kernel's scripts/extract-vmlinux)." },
 		{ { KX_E_ZBOOT_CODEC, 0, KX_ZB_UNKNOWN, 0 }, "/b/v",
-		  "/b/v: it is an EFI zboot image with a compression type kx does not know; kx unpacks "
-		  "only gzip." },
+		  "/b/v: it is an EFI zboot image with a compression type kx does not know (it unpacks "
+		  "gzip, bzip2, lzma, xz, lzo, lz4 and zstd)." },
+		{ { KX_E_UNPACK, "xz", KX_COMP_XZ, KX_UNPACK_TRUNCATED }, "/b/vmlinuz.xz",
+		  "/b/vmlinuz.xz: its xz data ends early (the file is truncated); copy it again." },
+		{ { KX_E_UNPACK, "zstd", KX_COMP_ZSTD, KX_UNPACK_NO_CODEC }, "/b/vmlinuz.zst",
+		  "/b/vmlinuz.zst: its zstd data cannot be unpacked: this kx was built without that "
+		  "decompressor (unpack the file first)." },
+		{ { KX_E_UNPACK, "gzip", KX_COMP_GZIP, KX_UNPACK_TOO_BIG }, "/b/bomb.gz",
+		  "/b/bomb.gz: its gzip data unpacks to more than kx accepts (32 times the file, at least "
+		  "64 MiB, at most 512 MiB); it is not a kernel." },
+		{ { KX_E_UIMAGE, 0, KX_UI_ARCH, 2 }, "/b/uImage",
+		  "/b/uImage: it is a U-Boot uImage for another architecture (ih_arch 2)." },
 		{ { KX_E_NO_UNPACK_MEMORY, 0, 0, 0 }, "/b/v",
 		  "/b/v: it is compressed, and kx has no memory to unpack it here." },
 		{ { KX_E_NO_DTB, 0, 0, 0 }, "/b/Image",

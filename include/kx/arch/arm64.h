@@ -17,8 +17,10 @@ struct kx_err kx_a64_iomem_reserved(const char *buf, unsigned long len, struct k
 /* Shrink every RAM entry of m inwards to `align` (the running kernel's page
  * size); entries that vanish are dropped. */
 void kx_a64_memmap_align(struct kx_memmap *m, uint64_t align);
-/* Memory the kernel in buf (Image, Image.gz, zboot) takes once placed:
- * text_offset + image_size, from its header alone (nothing is unpacked but
- * the header); 0 when buf is none of these. */
+/* Memory the Image in buf takes once placed: text_offset + image_size, from
+ * its header; 0 when buf is not an Image (the library unwraps first). */
 uint64_t kx_a64_kernel_mem(const uint8_t *buf, size_t len);
+/* An ELF vmlinux's Image (lib/arch/arm64/arm64.h has the details). */
+struct kx_err kx_a64_vmlinux_image(const uint8_t *buf, size_t len, uint8_t *out, size_t cap,
+				   size_t *size);
 #endif

@@ -1,6 +1,6 @@
 /*
  * arm64 loaders: the Image header (Documentation/arch/arm64/booting.rst),
- * gzip and EFI zboot unwrapping, the device tree handed to the next kernel,
+ * the device tree handed to the next kernel,
  * and the reserved memory /proc/iomem nests inside System RAM.
  * Internal to lib/arch/arm64 and its unit tests; tool code includes
  * <kx/arch/arm64.h>, the public part.
@@ -50,47 +50,22 @@ int kx_a64_image_probe(const uint8_t *buf, size_t len);
  */
 struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_image *im);
 
-/* 1 if buf is gzip data that starts with an arm64 Image (Image.gz). */
-int kx_a64_gzip_probe(const uint8_t *buf, size_t len);
-/* 1 if buf is an EFI zboot image ("MZ" + "zimg"), whatever its codec. */
-int kx_a64_zboot_probe(const uint8_t *buf, size_t len);
-
-struct kx_zboot {
-	uint32_t payload_off, payload_len;
-	char comp[32];         /* compression type, NUL-terminated ("gzip", "zstd", ...) */
-};
-/* The zboot header (drivers/firmware/efi/libstub/zboot-header.S); the
- * payload lies inside buf. Errors: KX_E_TRUNCATED, KX_E_BAD_HEADER. */
-struct kx_err kx_zboot_parse(const uint8_t *buf, size_t len, struct kx_zboot *z);
-
 /*
- * Find the uncompressed Image in r->image: the file itself, or what its gzip
- * data (Image.gz, or a zboot payload) holds, unpacked into memory from
- * r->sys->alloc. *what names the wrapping, as a plan type: "image",
- * "image-gz", "zboot". Codecs other than gzip are refused with a sentence.
+ * An ELF vmlinux for arm64 (kexec-tools' "vmlinux" type): an ELF64 AArch64
+ * executable whose lowest PT_LOAD starts with the Image header (_text).
+ * Its Image is what objcopy -O binary makes of it: the PT_LOADs' file bytes
+ * at their p_paddr offsets from the lowest one, gaps zeroed, through the
+ * highest p_paddr + p_filesz. kx_a64_vmlinux_image: *size (always) is that
+ * length; out (cap bytes, zeroed by the caller) gets the Image when not NULL.
+ * Errors: those of kx_elf_parse, KX_E_WRONG_MACHINE, KX_E_BAD_HEADER
+ * ("vmlinux: no Image header at its start", "vmlinux size"), KX_E_SCRATCH.
  */
-struct kx_err kx_a64_unwrap(const struct kx_load_req *r, const uint8_t **img, size_t *len,
-			    const char **what);
+int kx_a64_vmlinux_probe(const uint8_t *buf, size_t len);
+struct kx_err kx_a64_vmlinux_image(const uint8_t *buf, size_t len, uint8_t *out, size_t cap,
+				   size_t *size);
 
-/* The loaders (lib/arch/arm64/loaders.c): all three unwrap, then load the Image. */
+/* The loader (lib/arch/arm64/loaders.c): a plain Image (wrappings are undone before). */
 struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p);
-
-/* ---- gzip / deflate (lib/arch/arm64/inflate.c) ------------------------------------ */
-/*
- * Unpack the gzip member at the start of in (RFC 1952; raw deflate inside,
- * RFC 1951) into out (cap bytes). With partial = 1, stop without error once
- * out is full (for probing); otherwise the data must fit, and its CRC32 and
- * length are checked against the trailer. *outlen: bytes written; *used (may
- * be NULL): bytes of in the member took, trailer included.
- * Errors: KX_E_TRUNCATED ("gzip header", "gzip data", "gzip trailer"), KX_E_GZIP
- * (a: KX_GZ_NO_HEADER, KX_GZ_TOO_BIG, KX_GZ_DEFLATE, KX_GZ_LENGTH, KX_GZ_CRC).
- */
-struct kx_err kx_gunzip(const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
-			int partial, size_t *outlen, size_t *used);
-/* 1 if in starts with a gzip header (magic, deflate, sane flags). */
-int kx_gzip_probe(const uint8_t *in, size_t inlen);
-/* CRC-32 (IEEE, as gzip) of buf, continuing from crc (0 to start). */
-uint32_t kx_crc32(uint32_t crc, const uint8_t *buf, size_t len);
 
 /* ---- the device tree (lib/arch/arm64/dtb.c, libfdt) -------------------------------- */
 struct kx_a64_dt_args {

@@ -1,6 +1,8 @@
 /*
  * arm64 Linux Image loader (Documentation/arch/arm64/booting.rst): the
- * plain Image, Image.gz, and EFI zboot "vmlinuz" images with a gzip payload.
+ * plain Image. Image.gz (and other compressions), EFI zboot "vmlinuz"
+ * images, uImages and ELF vmlinux files are unwrapped into an Image by the
+ * library before this loader sees them (libkx/unwrap.c).
  *
  * Layout of a load:
  *   kernel   at a 2 MiB aligned base + text_offset, image_size bytes reserved
@@ -14,6 +16,7 @@
  * size the running kernel uses.
  */
 #include <kx/bytes.h>
+#include <kx/elf.h>
 #include "arm64.h"
 
 
@@ -52,157 +55,62 @@ struct kx_err kx_a64_image_parse(const uint8_t *buf, size_t len, struct kx_a64_i
 	return KX_NOERR;
 }
 
-int kx_a64_gzip_probe(const uint8_t *buf, size_t len)
+/* The PT_LOAD with file bytes at the lowest p_paddr, or -1. */
+static int lowest_load(const struct kx_elf *e)
 {
-	uint8_t head[KX_A64_HDR_SIZE];
-	size_t got;
+	unsigned i;
+	int lo = -1;
 
-	if (!kx_gzip_probe(buf, len))
-		return 0;
-	if (KX_FAILED(kx_gunzip(buf, len, head, sizeof(head), 1, &got, 0)) || got < sizeof(head))
-		return 0;
-	return kx_a64_image_probe(head, got);
+	for (i = 0; i < e->nload; i++)
+		if (e->load[i].filesz && (lo < 0 || e->load[i].paddr < e->load[lo].paddr))
+			lo = (int)i;
+	return lo;
 }
 
-#define ZB_O_TYPE     4
-#define ZB_O_OFF      8
-#define ZB_O_SIZE     12
-#define ZB_O_COMP     24
-#define ZB_HDR        0x40
-
-int kx_a64_zboot_probe(const uint8_t *buf, size_t len)
+struct kx_err kx_a64_vmlinux_image(const uint8_t *buf, size_t len, uint8_t *out, size_t cap,
+				   size_t *size)
 {
-	return len >= ZB_HDR && buf[0] == 'M' && buf[1] == 'Z' &&
-	       !kx_memcmp(buf + ZB_O_TYPE, "zimg", 4);
-}
+	struct kx_elf e;
+	struct kx_err err = kx_elf_parse(buf, len, &e);
+	uint64_t start, end = 0;
+	unsigned i;
+	int lo;
 
-struct kx_err kx_zboot_parse(const uint8_t *buf, size_t len, struct kx_zboot *z)
-{
-	size_t i;
-
-	if (len < ZB_HDR)
-		return kx_err(KX_E_TRUNCATED, "EFI zboot header", ZB_HDR, len);
-	if (!kx_a64_zboot_probe(buf, len))
-		return kx_err(KX_E_BAD_HEADER, "EFI zboot signature (\"zimg\" at 4)", kx_le32(buf + 4), 0);
-	z->payload_off = kx_le32(buf + ZB_O_OFF);
-	z->payload_len = kx_le32(buf + ZB_O_SIZE);
-	for (i = 0; i < sizeof(z->comp) - 1 && ZB_O_COMP + i < 0x38 && buf[ZB_O_COMP + i]; i++) {
-		uint8_t c = buf[ZB_O_COMP + i];
-		if (c < 0x21 || c > 0x7e)
-			return kx_err(KX_E_BAD_HEADER, "EFI zboot compression type", c, 0);
-		z->comp[i] = (char)c;
-	}
-	z->comp[i] = 0;
-	if (!i)
-		return kx_err(KX_E_BAD_HEADER, "EFI zboot compression type", 0, 0);
-	if (z->payload_off < ZB_HDR || !z->payload_len)
-		return kx_err(KX_E_BAD_HEADER, "EFI zboot payload offset", z->payload_off, 0);
-	if ((uint64_t)z->payload_off + z->payload_len > len)
-		return kx_err(KX_E_TRUNCATED, "EFI zboot payload",
-			      (uint64_t)z->payload_off + z->payload_len, len);
-	return KX_NOERR;
-}
-
-static int streq(const char *a, const char *b)
-{
-	size_t n = kx_strlen(b);
-	return kx_strlen(a) == n && !kx_memcmp(a, b, n);
-}
-
-/* Unpack gzip data holding an Image into memory from r->sys->alloc. */
-static struct kx_err gunzip_image(const struct kx_load_req *r, const uint8_t *gz, size_t gzlen,
-				  const uint8_t **img, size_t *len)
-{
-	uint8_t head[KX_A64_HDR_SIZE];
-	uint64_t cap;
-	size_t got;
-	uint8_t *out;
-	struct kx_err err;
-
-	err = kx_gunzip(gz, gzlen, head, sizeof(head), 1, &got, 0);
 	if (KX_FAILED(err))
 		return err;
-	if (got < sizeof(head) || kx_le32(head + KX_A64_O_MAGIC) != KX_A64_MAGIC)
-		return kx_err(KX_E_GZIP, 0, KX_GZ_NOT_IMAGE, 0);
-	/* room: the header's image_size (>= the Image's length), else the
-	 * gzip trailer's length (Linux < 3.17 has no image_size) */
-	cap = kx_le64(head + KX_A64_O_IMAGE_SIZE);
-	if (!cap && gzlen >= 4)
-		cap = kx_le32(gz + gzlen - 4);
-	if (!cap || cap > KX_A64_MAX_IMAGE)
-		return kx_err(KX_E_BAD_HEADER, "image_size", cap, 0);
-	if (!r->sys || !r->sys->alloc)
-		return kx_err(KX_E_NO_UNPACK_MEMORY, 0, 0, 0);
-	out = r->sys->alloc(r->sys->alloc_ctx, (size_t)cap);
+	if (e.cls != 64 || e.machine != KX_EM_AARCH64)
+		return kx_err(KX_E_WRONG_MACHINE, "arm64 kernels", e.machine, 0);
+	if ((lo = lowest_load(&e)) < 0 || e.load[lo].filesz < KX_A64_HDR_SIZE ||
+	    !kx_a64_image_probe(buf + e.load[lo].offset, KX_A64_HDR_SIZE))
+		return kx_err(KX_E_BAD_HEADER, "vmlinux: no Image header at its start", 0, 0);
+	start = e.load[lo].paddr;
+	for (i = 0; i < e.nload; i++)
+		if (e.load[i].filesz && e.load[i].paddr + e.load[i].filesz > end)
+			end = e.load[i].paddr + e.load[i].filesz; /* no wrap: kx_elf_parse checked */
+	if (end - start > KX_A64_MAX_IMAGE)
+		return kx_err(KX_E_BAD_HEADER, "vmlinux size", end - start, 0);
+	*size = (size_t)(end - start);
 	if (!out)
-		return kx_err(KX_E_NO_UNPACK_MEMORY, 0, cap, 0);
-	err = kx_gunzip(gz, gzlen, out, (size_t)cap, 0, &got, 0);
-	if (KX_FAILED(err))
-		return err;
-	*img = out;
-	*len = got;
+		return KX_NOERR;
+	if (cap < *size)
+		return kx_err(KX_E_SCRATCH, "vmlinux Image", *size, cap);
+	for (i = 0; i < e.nload; i++)
+		if (e.load[i].filesz)
+			kx_memcpy(out + (e.load[i].paddr - start), buf + e.load[i].offset,
+				  (size_t)e.load[i].filesz);
 	return KX_NOERR;
 }
 
-struct kx_err kx_a64_unwrap(const struct kx_load_req *r, const uint8_t **img, size_t *len,
-			    const char **what)
+int kx_a64_vmlinux_probe(const uint8_t *buf, size_t len)
 {
-	const uint8_t *buf = r->image.buf;
-	size_t n = (size_t)r->image.len;
-	struct kx_zboot z;
-	struct kx_err err;
-
-	if (kx_a64_image_probe(buf, n)) {
-		*img = buf;
-		*len = n;
-		*what = "image";
-		return KX_NOERR;
-	}
-	if (kx_a64_zboot_probe(buf, n)) {
-		err = kx_zboot_parse(buf, n, &z);
-		if (KX_FAILED(err))
-			return err;
-		if (!streq(z.comp, "gzip")) {
-			/* the codecs Linux's zboot knows, by their static names */
-			static const char *const known[] = {
-				[KX_ZB_ZSTD] = "zstd", [KX_ZB_XZ] = "xz",   [KX_ZB_LZMA] = "lzma",
-				[KX_ZB_LZ4] = "lz4",   [KX_ZB_LZO] = "lzo", [KX_ZB_BZIP2] = "bzip2",
-			};
-			unsigned i;
-			for (i = 1; i < sizeof(known) / sizeof(known[0]); i++)
-				if (streq(z.comp, known[i]))
-					return kx_err(KX_E_ZBOOT_CODEC, known[i], i, 0);
-			return kx_err(KX_E_ZBOOT_CODEC, 0, KX_ZB_UNKNOWN, 0);
-		}
-		*what = "zboot";
-		return gunzip_image(r, buf + z.payload_off, z.payload_len, img, len);
-	}
-	if (kx_gzip_probe(buf, n)) {
-		*what = "image-gz";
-		return gunzip_image(r, buf, n, img, len);
-	}
-	return kx_err(KX_E_BAD_HEADER, "Image magic (\"ARM\\x64\" at 0x38)",
-		      n >= KX_A64_HDR_SIZE ? kx_le32(buf + KX_A64_O_MAGIC) : 0, 0);
+	size_t n;
+	return kx_elf_probe(buf, len) && !KX_FAILED(kx_a64_vmlinux_image(buf, len, 0, 0, &n));
 }
 
 uint64_t kx_a64_kernel_mem(const uint8_t *buf, size_t len)
 {
-	uint8_t head[KX_A64_HDR_SIZE];
-	struct kx_zboot z;
 	struct kx_a64_image im;
 
-	if (kx_a64_zboot_probe(buf, len)) {
-		if (KX_FAILED(kx_zboot_parse(buf, len, &z)))
-			return 0;
-		buf += z.payload_off;
-		len = z.payload_len;
-	}
-	if (kx_gzip_probe(buf, len)) {
-		if (KX_FAILED(kx_gunzip(buf, len, head, sizeof(head), 1, &len, 0)) ||
-		    !kx_le64(head + KX_A64_O_IMAGE_SIZE))
-			return 0;    /* not an Image, or a legacy one: no size in the header */
-		buf = head;
-	}
 	if (KX_FAILED(kx_a64_image_parse(buf, len, &im)))
 		return 0;
 	return im.text_offset + im.image_size;
@@ -269,9 +177,8 @@ static struct kx_err place_dtb(const struct kx_load_req *r, struct kx_plan *p,
 
 struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 {
-	const uint8_t *img, *dtsrc;
-	size_t len, dtlen;
-	const char *what;
+	const uint8_t *img = r->image.buf, *dtsrc;
+	size_t len = (size_t)r->image.len, dtlen;
 	struct kx_a64_image im;
 	struct kx_a64_dt_args dt;
 	uint64_t base, dtmem;
@@ -279,13 +186,9 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	struct kx_place rq = { .within = KX_RANGE_ALL };
 	struct kx_err err;
 
-	/* the cheap checks first: a compressed kernel takes a while to unpack */
 	if (kx_strlen(r->cmdline) > KX_A64_CMDLINE_MAX)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), KX_A64_CMDLINE_MAX);
 	err = dtb_source(r, &dtsrc, &dtlen);
-	if (KX_FAILED(err))
-		return err;
-	err = kx_a64_unwrap(r, &img, &len, &what);
 	if (KX_FAILED(err))
 		return err;
 	err = kx_a64_image_parse(img, len, &im);
@@ -325,7 +228,7 @@ struct kx_err kx_a64_image_load(const struct kx_load_req *r, struct kx_plan *p)
 	kx_memset(p->regs, 0, sizeof(p->regs));
 	p->regs[0] = dtmem;
 	p->regs_used = 0xf;
-	p->type = what;
+	p->type = "image";
 	p->cmdline = r->cmdline;
 	return KX_NOERR;
 }

@@ -1,9 +1,15 @@
 /* The arm64 loader table, in probe order. */
 #include <kx/loader.h>
+#include <kx/pe.h>
 #include <kx/raw.h>
 #include "arm64.h"
 
-static const char *const image_aliases[] = { "Image", "arm64", "image-arm64", 0 };
+/* The Image, and kexec-tools' names of what the library unwraps into one
+ * (Image.gz, EFI zboot "vmlinuz", uImage, ELF vmlinux: libkx/unwrap.c), so
+ * that -t with any of them means the Image inside. */
+static const char *const image_aliases[] = { "Image", "arm64", "image-arm64", "Image.gz",
+	"zImage", "zimage", "image-gz", "vmlinuz", "pe-zboot", "efi-zboot", "zboot", "uImage",
+	"uimage", "uImage-arm64", "vmlinux", "elf-arm64", 0 };
 
 static const struct kx_loader image = {
 	.name = "image",
@@ -15,30 +21,31 @@ static const struct kx_loader image = {
 	.load = kx_a64_image_load,
 };
 
-/* Compressed Images: kx unpacks them; Linux's kexec_file_load (6.1) does not. */
-static const char *const gz_aliases[] = { "Image.gz", "zImage", "zimage", 0 };
+/* A unified kernel image whose .linux is an Image (lib/uki.c): kexec_file_load
+ * gets its .linux, .initrd and .cmdline; .dtb is used when no --dtb is given. */
+static int uki_probe(const uint8_t *buf, size_t len)
+{
+	return kx_uki_probe(buf, len);
+}
 
-static const struct kx_loader image_gz = {
-	.name = "image-gz",
-	.aliases = gz_aliases,
-	.probe = kx_a64_gzip_probe,
+static struct kx_err uki_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	return kx_uki_load(r, p, KX_PE_MACHINE_ARM64, kx_a64_image_load, 1);
+}
+
+static const char *const uki_aliases[] = { "UKI", "efi", 0 };
+
+static const struct kx_loader uki = {
+	.name = "uki",
+	.aliases = uki_aliases,
+	.probe = uki_probe,
+	.kernel_parses = 1, /* its .linux, through a memfd */
+	.uki = 1,
 	.entry_fixed = 1,
 	.takes_dtb = 1,
-	.load = kx_a64_image_load,
+	.load = uki_load,
 };
 
-static const char *const zboot_aliases[] = { "vmlinuz", "pe-zboot", "efi-zboot", 0 };
-
-static const struct kx_loader zboot = {
-	.name = "zboot",
-	.aliases = zboot_aliases,
-	.probe = kx_a64_zboot_probe,
-	.entry_fixed = 1,
-	.takes_dtb = 1,
-	.load = kx_a64_image_load,
-};
-
-
-/* A zboot image is a PE file whose 0x38 holds the PE magic, not "ARM\x64":
- * the three probes never claim the same file. */
-const struct kx_loader *const kx_loaders[] = { &image, &zboot, &image_gz, &kx_raw_loader, 0 };
+/* An Image with an EFI stub is a PE too, but has no .linux section: the
+ * probes never claim the same file. */
+const struct kx_loader *const kx_loaders[] = { &image, &uki, &kx_raw_loader, 0 };

@@ -33,17 +33,6 @@ int kx_render_arch(char *buf, size_t n, struct kx_err e, const char *s)
 		if ((t = KX_PICK(gzip_fault, e.a)))
 			R("%s: %s.", s, t);
 		R("%s: its gzip data is damaged; copy the file again.", s);
-	case KX_E_ZBOOT_CODEC:
-		if (!e.what)
-			R("%s: it is an EFI zboot image with a compression type kx does not know; kx unpacks "
-			  "only gzip.", s);
-		R("%s: it is an EFI zboot image compressed with %s; kx unpacks only gzip (unpack the Image "
-		  "with the kernel's scripts/extract-vmlinux%s).", s, e.what,
-		  e.a == KX_ZB_ZSTD ? ", or build with CONFIG_KERNEL_GZIP" : "");
-	case KX_E_NO_UNPACK_MEMORY:
-		if (!e.a)
-			R("%s: it is compressed, and kx has no memory to unpack it here.", s);
-		R("%s: it is compressed, and kx could not get the memory to unpack it.", s);
 	case KX_E_NO_DTB:
 		R("%s: an arm64 kernel needs a device tree, and this system offers none "
 		  "(no /sys/firmware/fdt); give one with --dtb=FILE.", s);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <kx/elf.h>
+#include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
 #include <kx/arch/arm64.h>
@@ -20,6 +22,7 @@ const uint16_t kx_arch_serial_port = 1;
 /* KX_SET_CONSOLE_PORT: 0 (silent) or 1 (that UART); it is not reprogrammed */
 const uint64_t kx_arch_console_max = 1;
 const int kx_arch_console_baud = 0;
+const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_ARM64;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
 const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT */
@@ -61,7 +64,31 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
+	si->unpack = kx_unpack;
 	return 0;
+}
+
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err)
+{
+	struct kx_err e;
+	uint8_t *img;
+	size_t n;
+
+	if (!kx_elf_probe(buf, len))
+		return 0;
+	e = kx_a64_vmlinux_image(buf, len, 0, 0, &n);
+	if (KX_FAILED(e))
+		return e.code == KX_E_WRONG_MACHINE || e.code == KX_E_BAD_HEADER ? 0 :
+		       fail_lib(err, e, l->req.image.name);
+	if (!(img = load_alloc(l, n)))
+		return fail_lib(err, kx_err(KX_E_NO_UNPACK_MEMORY, "vmlinux", n, 0), l->req.image.name);
+	e = kx_a64_vmlinux_image(buf, len, img, n, &n);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, l->req.image.name);
+	*out = img;
+	*outlen = n;
+	return 1;
 }
 
 /* For the crash kernel's sizing (libkx/crash.c): the memory the kernel image

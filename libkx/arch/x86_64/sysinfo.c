@@ -7,6 +7,7 @@
 #include <kx/arch/x86_64.h>
 #include <kx/bzimage.h>
 #include <kx/elf.h>
+#include <kx/uimage.h>
 #include "arch.h"
 #include "load.h"
 
@@ -16,6 +17,7 @@ const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
 const uint64_t kx_arch_console_max = 0xffff;
 const int kx_arch_console_baud = 1;
+const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_X86_64;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
 const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as kexec-tools on x86 */
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
@@ -242,6 +244,9 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 		return -1;
 	if (!kx_memmap_ram(&si->mem))
 		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
+	si->alloc = load_alloc;
+	si->alloc_ctx = l;
+	si->unpack = kx_unpack;
 	si->boot_params = 0;
 	si->boot_params_len = 0;
 	if (!sys_read_bin("/sys/kernel/boot_params/data", l->boot_params, sizeof(l->boot_params), &len) &&
@@ -254,6 +259,14 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	efi_runtime(l);
 	si->efi = &l->efi;
+	return 0;
+}
+
+/* x86_64 has no wrapping of its own: an ELF vmlinux is a loader's (elf). */
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err)
+{
+	(void)l, (void)buf, (void)len, (void)out, (void)outlen, (void)err;
 	return 0;
 }
 

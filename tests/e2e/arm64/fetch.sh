@@ -7,6 +7,8 @@
 #                                 (only ./boot is unpacked; Debian 12 ships a
 #                                 plain, uncompressed Image as vmlinuz)
 #   busybox/bin/busybox           busybox-static
+#   systemd-boot-efi/             with the argument uki-stub: systemd's arm64
+#                                 EFI stub (prints its path instead)
 #   kexec-tools/                  with the argument: kexec-tools and the
 #                                 libraries it needs (glibc, zlib, Xen's...),
 #                                 for bench.sh's comparison; never committed
@@ -84,6 +86,14 @@ closure() {
 	echo "${!seen[@]}"
 }
 
+stub=usr/lib/systemd/boot/efi/linuxaa64.efi.stub
+if [ "${1:-}" = uki-stub ]; then
+	# systemd's arm64 EFI stub, for building UKIs (tests/e2e/mkuki.sh)
+	[ -f "$cache/systemd-boot-efi/$stub" ] || unpack "$cache/systemd-boot-efi" "" systemd-boot-efi
+	[ -f "$cache/systemd-boot-efi/$stub" ] || die "systemd-boot-efi has no $stub"
+	printf '%s\n' "$cache/systemd-boot-efi/$stub"
+	exit 0
+fi
 if [ "${1:-}" = kexec-tools ] && [ ! -x "$cache/kexec-tools/sbin/kexec" ]; then
 	# Debian's kexec is linked against glibc and, for Xen, libxenctrl
 	# shellcheck disable=SC2046 # one package per word

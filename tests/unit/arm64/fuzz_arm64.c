@@ -1,8 +1,8 @@
 /*
  * libFuzzer harness for the arm64 parsers (make fuzz-arm64): the first byte
  * picks the target, the rest is its input.
- *   0  gzip/deflate (kx_gunzip), whole and partial
- *   1  the Image loader (Image, Image.gz, zboot) with a fixed RAM map and
+ *   0  the EFI zboot header and the ELF vmlinux to Image conversion
+ *   1  the Image loader with a fixed RAM map and
  *      device tree, as kx -l would run it
  *   2  the device tree editor (kx_a64_dtb_build) on the input as the tree
  *   3  the purgatory's console lookup (kx_fdt_uart)
@@ -35,10 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	switch (data[0] % 5) {
-	case 0:
-		kx_gunzip(d, n, out, sizeof(out), 0, &got, 0);
-		kx_gunzip(d, n, out, 64, 1, &got, 0);
+	case 0: {
+		struct kx_zboot z;
+		kx_zboot_parse(d, n, &z);
+		if (!KX_FAILED(kx_a64_vmlinux_image(d, n, 0, 0, &got)) && got <= sizeof(out))
+			kx_a64_vmlinux_image(d, n, out, sizeof(out), &got);
 		break;
+	}
 	case 1: {
 		static struct kx_sysinfo si;
 		static uint8_t dtb[4096], scratch[65536];

@@ -1,8 +1,9 @@
-/* arm64 Image header, Image.gz, EFI zboot, and the Image loader's plan. */
+/* arm64 Image header, EFI zboot header, ELF vmlinux to Image, and the Image loader's plan. */
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include <kx/bytes.h>
+#include <kx/elf.h>
 #include "a64.h"
 #include "t.h"
 
@@ -64,6 +65,9 @@ TEST(a64_image_parse_table)
 	}
 }
 
+/* Only a plain Image is the loader's: Image.gz, zboot, uImage and ELF
+ * vmlinux files are unwrapped by the library first (libkx/unwrap.c), and
+ * kexec-tools' names for them are the Image loader's aliases. */
 TEST(a64_probes_distinguish)
 {
 	size_t gzlen, zlen;
@@ -71,37 +75,24 @@ TEST(a64_probes_distinguish)
 	uint8_t *gz = a64_gzip(img, 256 * KiB, 6, &gzlen);
 	uint8_t *zb = a64_zboot(gz, gzlen, "gzip", &zlen);
 	const struct kx_loader *l;
+	static const char *const names[] = { "Image", "arm64", "Image.gz", "zImage", "image-gz",
+		"vmlinuz", "zboot", "pe-zboot", "uImage", "vmlinux" };
+	unsigned i;
 
 	CHECK(kx_a64_image_probe(img, 256 * KiB));
-	CHECK(!kx_a64_gzip_probe(img, 256 * KiB));
-	CHECK(!kx_a64_zboot_probe(img, 256 * KiB));
-	CHECK(kx_a64_gzip_probe(gz, gzlen));
+	CHECK(!kx_zboot_probe(img, 256 * KiB));
 	CHECK(!kx_a64_image_probe(gz, gzlen));
-	CHECK(kx_a64_zboot_probe(zb, zlen));
+	CHECK(kx_zboot_probe(zb, zlen));
 	CHECK(!kx_a64_image_probe(zb, zlen));
-	CHECK(!kx_a64_gzip_probe(zb, zlen));
 	l = kx_loader_probe(img, 256 * KiB);
 	CHECK(l && !strcmp(l->name, "image") && l->kernel_parses);
-	l = kx_loader_probe(gz, gzlen);
-	CHECK(l && !strcmp(l->name, "image-gz") && !l->kernel_parses);
-	l = kx_loader_probe(zb, zlen);
-	CHECK(l && !strcmp(l->name, "zboot") && !l->kernel_parses);
-	CHECK(kx_loader_by_name("Image") == kx_loader_by_name("image"));
-	CHECK(kx_loader_by_name("arm64") == kx_loader_by_name("image"));
-	CHECK(kx_loader_by_name("vmlinuz") == kx_loader_by_name("zboot"));
-	CHECK(kx_loader_by_name("Image.gz") == kx_loader_by_name("image-gz"));
-	CHECK(kx_loader_by_name("raw") != 0);
-	/* gzip data that is not an Image */
-	{
-		uint8_t junk[1000];
-		size_t jl;
-		uint8_t *jg;
-		memset(junk, 'a', sizeof(junk));
-		jg = a64_gzip(junk, sizeof(junk), 6, &jl);
-		CHECK(!kx_a64_gzip_probe(jg, jl));
-		CHECK(kx_loader_probe(jg, jl) == 0);
-		free(jg);
+	CHECK(kx_loader_probe(gz, gzlen) == 0);
+	CHECK(kx_loader_probe(zb, zlen) == 0);
+	for (i = 0; i < T_ARRAY_SIZE(names); i++) {
+		T_ROW("-t %s", names[i]);
+		CHECK(kx_loader_by_name(names[i]) == kx_loader_by_name("image"));
 	}
+	CHECK(kx_loader_by_name("raw") != 0);
 	free(img);
 	free(gz);
 	free(zb);
@@ -237,71 +228,100 @@ TEST(a64_load_plan)
 	free(img);
 }
 
-TEST(a64_load_gzip_and_zboot)
+/* An ELF64 AArch64 executable of the given PT_LOADs (paddr, file bytes,
+ * memsz), machine m; malloc'd, *n its size. */
+struct ld { uint64_t paddr; const uint8_t *data; size_t len; uint64_t memsz; };
+static uint8_t *mkelf(const struct ld *lds, unsigned nld, uint16_t m, size_t *n)
 {
-	static struct load_env e;
-	size_t n = 2 * MiB + 999, gzlen, zlen;
-	uint8_t *img = a64_image(n, 0, 3 * MiB, 0xa), *gz = a64_gzip(img, n, 6, &gzlen);
-	uint8_t *zb = a64_zboot(gz, gzlen, "gzip", &zlen), *zs;
-	const struct kx_segment *k;
-	struct kx_err err;
+	size_t off = 64 + 56 * (size_t)nld, total = off, i;
+	uint8_t *b;
 
-	env_init(&e, gz, gzlen);
-	if (CHECK_OK(kx_a64_image_load(&e.r, &e.p))) {
-		CHECK_STR(e.p.type, "image-gz");
-		k = seg(&e.p, "kernel", 0);
-		CHECK(k && k->bufsz == n && !memcmp(k->buf, img, n));
+	for (i = 0; i < nld; i++)
+		total += lds[i].len;
+	b = calloc(1, total);
+	memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+	kx_put16(b + 16, 2);                 /* ET_EXEC */
+	kx_put16(b + 18, m);
+	kx_put32(b + 20, 1);
+	kx_put64(b + 24, 0xffff800008000000ull);
+	kx_put64(b + 32, 64);                /* e_phoff */
+	kx_put16(b + 52, 64);
+	kx_put16(b + 54, 56);
+	kx_put16(b + 56, (uint16_t)nld);
+	for (i = 0; i < nld; i++) {
+		uint8_t *ph = b + 64 + 56 * i;
+		kx_put32(ph, 1);                  /* PT_LOAD */
+		kx_put32(ph + 4, 7);
+		kx_put64(ph + 8, off);
+		kx_put64(ph + 16, lds[i].paddr);  /* vaddr = paddr, as an arm64 vmlinux */
+		kx_put64(ph + 24, lds[i].paddr);
+		kx_put64(ph + 32, lds[i].len);
+		kx_put64(ph + 40, lds[i].memsz);
+		kx_put64(ph + 48, 0x10000);
+		memcpy(b + off, lds[i].data, lds[i].len);
+		off += lds[i].len;
 	}
-	env_init(&e, zb, zlen);
-	if (CHECK_OK(kx_a64_image_load(&e.r, &e.p))) {
-		CHECK_STR(e.p.type, "zboot");
-		k = seg(&e.p, "kernel", 0);
-		CHECK(k && k->bufsz == n && !memcmp(k->buf, img, n));
-	}
-	/* other codecs: refused, naming the codec */
-	zs = a64_zboot(gz, gzlen, "zstd", &zlen);
-	env_init(&e, zs, zlen);
-	err = kx_a64_image_load(&e.r, &e.p);
-	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
-		CHECK_STR(err.what, "zstd");
-		CHECK_EQ(err.a, KX_ZB_ZSTD);
-	}
-	free(zs);
-	zs = a64_zboot(gz, gzlen, "xz", &zlen);
-	env_init(&e, zs, zlen);
-	err = kx_a64_image_load(&e.r, &e.p);
-	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
-		CHECK_STR(err.what, "xz");
-		CHECK_EQ(err.a, KX_ZB_XZ);
-	}
-	free(zs);
-	zs = a64_zboot(gz, gzlen, "lzma9", &zlen);
-	env_init(&e, zs, zlen);
-	err = kx_a64_image_load(&e.r, &e.p);
-	if (CHECK_ERR(err, KX_E_ZBOOT_CODEC)) {
-		CHECK_STR(err.what, 0);
-		CHECK_EQ(err.a, KX_ZB_UNKNOWN);
-	}
-	free(zs);
-	/* no memory to unpack into */
-	env_init(&e, gz, gzlen);
-	e.si.alloc = 0;
-	err = kx_a64_image_load(&e.r, &e.p);
-	if (CHECK_ERR(err, KX_E_NO_UNPACK_MEMORY))
-		CHECK_EQ(err.a, 0);
-	/* gzip whose header claims a bigger image_size than allowed */
+	*n = total;
+	return b;
+}
+
+TEST(a64_vmlinux_to_image)
+{
+	const uint64_t va = 0xffff800008000000ull;
+	size_t n = 1 * MiB + 4096, elen, got;
+	uint8_t *img = a64_image(n, 0, 3 * MiB, 0xa), *elf, *out;
+	struct ld two[2] = { { va + MiB + 8192, img + MiB, 4096, 2 * MiB }, /* out of order */
+			     { va, img, MiB, MiB } };
+	struct kx_err e;
+
+	/* one PT_LOAD: the Image is its bytes */
 	{
-		uint8_t *big = a64_image(4096, 0, GiB + 4096, 0), *bg;
-		size_t bl;
-		bg = a64_gzip(big, 4096, 6, &bl);
-		env_init(&e, bg, bl);
-		CHECK_ERR(kx_a64_image_load(&e.r, &e.p), KX_E_BAD_HEADER);
-		free(big);
-		free(bg);
+		struct ld one = { va, img, n, 3 * MiB };
+		elf = mkelf(&one, 1, KX_EM_AARCH64, &elen);
+		CHECK(kx_a64_vmlinux_probe(elf, elen));
+		CHECK(kx_loader_probe(elf, elen) == 0); /* the library unwraps it first */
+		out = calloc(1, n);
+		if (CHECK_OK(kx_a64_vmlinux_image(elf, elen, out, n, &got)) && CHECK_EQ(got, n))
+			CHECK_MEM(out, img, n);
+		CHECK_ERR(kx_a64_vmlinux_image(elf, elen, out, n - 1, &got), KX_E_SCRATCH);
+		free(out);
+		free(elf);
+	}
+	/* two, with a gap: zeroed, as objcopy -O binary makes it */
+	elf = mkelf(two, 2, KX_EM_AARCH64, &elen);
+	out = calloc(1, 2 * MiB);
+	if (CHECK_OK(kx_a64_vmlinux_image(elf, elen, out, 2 * MiB, &got)) &&
+	    CHECK_EQ(got, MiB + 8192 + 4096)) {
+		static const uint8_t zero[8192];
+		CHECK_MEM(out, img, MiB);
+		CHECK_MEM(out + MiB, zero, 8192);
+		CHECK_MEM(out + MiB + 8192, img + MiB, 4096);
+	}
+	free(out);
+	free(elf);
+	/* another machine; no Image header at the start */
+	{
+		struct ld one = { va, img, n, 3 * MiB };
+		elf = mkelf(&one, 1, KX_EM_X86_64, &elen);
+		e = kx_a64_vmlinux_image(elf, elen, 0, 0, &got);
+		CHECK_ERR(e, KX_E_WRONG_MACHINE);
+		CHECK(!kx_a64_vmlinux_probe(elf, elen));
+		free(elf);
+		one.data = img + 4096;
+		one.len = 4096;
+		elf = mkelf(&one, 1, KX_EM_AARCH64, &elen);
+		CHECK_ERR(kx_a64_vmlinux_image(elf, elen, 0, 0, &got), KX_E_BAD_HEADER);
+		CHECK(!kx_a64_vmlinux_probe(elf, elen));
+		free(elf);
+	}
+	/* a truncated file: the ELF parser's error */
+	{
+		struct ld one = { va, img, n, 3 * MiB };
+		elf = mkelf(&one, 1, KX_EM_AARCH64, &elen);
+		CHECK_ERR(kx_a64_vmlinux_image(elf, elen - 1, 0, 0, &got), KX_E_TRUNCATED);
+		free(elf);
 	}
 	free(img);
-	free(gz);
-	free(zb);
 }
 
 TEST(a64_load_refusals)
@@ -363,17 +383,13 @@ TEST(a64_load_refusals)
 
 TEST(a64_kernel_mem_from_header)
 {
-	size_t n = 300 * KiB, gzlen, zlen;
+	size_t n = 300 * KiB, gzlen;
 	uint8_t *img = a64_image(n, 0x80000, 5 * MiB, 0x2), *gz = a64_gzip(img, n, 6, &gzlen);
-	uint8_t *zb = a64_zboot(gz, gzlen, "gzip", &zlen), junk[100] = { 0 };
+	uint8_t junk[100] = { 0 };
 
 	CHECK_EQ(kx_a64_kernel_mem(img, n), 0x80000 + 5 * MiB);
-	CHECK_EQ(kx_a64_kernel_mem(gz, gzlen), 0x80000 + 5 * MiB);
-	CHECK_EQ(kx_a64_kernel_mem(zb, zlen), 0x80000 + 5 * MiB);
+	CHECK_EQ(kx_a64_kernel_mem(gz, gzlen), 0); /* unwrapped before, by the library */
 	CHECK_EQ(kx_a64_kernel_mem(junk, sizeof(junk)), 0);
-	CHECK_EQ(kx_a64_kernel_mem(gz, 20), 0);
-	CHECK_EQ(kx_a64_kernel_mem(zb, 100), 0);
 	free(img);
 	free(gz);
-	free(zb);
 }
