@@ -12,12 +12,17 @@
 #define KEXEC_ON_CRASH          0x1
 #define KEXEC_FILE_ON_CRASH     0x2
 #define KEXEC_FILE_NO_INITRAMFS 0x4
+/* Linux's include/uapi/linux/kexec.h; a kernel that predates one answers EINVAL */
+#define KEXEC_FILE_DEBUG        0x8   /* Linux 6.8 */
+#define KEXEC_FILE_NO_CMA       0x10  /* Linux 6.17 */
+#define KEXEC_FILE_FORCE_DTB    0x20  /* Linux 6.18 */
 
 /* 0, or a negative errno from kexec_load; err is filled for other failures. */
 static int classic_load(struct kx_load *l, struct kx_error *err)
 {
 	struct kx_kseg ks[KX_MAX_SEGMENTS];
 	const struct kx_plan *p = &l->plan;
+	unsigned long flags;
 	unsigned i;
 	int e;
 
@@ -31,7 +36,10 @@ static int classic_load(struct kx_load *l, struct kx_error *err)
 	for (i = 0; i < p->nseg; i++)
 		ks[i] = (struct kx_kseg){ p->seg[i].buf, p->seg[i].bufsz,
 					  (const void *)(uintptr_t)p->seg[i].mem, p->seg[i].memsz };
-	e = sys_kexec_load(p->entry, p->nseg, ks, kx_arch_kexec_flag | (l->o.crash ? KEXEC_ON_CRASH : 0));
+	flags = kx_arch_kexec_flag | (l->o.crash ? KEXEC_ON_CRASH : 0);
+	if (l->o.crash && l->set[KX_SET_HOTPLUG])
+		flags |= kx_arch_hotplug_flag;
+	e = sys_kexec_load(p->entry, p->nseg, ks, flags);
 	if (!e)
 		dbg(l, "loaded with kexec_load: %u segments, entry 0x%" PRIx64, p->nseg, p->entry);
 	return e;
@@ -88,6 +96,49 @@ static int kernel_fd(const struct kx_load *l)
 	return sys_memfd("kx-kernel", b, len, 0, 1);
 }
 
+/*
+ * Does the running kernel know this kexec_file_load flag? Asked with no
+ * file (fd -1) and not for the crash slot: the kernel checks the flags before
+ * it reads the file (EINVAL: unknown; EBADF: known), and nothing loaded is
+ * touched. 1, 0, or -1 when it cannot tell (EPERM: the load says why).
+ */
+static int kernel_knows(unsigned long flag)
+{
+	int e = sys_kexec_file_load(-1, -1, 0, flag);
+
+	return e == -EINVAL ? 0 : e == -EBADF ? 1 : -1;
+}
+
+/* The flags the settings ask for, without those this kernel does not know
+ * (kx's debug, or no CMA on a kernel that has no CMA placement); 1 with err
+ * when it does not know one the load cannot go without. */
+static int optional_flags(struct kx_load *l, unsigned long *flags, struct kx_error *err)
+{
+	static const struct { int set; unsigned long flag; const char *option, *without; } f[] = {
+		{ KX_SET_KERNEL_DEBUG, KEXEC_FILE_DEBUG, "-d", "" },
+		{ KX_SET_NO_CMA, KEXEC_FILE_NO_CMA, "--no-cma", "it places no segment in CMA anyway" },
+		{ KX_SET_FORCE_DTB, KEXEC_FILE_FORCE_DTB, "--force-dtb", 0 },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!l->set[f[i].set])
+			continue;
+		if (kernel_knows(f[i].flag)) {
+			*flags |= f[i].flag;
+			continue;
+		}
+		if (!f[i].without) {
+			fail(err, KX_E_KERNEL_FLAG, f[i].option, l->req.image.name);
+			err->a = f[i].flag;
+			return 1;
+		}
+		dbg(l, "this kernel does not know kexec_file_load flag 0x%lx (%s): not asked%s%s",
+		    f[i].flag, f[i].option, *f[i].without ? "; " : "", f[i].without);
+	}
+	return 0;
+}
+
 /* 0, or a negative errno from kexec_file_load; 1 with err for other failures. */
 static int file_load(struct kx_load *l, struct kx_error *err)
 {
@@ -95,6 +146,12 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 	unsigned long flags = l->o.crash ? KEXEC_FILE_ON_CRASH : 0;
 	int files_only, kfd, ifd = -1, e;
 	unsigned n = file_pieces(l, pieces, &files_only);
+
+	if (l->set[KX_SET_HOTPLUG])
+		dbg(l, "--hotplug: kexec_file_load's crash kernels are updated on hotplug by the "
+		       "kernel itself; no flag needed");
+	if (optional_flags(l, &flags, err))
+		return 1;
 
 	kfd = kernel_fd(l);
 	if (kfd < 0) {

@@ -19,6 +19,7 @@ const unsigned long kx_arch_kexec_flag = 183ul << 16; /* KEXEC_ARCH_AARCH64 */
 const uint16_t kx_arch_serial_port = 1;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"

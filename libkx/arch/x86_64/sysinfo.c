@@ -14,6 +14,7 @@ const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
 const uint16_t kx_arch_serial_port = 0x3f8;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
+const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as kexec-tools on x86 */
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
