@@ -133,7 +133,7 @@ for row in "${ROWS[@]}"; do
 					R[$tool/$row/cmdline]=$(log_value "$log" "KXB-CMDLINE:" | sed 's/ kxd\.tool=[a-z]*//' | tr -s ' ' | sed 's/ $//')
 					p=$(log_value "$log" "KXB-PAYLOAD:")
 					if [ "$p" = "$KXB_PAYLOAD_SHA256" ]; then R[$tool/$row/initrd]=ok; else R[$tool/$row/initrd]=${p:-none}; fi
-					for f in rc loaded crash out err; do R[$tool/$row/$f]=-; done
+					for f in rc loaded crash out err stdout; do R[$tool/$row/$f]=-; done
 					R[$tool/$row/msg]="(booted kernel B)"
 				else
 					R[$tool/$row/cmdline]=-
@@ -144,7 +144,7 @@ for row in "${ROWS[@]}"; do
 						# neither kernel B's markers nor a return: it booted
 						# something that never reached B's /init (or hung)
 						R[$tool/$row/booted]=hung
-						for f in rc loaded crash out err; do R[$tool/$row/$f]=-; done
+						for f in rc loaded crash out err stdout; do R[$tool/$row/$f]=-; done
 						R[$tool/$row/msg]="(no kernel B, no return: $(grep -a -c . "$log") console lines, QEMU killed after ${BOOT_TIMEOUT}s?)"
 					fi
 				fi

@@ -10,7 +10,7 @@
 #   kxd.mode=run kxd.tool=T           every "run" row with tool T
 #   kxd.mode=boot kxd.row=R kxd.tool=T  the one boot/noboot row R with tool T
 # For each row that returns, one line:
-#   KXD-ROW tool=T row=R rc=C loaded=0|1 crash=0|1 out=empty|text err=empty|text sd=ARGV raw=N t=UPTIME
+#   KXD-ROW tool=T row=R rc=C loaded=0|1 crash=0|1 out=empty|text err=empty|text sd=ARGV stdout=TEXT raw=N t=UPTIME
 #   KXD-OUT tool=T row=R <stdout and stderr, flattened>
 . /compat/env
 K=/b/vmlinuz
@@ -56,7 +56,8 @@ kxd_row() {
 	[ -s /tmp/o ] && o=text
 	[ -s /tmp/e ] && e=text
 	[ -f /tmp/sd.argv ] && sd=$(tr ' ' '_' </tmp/sd.argv)
-	echo "KXD-ROW tool=$tool row=$name rc=$rc loaded=$(cat /sys/kernel/kexec_loaded) crash=$(cat /sys/kernel/kexec_crash_loaded) out=$o err=$e sd=$sd raw=$raw t=$(cut -d' ' -f1 /proc/uptime)"
+	so=$(head -c 200 /tmp/o | tr ' \t\r\n' '___|')
+	echo "KXD-ROW tool=$tool row=$name rc=$rc loaded=$(cat /sys/kernel/kexec_loaded) crash=$(cat /sys/kernel/kexec_crash_loaded) out=$o err=$e sd=$sd stdout=${so:--} raw=$raw t=$(cut -d' ' -f1 /proc/uptime)"
 	echo "KXD-OUT tool=$tool row=$name $(cat /tmp/o /tmp/e | tr '\r\n' ' |' | head -c 400)"
 }
 
