@@ -8,6 +8,8 @@
 #   /sbin/shutdown  the fake shutdown (compat/shutdown)
 # Kernel A's command line says what to do:
 #   kxd.mode=run kxd.tool=T           every "run" row with tool T
+#   kxd.mode=noboot kxd.tool=T        every "noboot" row with tool T (a row
+#                                     that boots after all ends the guest)
 #   kxd.mode=boot kxd.row=R kxd.tool=T  the one boot/noboot row R with tool T
 # For each row that returns, one line:
 #   KXD-ROW tool=T row=R rc=C loaded=0|1 crash=0|1 out=empty|text err=empty|text sd=ARGV stdout=TEXT raw=N t=UPTIME
@@ -64,14 +66,17 @@ kxd_row() {
 N=${N:-0}
 mode=$(kxd_arg kxd.mode)
 case $mode in
-	run)
-		echo record >/tmp/sd.mode
+	run | noboot)
+		# run rows never exec: a shutdown is only recorded; noboot rows might
+		# (a wrong tool), so there it execs as in boot rows
+		if [ "$mode" = run ]; then echo record >/tmp/sd.mode; else echo exec >/tmp/sd.mode; fi
 		tool=$(kxd_arg kxd.tool)
 		kxd_use "$tool"
 		echo "KXD-TOOL $tool: $(/sbin/kexec -v 2>&1 | head -n1)"
 		while read -r name setup kind extra cmd; do
 			case $name in '' | '#'* | expect) continue ;; esac
-			[ "$kind" = run ] || continue
+			[ "$kind" = "$mode" ] || continue
+			[ "$mode" = run ] || echo "KXD-BOOT tool=$tool row=$name"
 			kxd_row "$tool" "$name" "$setup" "$cmd"
 		done </compat/table
 		echo "KXD-RUN-DONE"
