@@ -10,7 +10,7 @@
 # per tool: kernel B reports its command
 # line and initrd digest (guest/init-b). Then the records of the two tools are
 # compared field by field; a difference fails the test unless the table
-# documents it (`expect ROW FIELD REASON`), in which case it is reported.
+# documents it (`expect ROW FIELD KXVALUE REASON`), in which case it is reported.
 #
 # The kexec-tools side is also checked on its own (a boot row must boot kernel B
 # with initrd B intact, a noboot row must not), so the harness cannot pass by
@@ -61,10 +61,13 @@ while read -r name _ kind extrac _; do
 	ROWS+=("$name")
 	case $kind in boot) BOOTROWS+=("$name") ;; run | noboot) ;; *) e2e_die "row $name: bad kind '$kind'" ;; esac
 done <"$TABLE"
-while read -r w erow efield ereason; do
+declare -A EXPECTV
+while read -r w erow efield evalue ereason; do
 	[ "$w" = expect ] || continue
 	[ -n "${KIND[$erow]:-}" ] || e2e_die "expect line for unknown row $erow"
+	[ -n "$ereason" ] || e2e_die "expect line for $erow $efield: no kx value or no reason"
 	EXPECT[$erow/$efield]=$ereason
+	EXPECTV[$erow/$efield]=$evalue
 done <"$TABLE"
 if [ -n "${KX_COMPAT_ROWS:-}" ]; then
 	# shellcheck disable=SC2206
@@ -202,14 +205,15 @@ for row in "${ROWS[@]}"; do
 		b=${R[kx/$row/$f]:-?}
 		nfield=$((nfield + 1))
 		[ "$a" = "$b" ] && continue
-		reason=${EXPECT[$row/$f]:-${EXPECT[$row/*]:-}}
-		if [ -n "$reason" ]; then
+		reason=${EXPECT[$row/$f]:-}
+		if [ -n "$reason" ] && [ "$b" = "${EXPECTV[$row/$f]}" ]; then
 			nexp=$((nexp + 1))
 			printf 'EXPECTED %-24s %-8s kexec-tools=%s kx=%s (%s)\n' "$row" "$f" "$a" "$b" "$reason" >>"$report"
 		else
 			ndiff=$((ndiff + 1))
 			rowbad=1
-			printf 'DIFF     %-24s %-8s kexec-tools=%s kx=%s\n' "$row" "$f" "$a" "$b" >>"$report"
+			printf 'DIFF     %-24s %-8s kexec-tools=%s kx=%s%s\n' "$row" "$f" "$a" "$b" \
+				"${reason:+ (documented: kx=${EXPECTV[$row/$f]})}" >>"$report"
 		fi
 	done
 	if [ "$rowbad" = 1 ]; then
