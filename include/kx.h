@@ -81,8 +81,8 @@ enum kx_syscode {
 				  type it is in the loader table (its name in the message) */
 	KX_E_NOT_APPLICABLE,   /* what: the image type; a: enum kx_input the type cannot take */
 	KX_E_SETTING,          /* a: the enum kx_setting, b: the value it cannot take */
-	KX_E_KERNEL_FLAG,      /* what: the option ("--force-dtb"); a: the kexec_file_load flag the
-				  running kernel does not know (EINVAL) */
+	KX_E_KERNEL_FLAG,      /* what: the option ("--force-dtb"); a: the flag the running kernel
+				  does not know (EINVAL); b: 0 kexec_file_load's, 1 kexec_load's */
 	KX_E_NO_HOTPLUG,       /* subject: the /sys file a crash-hotplug load needs (missing) */
 	KX_E_SYS__END
 };

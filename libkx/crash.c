@@ -377,8 +377,10 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 		 * room it says, and kx's purgatory must not check what it rewrites */
 		static const char f[] = "/sys/kernel/crash_elfcorehdr_size";
 		char b[32];
-		unsigned long long room = 0;
-		if (sys_read_text(f, b, sizeof(b), 0) || sscanf(b, "%llu", &room) != 1 || !room)
+		uint64_t room = 0;
+		if (!sys_read_text(f, b, sizeof(b), 0))
+			room = strtoull(b, 0, 0);
+		if (!room)
 			return fail(err, KX_E_NO_HOTPLUG, 0, f);
 		if (pages(room) > memsz)
 			memsz = pages(room);

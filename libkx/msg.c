@@ -441,9 +441,11 @@ static void render_sys(struct out *o, const struct kx_error *e)
 			    "program using it.", e->a);
 		break;
 	case KX_E_KERNEL_FLAG:
-		put(o, "the running kernel does not know %s (kexec_file_load flag 0x%" PRIx64 ", Linux "
-		    "6.18 and later); nothing was loaded. Drop %s, or boot a newer kernel first.",
-		    e->what, e->a, e->what);
+		put(o, "the running kernel does not know %s (%s flag 0x%" PRIx64 "%s); nothing was "
+		    "loaded. Drop %s, or boot a newer kernel first.", e->what,
+		    e->b ? "kexec_load" : "kexec_file_load", e->a,
+		    e->b ? ", Linux 6.5 and later" : e->a == 0x20 ? ", Linux 6.18 and later" : "",
+		    e->what);
 		break;
 	case KX_E_NO_HOTPLUG:
 		put(o, "--hotplug needs a kernel with crash hotplug (CONFIG_CRASH_HOTPLUG): %s is "

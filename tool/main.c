@@ -5,6 +5,7 @@
  * chooses the exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -291,21 +292,42 @@ static int do_check(int json)
 	return pf.load_ok || pf.file_ok ? EXIT_OK : EXIT_FAIL;
 }
 
-/* The last "Crash kernel" range in /proc/iomem's text, or 0 (none, or hidden). */
+/* The last "Crash kernel" range in /proc/iomem's text, or 0 (none, or hidden).
+ * A line: indentation, "first-last : name". */
 static uint64_t iomem_crash_size(const char *text)
 {
+	static const char name[] = " : Crash kernel";
 	uint64_t size = 0;
 	const char *line = text;
 
 	while (line && *line) {
-		unsigned long long first, last;
-		const char *eol = strchr(line, '\n'), *name = strstr(line, " : ");
-		if (name && (!eol || name < eol) && !strncmp(name + 3, "Crash kernel", 12) &&
-		    (name[15] == '\n' || !name[15]) && sscanf(line, " %llx-%llx", &first, &last) == 2)
-			size = last > first ? last - first + 1 : 0;
+		const char *eol = strchr(line, '\n');
+		char *end;
+		uint64_t first = strtoull(line, &end, 16), last = 0;
+		if (*end == '-') {
+			last = strtoull(end + 1, &end, 16);
+			if (!strncmp(end, name, sizeof(name) - 1) &&
+			    (end[sizeof(name) - 1] == '\n' || !end[sizeof(name) - 1]))
+				size = last > first ? last - first + 1 : 0;
+		}
 		line = eol ? eol + 1 : 0;
 	}
 	return size;
+}
+
+/* A /proc or /sys file's text, NUL-terminated (empty if it cannot be read). */
+static void read_text(const char *path, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && r > 0 && n < cap - 1)
+		if ((r = read(fd, buf + n, cap - 1 - n)) > 0)
+			n += (size_t)r;
+	buf[n] = 0;
+	if (fd >= 0)
+		close(fd);
 }
 
 /* --print-ckr-size: the crash reservation in bytes, as kexec-tools prints it
@@ -314,20 +336,13 @@ static uint64_t iomem_crash_size(const char *text)
 static int print_ckr_size(void)
 {
 	static char text[256 * 1024];
-	unsigned long long sys = 0;
-	uint64_t size = 0;
-	FILE *f = fopen("/proc/iomem", "r");
+	uint64_t size;
 
-	if (f) {
-		size_t n = fread(text, 1, sizeof(text) - 1, f);
-		text[n] = 0;
-		fclose(f);
-		size = iomem_crash_size(text);
-	}
-	if (!size && (f = fopen("/sys/kernel/kexec_crash_size", "r"))) {
-		if (fscanf(f, "%llu", &sys) == 1)
-			size = sys;
-		fclose(f);
+	read_text("/proc/iomem", text, sizeof(text));
+	size = iomem_crash_size(text);
+	if (!size) {
+		read_text("/sys/kernel/kexec_crash_size", text, 32);
+		size = strtoull(text, 0, 10);
 	}
 	printf("%" PRIu64 "\n", size);
 	return EXIT_OK;
@@ -447,7 +462,8 @@ int main(int argc, char **argv)
 		return do_status(&o);
 	if (o.suggest_ckr || o.check) {
 		if (!o.kernel && !o.nsegment) {
-			say("no kernel given; name the kernel image, e.g. %s --check /boot/vmlinuz.", prog);
+			say("no kernel given; name the kernel image, e.g. %s %s /boot/vmlinuz.", prog,
+			    o.suggest_ckr ? "--suggest-crashkernel" : "--check");
 			return EXIT_USAGE;
 		}
 		if (o.suggest_ckr)

@@ -171,7 +171,7 @@ static int with_value(int c, const char *v, struct opts *o)
 /* Long options: a name, what it means (a short option's letter or an O_*
  * value), and whether it takes a value. A name may be cut to a unique prefix. */
 static const struct lopt {
-	char name[19];
+	char name[20];
 	uint8_t arg;
 	uint16_t id;
 } long_opts[] = {

@@ -12,7 +12,8 @@
 #      /sys/kernel/kexec_crash_loaded; --dry-run -p -c shows the core header;
 #      --print-ckr-size prints the 72 MiB; -u -p unloads and then finds no
 #      kernel to load (kexec-tools' order); --hotplug, --no-cma, --force-dtb
-#      on this 6.1 kernel.
+#      on this 6.1 kernel, and --hotplug's plan with a crash_elfcorehdr_size
+#      bound over /sys/kernel (6.1's kexec_load then refuses the flag).
 set -eu
 . "$(dirname "$0")/lib.sh"
 e2e_init
@@ -85,6 +86,21 @@ expect -r 0 -o "does not know kexec_file_load flag 0x10 (--no-cma): not asked; i
 expect -r 0 -o "does not know kexec_file_load flag 0x8 (-d): not asked" -n "-d: KEXEC_FILE_DEBUG not on 6.1" -- kx -p -s -d $files
 expect -r 2 -o "kx: the running kernel does not know --force-dtb (kexec_file_load flag 0x20, Linux 6.18 and later); nothing was loaded." -n "kx -p -s --force-dtb on 6.1" -- kx -p -s --force-dtb $files
 expect_out 1 -n "the crash kernel loaded before is still there" -- cat /sys/kernel/kexec_crash_loaded
+# --hotplug's plan, as on a kernel with crash hotplug: a copy of /sys/kernel with
+# crash_elfcorehdr_size added, bound over it; 6.1's kexec_load then refuses the flag
+mkdir -p /tmp/sk/boot_params
+for f in kexec_loaded kexec_crash_loaded kexec_crash_size vmcoreinfo; do cat /sys/kernel/\$f >/tmp/sk/\$f; done
+cat /sys/kernel/boot_params/data >/tmp/sk/boot_params/data
+echo 65536 >/tmp/sk/crash_elfcorehdr_size
+mount --bind /tmp/sk /sys/kernel
+expect -o '"purpose":"elfcorehdr"' -n "--hotplug: JSON plan" -- kx --dry-run --json -p -c --hotplug $files
+seg=\$(echo "\$KXT_OUT" | grep -o '"purpose":"elfcorehdr"[^}]*}')
+case \$seg in *'"memsz":65536'*) kxt_pass "--hotplug: the header gets crash_elfcorehdr_size" ;; *) kxt_fail "--hotplug: the header gets crash_elfcorehdr_size" "\$seg" ;; esac
+case \$seg in *digest*) kxt_fail "--hotplug: the header is not verified" "\$seg" ;; *) kxt_pass "--hotplug: the header is not verified" ;; esac
+expect -o "not elfcorehdr (the kernel rewrites it on hotplug)" -n "--hotplug: text plan" -- kx --dry-run -p -c --hotplug $files
+expect -r 2 -o "kx: the running kernel does not know --hotplug (kexec_load flag 0x4, Linux 6.5 and later); nothing was loaded." -n "--hotplug: 6.1's kexec_load refuses the flag" -- kx -p -c --hotplug $files
+umount /sys/kernel
+expect_out 1 -n "the crash kernel loaded before is still there (after --hotplug)" -- cat /sys/kernel/kexec_crash_loaded
 expect_rc 0 -n "kx -p -u" -- kx -p -u
 for sc in -c -s; do
 	expect_rc 0 -n "kx -p \$sc" -- kx -p \$sc $files
@@ -99,7 +115,7 @@ log2=$E2E_WORK/console2.log
 run_qemu "$log2" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a2.gz" "crashkernel=72M no_timer_check"
 assert_qemu_rc 0
 assert_no_kxt_fail "$log2"
-assert_kxt_pass_count "$log2" 39
+assert_kxt_pass_count "$log2" 45
 assert_log_has "$log2" "KXA-SCENARIO-EXIT: rc=0"
 assert_log_line "$log2" "KXA-DRYRUN:" "elfcorehdr " "the plan should show the core header segment"
 assert_log_line "$log2" "KXA-DRYRUN:" "command line: console=ttyS0 elfcorehdr=0x" "kx adds only elfcorehdr= to a crash kernel's line"

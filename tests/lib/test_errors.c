@@ -525,6 +525,11 @@ LT_CASE(err_kernel_flag_hotplug)
 	CHECK_STR(msg(&e), "the running kernel does not know --force-dtb (kexec_file_load flag 0x20, "
 			   "Linux 6.18 and later); nothing was loaded. Drop --force-dtb, or boot a "
 			   "newer kernel first.");
+	e.what = "--hotplug";
+	e.a = 0x4;
+	e.b = 1; /* kexec_load's */
+	CHECK_STR(msg(&e), "the running kernel does not know --hotplug (kexec_load flag 0x4, Linux 6.5 "
+			   "and later); nothing was loaded. Drop --hotplug, or boot a newer kernel first.");
 	memset(&e, 0, sizeof(e));
 	e.code = KX_E_NO_HOTPLUG;
 	snprintf(e.subject, sizeof(e.subject), "/sys/kernel/crash_elfcorehdr_size");
