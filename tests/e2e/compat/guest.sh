@@ -29,18 +29,25 @@ kxd_use() {
 }
 
 # kxd_setup ROW none|normal|crash|both: the state before the row, made with
-# kexec-tools (the reference) through kexec_file_load. Kept if already there.
+# kexec-tools (the reference) through kexec_load without digests (-c -i: the
+# cheapest load under TCG). Kept if already there.
 kxd_setup() {
 	case $2 in
 		none) w=00 ;; normal) w=10 ;; crash) w=01 ;; both) w=11 ;;
 		*) echo "KXD-SETUP-FAIL row=$1 bad setup '$2'"; return 1 ;;
 	esac
-	[ "$(kxd_state)" = "$w" ] && return 0
-	$KT -u </dev/null >/dev/null 2>&1
-	$KT -p -u </dev/null >/dev/null 2>&1
+	cur=$(kxd_state)
 	so="$KARGS kxd.setup=$1 kxd.n=$N"
-	case $w in 1?) $KT -s -l $K --initrd=$I --append="$so" </dev/null >/dev/null 2>&1 ;; esac
-	case $w in ?1) $KT -s -p $K --initrd=$I --append="$so" </dev/null >/dev/null 2>&1 ;; esac
+	# the normal and the crash image independently: load what is missing,
+	# unload what is too much
+	case $cur$w in
+		0?1?) $KT -c -i -l $K --initrd=$I --append="$so" </dev/null >/dev/null 2>&1 ;;
+		1?0?) $KT -u </dev/null >/dev/null 2>&1 ;;
+	esac
+	case $cur$w in
+		?0?1) $KT -c -i -p $K --initrd=$I --append="$so" </dev/null >/dev/null 2>&1 ;;
+		?1?0) $KT -p -u </dev/null >/dev/null 2>&1 ;;
+	esac
 	[ "$(kxd_state)" = "$w" ] || echo "KXD-SETUP-FAIL row=$1 want=$w got=$(kxd_state)"
 }
 
