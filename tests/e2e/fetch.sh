@@ -3,6 +3,8 @@
 #   * a real kernel: linux-image-cloud-amd64 -> linux-image-6.1.0-NN-cloud-amd64
 #     (or the generic linux-image-amd64 with KX_E2E_FLAVOUR=amd64)
 #   * busybox-static (the userland of both guest initramfs images)
+#   * Debian's kexec-tools and the libraries its kexec needs (t-compat's
+#     reference; bench/fetch-kexec-tools.sh, into $KX_E2E_CACHE/kexec-tools)
 # and unpack them into the cache dir (default tests/e2e/cache, gitignored;
 # override with KX_E2E_CACHE).
 #
@@ -108,6 +110,13 @@ if [ -z "$vmlinuz" ]; then
 	mv "$tmp" "$kdir"
 	vmlinuz=$(first "$kdir"/boot/vmlinuz-*)
 	say "kernel $pkg unpacked in $kdir"
+fi
+
+# --- Debian's kexec-tools (the reference of t-compat), with its libraries ----
+# bench/fetch-kexec-tools.sh lays it out as a guest root in $cache/kexec-tools.
+if [ ! -x "$cache/kexec-tools/guest/sbin/kexec" ]; then
+	KX_E2E_CACHE=$cache "$here/../../bench/fetch-kexec-tools.sh" >/dev/null ||
+		die "fetching kexec-tools failed"
 fi
 
 if [ "$want_xen" = 0 ]; then
