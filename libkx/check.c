@@ -122,6 +122,18 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 	fprintf(f, "  kexec_file_load syscall  %s%s\n", yes_no(pf->has_file),
 		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
 			    : "  -> not usable now");
+	if (!kx_arch_kernel_format[0])
+		fprintf(f, "                           (%s has no kexec_file_load: kx uses kexec_load)\n",
+			kx_arch_name);
+	switch (arch_smp_stuck()) {
+	case 0:
+		fprintf(f, "  secondary CPUs           can go offline (kexec needs that here)\n");
+		break;
+	case 1:
+		fprintf(f, "  secondary CPUs           CANNOT go offline: kexec_load will fail (EINVAL); "
+			"needs CONFIG_HOTPLUG_CPU and PSCI, or boot with nosmp\n");
+		break;
+	}
 	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));
 	fprintf(f, "  crash kernel loaded      %s\n", yes_no(pf->crash_loaded));
 	if (pf->crash_size)
