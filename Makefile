@@ -211,6 +211,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
+	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
 demo: deps
@@ -284,6 +285,7 @@ check-arm64:
 	$(MAKE) fuzz-arm64 FUZZ_TIME=10
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
+include mk/unit-arm.mk
 
 .PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
