@@ -44,6 +44,8 @@ static const struct compat {
 	{ "exec-live-update", 0, 1, "kx has no Xen live update" },
 	{ "no-cma", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_NO_CMA yet" },
 	{ "force-dtb", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_FORCE_DTB yet" },
+	{ "atags", 0, 1, "kx boots 32-bit ARM kernels with a device tree only, never ATAGS "
+			 "(docs/arm.md)" },
 };
 
 #define NCOMPAT (sizeof(compat) / sizeof(compat[0]))

@@ -4,6 +4,7 @@
  * built in here as well), written polled with bounded waits, never
  * reprogrammed. params.serial_port only says whether to talk at all.
  */
+#include <kx/digest.h>
 #include "../arm64/purg.h"
 #include "../../purgatory.h"
 
@@ -22,18 +23,27 @@ static inline void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 static inline uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
 static inline void wr8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
 
+/* The console: the UART in the device tree the kernel gets (r2), read only
+ * if that tree is one of the ranges and, when verifying, its digest is right
+ * (a damaged tree could name any address as a UART). */
 void kx_arm_prepare(uint32_t dtb);
 void kx_arm_prepare(uint32_t dtb)
 {
-	const uint8_t *f = (const uint8_t *)dtb;
-	uint32_t total;
+	const struct kx_purg_params *p = &kx_params;
+	unsigned i, n = p->nranges < KX_PURG_MAX_RANGES ? p->nranges : KX_PURG_MAX_RANGES;
 
 	uart.type = KX_UART_NONE;
-	if (!dtb || dtb % 4)
+	for (i = 0; i < n; i++) {
+		const struct kx_purg_range *r = &p->ranges[i];
+		const uint8_t *dt = (const uint8_t *)(uintptr_t)r->start;
+		if (r->start != dtb || !dtb || !r->len || r->len > FDT_MAX)
+			continue;
+		if ((p->flags & KX_PURG_VERIFY) && kx_xxh64(dt, (size_t)r->len, 0) != r->digest)
+			return;
+		if (!kx_fdt_uart(dt, (size_t)r->len, &uart) || uart.base >> 32)
+			uart.type = KX_UART_NONE;
 		return;
-	total = (uint32_t)f[4] << 24 | (uint32_t)f[5] << 16 | (uint32_t)f[6] << 8 | f[7];
-	if (total > FDT_MAX || !kx_fdt_uart(f, total, &uart) || uart.base >> 32)
-		uart.type = KX_UART_NONE;
+	}
 }
 
 void kx_serial_init(uint16_t port)
