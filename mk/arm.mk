@@ -19,7 +19,13 @@ PURG_ARCH_CFLAGS := -marm -mgeneral-regs-only -mno-unaligned-access -fpie
 # 64-bit division (the decimal printer): libgcc's __aeabi_uldivmod
 PURG_LDLIBS      := $(shell $(CC) -marm -print-libgcc-file-name)
 STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
-ARCH_LDLIBS      := $(ARM_SYSROOT)/libfdt.a
+# libfdt after the objects on every link; the decompressors' static archives
+# and headers (the Makefile's UNPACK_*, where the tree has them) from Debian's
+# armhf -dev packages in the sysroot
+ARCH_LDLIBS       = $(foreach l,$(UNPACK_LIBS),$(UNPACK_A_DIR)/lib$(l).a) $(ARM_SYSROOT)/libfdt.a
+ARCH_LDLIBS_STATIC := $(ARM_SYSROOT)/libfdt.a
+UNPACK_A_DIR     := $(ARM_SYSROOT)/root/usr/lib/arm-linux-gnueabihf
+UNPACK_H_DIR     := $(ARM_SYSROOT)/root/usr/include
 ARCH_DEPS        := $(ARM_SYSROOT)/.done
 # the device tree editor and /proc/iomem's nested reserved ranges are arm64's
 # code, shared as it is (lib/arch/arm64/dtb.c, memmap.c)

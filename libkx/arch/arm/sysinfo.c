@@ -21,6 +21,9 @@ const unsigned long kx_arch_kexec_flag = 40ul << 16; /* KEXEC_ARCH_ARM */
 const uint16_t kx_arch_serial_port = 1;
 const uint64_t kx_arch_console_max = 1;
 const int kx_arch_console_baud = 0;
+/* a uImage's ih_arch (IH_ARCH_ARM): U-Boot legacy images are undone by the
+ * library's arch-neutral unwrapping, where it has one (libkx/unwrap.c) */
+const uint8_t kx_arch_uimage_arch = 2;
 /* kdump through kexec_load needs a core header kx does not build here yet */
 const uint16_t kx_arch_crash_machine = 0;
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
@@ -57,6 +60,16 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
+	return 0;
+}
+
+/* 32-bit ARM has no wrapping of its own (a uImage is the library's). */
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err);
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err)
+{
+	(void)l, (void)buf, (void)len, (void)out, (void)outlen, (void)err;
 	return 0;
 }
 

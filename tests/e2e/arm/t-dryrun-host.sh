@@ -47,4 +47,20 @@ print("ok" if not err else "; ".join(err))
 PY
 )
 e2e_check "the plan: $out" [ "$out" = ok ]
+
+# A U-Boot legacy image around the same zImage (mkimage -A arm -O linux -T
+# kernel -C none), once the tree has the library's arch-neutral uImage layer
+# (lib/uimage.c): planned as the zImage inside.
+if [ -f "$E2E_ROOT/lib/uimage.c" ]; then
+	python3 - "$E2E_VMLINUZ" "$E2E_WORK/uImage" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+h = struct.pack(">7I4B", 0x27051956, 0, 0, len(d), 0, 0, zlib.crc32(d), 5, 2, 2, 0) + b"armmp".ljust(32, b"\0")
+h = h[:4] + struct.pack(">I", zlib.crc32(h)) + h[8:]
+open(sys.argv[2], "wb").write(h + d)
+PY
+	out=$(qemu-arm "$KX_BIN" --dry-run --dtb="$E2E_WORK/virt.dtb" "$E2E_WORK/uImage" 2>&1) || true
+	e2e_check "a uImage around the zImage is planned as the zImage: $out" \
+		grep -q "^kx plan: uImage zimage image, 3 segments" <<<"$out"
+fi
 e2e_finish
