@@ -48,7 +48,8 @@ _a64_stamp() {
 	done
 }
 
-# run_qemu LOG TIMEOUT KERNEL INITRD APPEND: as ../lib.sh, on qemu-system-aarch64.
+# run_qemu LOG TIMEOUT KERNEL INITRD APPEND: as ../lib.sh, on qemu-system-aarch64
+# (KX_E2E_QEMU: another, e.g. qemu-system-arm for ../arm).
 run_qemu() {
 	local log=$1 secs=$2 kernel=$3 initrd=$4 append=$5 t0 t1 rc
 	local qemu=${KX_E2E_QEMU:-qemu-system-aarch64}
@@ -65,7 +66,7 @@ run_qemu() {
 	)
 	E2E_LAST_LOG=$log
 	rm -f "$log" "$log.stderr" "$log.rc"
-	e2e_log "booting $(basename "$kernel") + $(basename "$initrd") in qemu-system-aarch64 (timeout ${secs}s)"
+	e2e_log "booting $(basename "$kernel") + $(basename "$initrd") in $qemu (timeout ${secs}s)"
 	t0=$(_e2e_ms)
 	if [ -n "${KX_E2E_STOP_ON:-}" ]; then
 		# a guest that halts on purpose: stop QEMU once the text is on the console
