@@ -26,6 +26,7 @@ const int kx_arch_console_baud = 0;
 const uint8_t kx_arch_uimage_arch = 2;
 /* kdump through kexec_load needs a core header kx does not build here yet */
 const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT, the generic one */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
