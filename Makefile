@@ -47,7 +47,7 @@ GCCINC  := $(shell $(CC) -print-file-name=include)
 # lib/: no libc headers at all, so nothing of the hosted world can creep in
 LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
 
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c)
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c) $(ARCH_LIB_SRC)
 KX_SRC   := $(wildcard libkx/*.c) $(wildcard libkx/arch/$(ARCH)/*.c)
 KX_ASM   := libkx/blob.S
 TOOL_SRC := $(wildcard tool/*.c)
@@ -76,9 +76,9 @@ $(P)/%.S.o: %.S
 # Linked at two bases: identical bytes prove the blob is position independent.
 $(PURG_BIN): $(PURG_OBJ) $(PURG_LDS)
 	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
-	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0 -o $(P)/purgatory.elf $(PURG_OBJ)
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0 -o $(P)/purgatory.elf $(PURG_OBJ) $(PURG_LDLIBS)
 	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
-	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0x1230000 -o $(P)/purgatory-hi.elf $(PURG_OBJ)
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0x1230000 -o $(P)/purgatory-hi.elf $(PURG_OBJ) $(PURG_LDLIBS)
 	$(OBJCOPY) -O binary $(P)/purgatory.elf $@.tmp
 	$(OBJCOPY) -O binary $(P)/purgatory-hi.elf $(P)/purgatory-hi.bin
 	@cmp -s $@.tmp $(P)/purgatory-hi.bin || { echo "purgatory is not position independent" >&2; exit 1; }
@@ -258,6 +258,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
+	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
 demo: deps
@@ -331,6 +332,7 @@ check-arm64:
 	$(MAKE) fuzz-arm64 FUZZ_TIME=10
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
+include mk/unit-arm.mk
 
 .PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)

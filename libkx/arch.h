@@ -40,6 +40,11 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len);
  * did, 0 when buf is not one, -1 with err. */
 int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
 		size_t *outlen, struct kx_error *err);
+/* 1 when kexec_load will fail with EINVAL because the secondary CPUs cannot
+ * be taken offline (32-bit ARM without CPU hotplug), 0 when they can, -1
+ * where the architecture has no such rule. */
+int arch_smp_stuck(void);
+#define KX_KEXEC_SMP_STUCK 1 /* kx_error.b of a KX_E_KEXEC when arch_smp_stuck() */
 /* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
 const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */

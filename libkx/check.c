@@ -88,6 +88,8 @@ void kx_preflight(struct kx_preflight *pf)
 	pf->load_disabled = read_flag("/proc/sys/kernel/kexec_load_disabled");
 	pf->root = sys_is_root();
 	syscalls(&pf->has_load, &pf->has_file);
+	if (!kx_arch_kernel_format[0])
+		pf->has_file = 0; /* i386: Linux has no such syscall */
 	pf->loaded = read_flag("/sys/kernel/kexec_loaded");
 	pf->crash_loaded = read_flag("/sys/kernel/kexec_crash_loaded");
 	if (!sys_read_text("/sys/kernel/kexec_crash_size", b, sizeof(b), 0))
@@ -122,6 +124,18 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 	fprintf(f, "  kexec_file_load syscall  %s%s\n", yes_no(pf->has_file),
 		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
 			    : "  -> not usable now");
+	if (!kx_arch_kernel_format[0])
+		fprintf(f, "                           (%s has no kexec_file_load: kx uses kexec_load)\n",
+			kx_arch_name);
+	switch (arch_smp_stuck()) {
+	case 0:
+		fprintf(f, "  secondary CPUs           can go offline (kexec needs that here)\n");
+		break;
+	case 1:
+		fprintf(f, "  secondary CPUs           CANNOT go offline: kexec_load will fail (EINVAL); "
+			"needs CONFIG_HOTPLUG_CPU and PSCI, or boot with nosmp\n");
+		break;
+	}
 	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));
 	fprintf(f, "  crash kernel loaded      %s\n", yes_no(pf->crash_loaded));
 	if (pf->crash_size)

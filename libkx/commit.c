@@ -226,8 +226,11 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 		return -1;
 	if (!l->use_file) {
 		e = classic_load(l, err);
-		if (e < 0)
+		if (e < 0) {
 			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, e);
+			if (e == -EINVAL && arch_smp_stuck() == 1)
+				err->b = KX_KEXEC_SMP_STUCK;
+		}
 		return e ? -1 : 0;
 	}
 	e = file_load(l, err);

@@ -202,6 +202,12 @@ static void render_kexec(struct out *o, const struct kx_error *e)
 		if (e->a == KX_OP_EXEC) /* reboot(KEXEC): nothing is loaded, or no kexec here */
 			put(o, "%s: the kernel says no kernel is loaded (or it has no kexec support); "
 			    "load one first with kx -l KERNEL.", op);
+		else if (e->b == KX_KEXEC_SMP_STUCK)
+			put(o, "%s: the kernel refused (%s) because it cannot take its secondary CPUs "
+			    "offline: 32-bit ARM kexec needs CPU hotplug (CONFIG_HOTPLUG_CPU and a "
+			    "platform that can power CPUs down, such as PSCI). Boot with nosmp or "
+			    "maxcpus=1, or use a kernel with CPU hotplug; nothing was loaded.", op,
+			    strerror(e->sys_errno));
 		else
 			put(o, "%s: the kernel rejected the segment plan (%s); nothing was loaded. Please "
 			    "report this with the output of kx -d --dry-run.", op, strerror(e->sys_errno));
@@ -357,8 +363,12 @@ static void render_crash(struct out *o, const struct kx_error *e)
 		    e->b >> 20, e->c >> 20);
 		break;
 	case KX_E_CRASH_ARCH:
-		put(o, "kx builds crash kernels for kexec_load on x86_64 only; load this one with "
-		    "kexec_file_load (kx -p -s).");
+		if (!kx_arch_kernel_format[0])
+			put(o, "kx builds crash kernels for kexec_load on x86_64 only, and %s has no "
+			    "kexec_file_load: no kdump with kx on %s.", kx_arch_name, kx_arch_name);
+		else
+			put(o, "kx builds crash kernels for kexec_load on x86_64 only; load this one with "
+			    "kexec_file_load (kx -p -s).");
 		break;
 	case KX_E_CRASH_HIGH:
 		put(o, "the crash kernel region is above 4 GiB (crashkernel=...,high); kx's own loader "
@@ -392,6 +402,10 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		put(o, "too many initrd pieces (%" PRIu64 "; kx takes at most %" PRIu64 ").", e->a, e->b);
 		break;
 	case KX_E_FILE_SYSCALL_TYPE:
+		if (!kx_arch_kernel_format[0]) {
+			put(o, "kexec_file_load (-s) does not exist on %s; use -c (or no option).", kx_arch_name);
+			break;
+		}
 		put(o, "kexec_file_load (-s) cannot load this %s image: the kernel parses only %s "
 		    "kernels on %s; use -c.", e->what, kx_arch_kernel_format, kx_arch_name);
 		break;

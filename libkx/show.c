@@ -8,7 +8,8 @@
 
 static const char *mode_name(uint8_t m)
 {
-	return m == KX_PURG_ENTRY_64 ? "64-bit" : m == KX_PURG_ENTRY_32 ? "32-bit protected mode" : "?";
+	return m == KX_PURG_ENTRY_64 ? "64-bit" : m == KX_PURG_ENTRY_32 ? "32-bit protected mode" :
+	       m == KX_PURG_ENTRY_ARM ? "ARM, MMU off" : "?";
 }
 
 const char *why_text(struct kx_load *l)
@@ -22,7 +23,10 @@ const char *why_text(struct kx_load *l)
 	case WHY_ASKED_FILE:
 		return "asked for with -s";
 	case WHY_AUTO_FORMAT:
-		snprintf(b, n, "auto: the kernel's own loader takes only %s kernels, so kx plans it",
+		if (!kx_arch_kernel_format[0]) /* 32-bit ARM */
+			snprintf(b, n, "auto: %s has no kexec_file_load, so kx plans it", kx_arch_name);
+		else
+			snprintf(b, n, "auto: the kernel's own loader takes only %s kernels, so kx plans it",
 			 kx_arch_kernel_format);
 		return b;
 	case WHY_AUTO_CLASSIC_ONLY:

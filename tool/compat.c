@@ -40,6 +40,8 @@ static const struct compat {
 	{ "load-jump-back-helper", 0, 1, "kx has no kexec jump (context preserving)" },
 	{ "load-live-update", 0, 1, "kx has no Xen live update" },
 	{ "exec-live-update", 0, 1, "kx has no Xen live update" },
+	{ "atags", 0, 1, "kx boots 32-bit ARM kernels with a device tree only, never ATAGS "
+			 "(docs/arm.md)" },
 };
 
 #define NCOMPAT (sizeof(compat) / sizeof(compat[0]))

@@ -41,6 +41,9 @@
 /* params.entry_mode */
 #define KX_PURG_ENTRY_64     1     /* x86_64: long mode, identity map kept */
 #define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off */
+#define KX_PURG_ENTRY_ARM    3     /* 32-bit ARM: ARM state, MMU and caches off;
+					regs[1] 0 = the machine type the kernel
+					passed, regs[2] 0 = the kernel's r2 */
 
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
@@ -48,10 +51,13 @@
 /* header.arch: the ELF machine number */
 #define KX_PURG_ARCH_X86_64  62
 #define KX_PURG_ARCH_AARCH64 183
+#define KX_PURG_ARCH_ARM     40
 #if defined(__x86_64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_X86_64
 #elif defined(__aarch64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_AARCH64
+#elif defined(__arm__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_ARM
 #endif
 
 /* field offsets inside params, for assembly */

@@ -105,3 +105,9 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
 	(void)buf, (void)len;
 	return 0;
 }
+
+/* Its kexec takes the secondary CPUs down whatever the platform. */
+int arch_smp_stuck(void)
+{
+	return -1;
+}

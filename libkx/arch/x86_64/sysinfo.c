@@ -287,3 +287,9 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
 		return 0;
 	return bz.cmdline_size;
 }
+
+/* Its kexec takes the secondary CPUs down whatever the platform. */
+int arch_smp_stuck(void)
+{
+	return -1;
+}

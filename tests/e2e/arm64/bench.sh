@@ -15,15 +15,22 @@
 #             off, plus the hand-off
 # Prints one line per run and a markdown table row of the medians.
 # Not part of make check (about 25 s per run).
+# Also 32-bit ARM's (../arm/bench.sh): KX_BENCH_LIB (the lib.sh to use),
+# KX_BENCH_MACHINE (the table's label), KX_BENCH_KT_ARGS (kexec's extra
+# options, default --serial=ttyAMA0), KX_BENCH_KT_NOCHECK=1 (report, not
+# assert, whether kexec-tools' kernel B got its initrd intact).
 set -eu
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib.sh
+. "${KX_BENCH_LIB:-$(dirname "$0")/lib.sh}"
+bench_dir=${ARM_DIR:-$A64_DIR}
+bench_cache=${ARM_CACHE:-$A64_CACHE}
 runs=${1:-3}
 mib=${KX_BENCH_PAYLOAD_MIB:-32}
 export KX_E2E_TS=1
 E2E_NAME=bench
 e2e_init
-KX_E2E_CACHE=$E2E_CACHE "$A64_DIR/fetch.sh" kexec-tools >/dev/null || e2e_die "fetching kexec-tools failed"
-kt=$A64_CACHE/kexec-tools
+KX_E2E_CACHE=$E2E_CACHE "$bench_dir/fetch.sh" kexec-tools >/dev/null || e2e_die "fetching kexec-tools failed"
+kt=$bench_cache/kexec-tools
 [ -x "$kt/sbin/kexec" ] || e2e_die "no kexec-tools in $kt"
 
 build_initrd_b "$E2E_WORK/initrd-b.gz" "$mib"
@@ -41,7 +48,7 @@ kx -e
 EOS
 cat >"$E2E_WORK/kt.sh" <<EOS
 . /t.sh
-expect_rc 0 -n "kexec -l" -- kexec -l --serial=ttyAMA0 /b/vmlinuz --initrd=/b/initrd.gz --append="$b_args"
+expect_rc 0 -n "kexec -l" -- kexec -l ${KX_BENCH_KT_ARGS---serial=ttyAMA0} /b/vmlinuz --initrd=/b/initrd.gz --append="$b_args"
 echo "KXA-EXEC"
 kexec -e
 EOS
@@ -62,7 +69,13 @@ for tool in kx kt; do
 		t0=$(stamp "$log" KXA-EXEC)
 		tp=$(stamp "$log" "$p")
 		tb=$(stamp "$log" "Booting Linux")
-		assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "$tool run $i: kernel B should get initrd B intact"
+		if [ "$tool" = kt ] && [ "${KX_BENCH_KT_NOCHECK:-0}" = 1 ]; then
+			# recorded, not asserted: a peer that fails is a result too
+			if grep -a -q -F "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "$log"; then r=intact; else r="NOT intact"; fi
+			echo "bench: kt run $i: kernel B's initrd $r$(grep -a -m1 -o 'Initramfs unpacking failed.*' "$log" | sed 's/^/: /')"
+		else
+			assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "$tool run $i: kernel B should get initrd B intact"
+		fi
 		exec_ms[$tool]+="$(ms "$t0" "$tb") "
 		purg_ms[$tool]+="$(ms "$tp" "$tb") "
 		echo "bench: $tool run $i: exec $(ms "$t0" "$tb") ms, purgatory to kernel B $(ms "$tp" "$tb") ms"
@@ -76,5 +89,5 @@ kbytes=$(( $(stat -c %s "$E2E_VMLINUZ_B") + $(stat -c %s "$E2E_WORK/initrd-b.gz"
 echo
 echo "| machine | verified | kx exec (purgatory) | kexec-tools 2.0.25 exec (purgatory) |"
 echo "|---|---|---|---|"
-echo "| arm64, QEMU TCG virt cortex-a57, medians of $runs | $((kbytes >> 20)) MiB | $kx_exec ms ($kx_p ms) | $kt_exec ms ($kt_p ms) |"
+echo "| ${KX_BENCH_MACHINE:-arm64, QEMU TCG virt cortex-a57}, medians of $runs | $((kbytes >> 20)) MiB | $kx_exec ms ($kx_p ms) | $kt_exec ms ($kt_p ms) |"
 e2e_finish

@@ -5,7 +5,7 @@
 #   documented in ../README.md; this file only overrides what differs:
 #   E2E_DIR (guest/: init-b for the PL011, init-a and t.sh shared), E2E_KARGS,
 #   e2e_fetch, run_qemu.
-# Extra environment: KX_E2E_MACHINE (default "virt"; e.g. virt,virtualization=on
+# Extra environment: KX_E2E_SMP (CPUs, default 1), KX_E2E_MACHINE (default "virt"; e.g. virt,virtualization=on
 # to run the kernels at EL2), KX_E2E_CPU (default cortex-a57), KX_E2E_TS=1
 # (prefix every console line with the host's time, seconds since the epoch),
 # KX_E2E_STOP_ON=TEXT (end QEMU, status 0, once the console shows TEXT: for a
@@ -48,7 +48,8 @@ _a64_stamp() {
 	done
 }
 
-# run_qemu LOG TIMEOUT KERNEL INITRD APPEND: as ../lib.sh, on qemu-system-aarch64.
+# run_qemu LOG TIMEOUT KERNEL INITRD APPEND: as ../lib.sh, on qemu-system-aarch64
+# (KX_E2E_QEMU: another, e.g. qemu-system-arm for ../arm).
 run_qemu() {
 	local log=$1 secs=$2 kernel=$3 initrd=$4 append=$5 t0 t1 rc
 	local qemu=${KX_E2E_QEMU:-qemu-system-aarch64}
@@ -58,14 +59,14 @@ run_qemu() {
 	local -a cmd=(
 		timeout -k 5 "$secs"
 		"$qemu" -M "${KX_E2E_MACHINE:-virt}" -cpu "${KX_E2E_CPU:-cortex-a57}"
-		-m "${KX_E2E_MEM:-2048}" -smp 1
+		-m "${KX_E2E_MEM:-2048}" -smp "${KX_E2E_SMP:-1}"
 		-display none -nic none -no-reboot -monitor none -serial stdio
 		-kernel "$kernel" -initrd "$initrd" -append "$E2E_KARGS $append"
 		"${extra[@]}"
 	)
 	E2E_LAST_LOG=$log
 	rm -f "$log" "$log.stderr" "$log.rc"
-	e2e_log "booting $(basename "$kernel") + $(basename "$initrd") in qemu-system-aarch64 (timeout ${secs}s)"
+	e2e_log "booting $(basename "$kernel") + $(basename "$initrd") in $qemu (timeout ${secs}s)"
 	t0=$(_e2e_ms)
 	if [ -n "${KX_E2E_STOP_ON:-}" ]; then
 		# a guest that halts on purpose: stop QEMU once the text is on the console

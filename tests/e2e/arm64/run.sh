@@ -7,7 +7,9 @@
 # KX_REQUIRE_ALL=1, if any skipped. Needs build/arm64/kx-static (make ARCH=arm64 static) and
 # qemu-system-arm. Environment: as ../run.sh and lib.sh.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+# KX_E2E_ARCH_DIR: another architecture's tests, run the same way (../arm/run.sh)
+here=${KX_E2E_ARCH_DIR:-$(cd "$(dirname "$0")" && pwd)}
+arch=$(basename "$here")
 tests=()
 if [ $# -eq 0 ]; then
 	for t in "$here"/t-*.sh; do tests+=("$t"); done
@@ -22,16 +24,16 @@ else
 fi
 # fetch once up front, so that a download problem is reported once, clearly
 if ! vmlinuz=$("$here/fetch.sh"); then
-	echo "run.sh: fetching the arm64 kernel/busybox failed" >&2
+	echo "run.sh: fetching the $arch kernel/busybox failed" >&2
 	echo "0 passed, ${#tests[@]} failed, 0 skipped"
 	exit 1
 fi
-echo "run.sh (arm64): kernel $vmlinuz"
+echo "run.sh ($arch): kernel $vmlinuz"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 npass=0 nfail=0 nskip=0 failed=() skipped=()
 for t in "${tests[@]}"; do
-	name=arm64/$(basename "$t" .sh)
+	name=$arch/$(basename "$t" .sh)
 	t0=$(date +%s)
 	rc=0
 	timeout -k 10 "${KX_E2E_TEST_TIMEOUT:-900}" bash "$t" </dev/null >"$out" 2>&1 || rc=$?

@@ -1,0 +1,63 @@
+/*
+ * 32-bit ARM loaders: the zImage header (arch/arm/boot/compressed/head.S,
+ * Documentation/arch/arm/booting.rst), its size table, and the layout of a
+ * load. The device tree is edited by arm64's code (lib/arch/arm64/dtb.c,
+ * kx_a64_dtb_build), shared as it is.
+ */
+#ifndef KX_LIB_ARM_H
+#define KX_LIB_ARM_H
+#include <stddef.h>
+#include <stdint.h>
+#include <kx/err.h>
+#include <kx/loader.h>
+#include <kx/plan.h>
+
+#define KX_ZI_HDR_SIZE     0x40
+#define KX_ZI_O_MAGIC      0x24
+#define KX_ZI_O_START      0x28
+#define KX_ZI_O_END        0x2c
+#define KX_ZI_O_ENDIAN     0x30
+#define KX_ZI_O_MAGIC2     0x34
+#define KX_ZI_O_TABLE      0x38
+#define KX_ZI_MAGIC        0x016f2818u
+#define KX_ZI_ENDIAN_LE    0x04030201u   /* as a little-endian kernel writes it */
+#define KX_ZI_ENDIAN_BE    0x01020304u   /* a big-endian (BE8) kernel's */
+#define KX_ZI_MAGIC2       0x45454545u   /* "the table word follows" */
+#define KX_ZI_TAG_KLSZ     0x5a534c4bu   /* "KLSZ": kernel size table entry */
+#define KX_ZI_TEXT_OFFSET  0x8000u       /* TEXT_OFFSET when no table says it */
+#define KX_ZI_RAM_ALIGN    (128ull << 20) /* AUTO_ZRELADDR: pc & ~(128 MiB - 1) */
+#define KX_ZI_MAX          (64ull << 20)  /* a larger "zImage" is no kernel */
+#define KX_ZI_MAX_KERNEL   (256ull << 20) /* unpacked kernel + bss limit */
+/* the decompressor's own bss, stack and malloc area after its end, and
+ * slack: kx reserves this much above the file */
+#define KX_ZI_SLACK        (1ull << 20)
+/* initrd and device tree inside the kernel's low memory (3G/1G split: about
+ * 760 MiB from the start of RAM); kx keeps them in the first 512 MiB */
+#define KX_ARM_LOWMEM      (512ull << 20)
+#define KX_ARM_CMDLINE_MAX 1023          /* COMMAND_LINE_SIZE 1024, with the NUL */
+#define KX_ARM_DTB_ALIGN   (1ull << 20)  /* never crosses a 1 MiB section */
+
+struct kx_zimage {
+	uint32_t start, end;     /* the header's load/run address (0: any) and end */
+	int have_table;          /* the KLSZ entry was found */
+	uint32_t kernel_size;    /* unpacked kernel (its last word: the inflated size) */
+	uint32_t bss_size;       /* the unpacked kernel's bss */
+	uint32_t text_offset;    /* where the kernel goes from the start of RAM */
+	uint32_t malloc_size;    /* the decompressor's heap */
+	uint64_t kernel_mem;     /* text_offset + kernel + bss, page aligned: what the
+				    unpacked kernel occupies from the start of RAM */
+};
+
+/* 1 if buf has the zImage magic at 0x24 (either byte order). */
+int kx_zimage_probe(const uint8_t *buf, size_t len);
+/*
+ * Check a zImage and read its size table. Without one (kernels before
+ * 3.15), the unpacked kernel is assumed to take 4 times the file plus
+ * KX_ZI_SLACK. Errors: KX_E_TRUNCATED ("zImage header"), KX_E_BAD_HEADER
+ * (what: "zImage magic", "zImage end", "zImage size table"; a: the value),
+ * KX_E_BIG_ENDIAN (a: the endianness word).
+ */
+struct kx_err kx_zimage_parse(const uint8_t *buf, size_t len, struct kx_zimage *z);
+/* The zImage loader: the plan and the hand-off (lib/arch/arm/zimage.c). */
+struct kx_err kx_zimage_load(const struct kx_load_req *r, struct kx_plan *p);
+#endif

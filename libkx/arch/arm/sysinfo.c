@@ -1,0 +1,123 @@
+/*
+ * 32-bit ARM: the memory the running system offers (/proc/iomem), its
+ * device tree (/sys/firmware/fdt), fresh seeds, and whether the secondary
+ * CPUs can be taken offline (the kernel refuses kexec_load otherwise).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "arch.h"
+#include "load.h"
+#include <kx/arch/arm64.h>
+
+const char kx_arch_name[] = "arm";
+/* kexec_file_load does not exist on 32-bit ARM: no format it parses */
+const char kx_arch_kernel_format[] = "";
+const unsigned long kx_arch_kexec_flag = 40ul << 16; /* KEXEC_ARCH_ARM */
+/* not an I/O port: nonzero asks the purgatory to report on the UART the
+ * device tree's /chosen stdout-path names (docs/arm.md) */
+const uint16_t kx_arch_serial_port = 1;
+const uint64_t kx_arch_console_max = 1;
+const int kx_arch_console_baud = 0;
+/* a uImage's ih_arch (IH_ARCH_ARM): U-Boot legacy images are undone by the
+ * library's arch-neutral unwrapping, where it has one (libkx/unwrap.c) */
+const uint8_t kx_arch_uimage_arch = 2;
+/* kdump through kexec_load needs a core header kx does not build here yet */
+const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT, the generic one */
+const uint64_t kx_arch_kernel_map = UINT64_MAX;
+const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
+	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
+};
+
+#define FDT_MAX (2u << 20)
+
+int arch_sysinfo(struct kx_load *l, struct kx_error *err)
+{
+	struct kx_sysinfo *si = &l->si;
+	size_t len;
+	uint8_t *fdt;
+	struct kx_err e;
+
+	if (iomem_memmap(l, &len, err))
+		return -1;
+	e = kx_a64_iomem_reserved(l->iomem, len, &si->mem);
+	if (KX_FAILED(e))
+		return fail_lib(err, e, "/proc/iomem");
+	if (!kx_memmap_ram(&si->mem))
+		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
+	si->boot_params = 0;
+	si->boot_params_len = 0;
+	si->acpi_rsdp = 0;
+	si->rsdp_len = 0;
+	si->fdt = (struct kx_blob){ 0, 0, "/sys/firmware/fdt" };
+	fdt = load_alloc(l, FDT_MAX);
+	if (fdt && !sys_read_bin("/sys/firmware/fdt", fdt, FDT_MAX, &len) && len) {
+		si->fdt.buf = fdt;
+		si->fdt.len = len;
+	}
+	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
+	si->alloc = load_alloc;
+	si->alloc_ctx = l;
+	return 0;
+}
+
+/* 32-bit ARM has no wrapping of its own (a uImage is the library's). */
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err);
+int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
+		size_t *outlen, struct kx_error *err)
+{
+	(void)l, (void)buf, (void)len, (void)out, (void)outlen, (void)err;
+	return 0;
+}
+
+uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len);
+uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return 0;
+}
+
+uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return 0; /* the loader checks COMMAND_LINE_SIZE (1024) */
+}
+
+/*
+ * The kernel's machine_kexec_prepare refuses (EINVAL) when more than one
+ * CPU is possible and the platform cannot take CPUs down (no CPU hotplug,
+ * or no way to kill a CPU such as PSCI's CPU_OFF). A CPU that can go
+ * offline has an "online" file in sysfs; CPU 0 need not.
+ */
+int arch_smp_stuck(void)
+{
+	char b[256], path[64];
+	const char *p;
+	char *end;
+
+	if (sys_read_text("/sys/devices/system/cpu/possible", b, sizeof(b), 0))
+		return 0; /* cannot tell: say nothing */
+	for (p = b; *p && *p != '\n';) {
+		unsigned long lo = strtoul(p, &end, 10), hi = lo, cpu;
+		if (end == p)
+			break;
+		p = end;
+		if (*p == '-') {
+			hi = strtoul(p + 1, &end, 10);
+			p = end;
+		}
+		for (cpu = lo ? lo : 1; cpu <= hi && cpu < 4096; cpu++) {
+			char t[8];
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%lu/online", cpu);
+			if (sys_read_text(path, t, sizeof(t), 0) == -ENOENT)
+				return 1;
+		}
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
