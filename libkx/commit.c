@@ -193,8 +193,8 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 			sys_close(kfd);
 		return 1;
 	}
-	dbg(l, "kexec_file_load: kernel fd %d, initrd fd %d, %zu-byte command line, flags 0x%lx", kfd,
-	    ifd, strlen(l->cmdline), flags);
+	dbg(l, "kexec_file_load: kernel fd %d (%s), initrd fd %d, %zu-byte command line, flags 0x%lx",
+	    kfd, kfd == l->kernel_fd ? "the file itself" : "a memfd", ifd, strlen(l->cmdline), flags);
 	e = sys_kexec_file_load(kfd, ifd, cmdline, flags);
 	if (e == -EINVAL && (flags & (KEXEC_FILE_DEBUG | KEXEC_FILE_NO_CMA | KEXEC_FILE_FORCE_DTB))) {
 		if (drop_unknown(l, &flags, &dropped, err))

@@ -91,7 +91,7 @@ assert_kxt_pass_count "$E2E_LOG" 9
 # each hop booted with the command line it was given
 assert_log_order "$E2E_LOG" "kxtest.hop=1 kxtest.nonce=$nonce" "kxtest.hop=2 kxtest.nonce=$nonce"
 # (Debian's arm64 6.1 has no kexec_file_load: ENOSYS, and auto mode falls back)
-assert_log_has "$E2E_LOG" "kexec_file_load: kernel fd 3, initrd fd 4" "A should offer kexec_file_load the Image (a memfd)"
+assert_log_has "$E2E_LOG" "(a memfd), initrd fd" "A should offer kexec_file_load the Image (a memfd)"
 assert_log_has "$E2E_LOG" "loaded with kexec_load" "B should load the uImage with kexec_load (-c)"
 assert_log_line "$E2E_LOG" "KXB-CMDLINE:" "kxtest.hop=3 kxtest.nonce=$nonce"
 assert_log_has "$E2E_LOG" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "kernel D should get the UKI's .initrd intact"
