@@ -60,9 +60,9 @@ $(P)/%.S.o: %.S
 # Linked at two bases: identical bytes prove the blob is position independent.
 $(PURG_BIN): $(PURG_OBJ) $(PURG_LDS)
 	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
-	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0 -o $(P)/purgatory.elf $(PURG_OBJ)
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0 -o $(P)/purgatory.elf $(PURG_OBJ) $(PURG_LDLIBS)
 	$(LD) -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack \
-	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0x1230000 -o $(P)/purgatory-hi.elf $(PURG_OBJ)
+	  -z max-page-size=16 -T $(PURG_LDS) --defsym KX_BASE=0x1230000 -o $(P)/purgatory-hi.elf $(PURG_OBJ) $(PURG_LDLIBS)
 	$(OBJCOPY) -O binary $(P)/purgatory.elf $@.tmp
 	$(OBJCOPY) -O binary $(P)/purgatory-hi.elf $(P)/purgatory-hi.bin
 	@cmp -s $@.tmp $(P)/purgatory-hi.bin || { echo "purgatory is not position independent" >&2; exit 1; }

@@ -88,6 +88,8 @@ void kx_preflight(struct kx_preflight *pf)
 	pf->load_disabled = read_flag("/proc/sys/kernel/kexec_load_disabled");
 	pf->root = sys_is_root();
 	syscalls(&pf->has_load, &pf->has_file);
+	if (!kx_arch_kernel_format[0])
+		pf->has_file = 0; /* i386: Linux has no such syscall */
 	pf->loaded = read_flag("/sys/kernel/kexec_loaded");
 	pf->crash_loaded = read_flag("/sys/kernel/kexec_crash_loaded");
 	if (!sys_read_text("/sys/kernel/kexec_crash_size", b, sizeof(b), 0))
@@ -120,6 +122,7 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 	fprintf(f, "  kexec_load syscall       %s%s\n", yes_no(pf->has_load),
 		pf->load_ok ? "  -> usable" : "  -> not usable now");
 	fprintf(f, "  kexec_file_load syscall  %s%s\n", yes_no(pf->has_file),
+		!kx_arch_kernel_format[0] ? "  (Linux has none on this architecture: kexec_load only)" :
 		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
 			    : "  -> not usable now");
 	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));

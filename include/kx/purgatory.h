@@ -40,16 +40,20 @@
 
 /* params.entry_mode */
 #define KX_PURG_ENTRY_64     1     /* x86_64: long mode, identity map kept */
-#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off */
+#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off (the
+					 only mode of the i386 purgatory) */
 
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
 
 /* header.arch: the ELF machine number */
+#define KX_PURG_ARCH_I386    3
 #define KX_PURG_ARCH_X86_64  62
 #define KX_PURG_ARCH_AARCH64 183
 #if defined(__x86_64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_X86_64
+#elif defined(__i386__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_I386
 #elif defined(__aarch64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_AARCH64
 #endif

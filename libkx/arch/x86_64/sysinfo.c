@@ -1,4 +1,6 @@
-/* x86_64: the firmware memory map, boot_params and ACPI RSDP of the running system. */
+/* x86_64 and i386 (libkx/arch/i386 compiles this file too): the firmware
+ * memory map, boot_params and ACPI RSDP of the running system. The
+ * architecture's constants are in consts.c. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,18 +11,6 @@
 #include <kx/elf.h>
 #include "arch.h"
 #include "load.h"
-
-const char kx_arch_name[] = "x86_64";
-const char kx_arch_kernel_format[] = "bzImage";
-const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
-const uint16_t kx_arch_serial_port = 0x3f8;
-const uint64_t kx_arch_console_max = 0xffff;
-const int kx_arch_console_baud = 1;
-const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
-const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
-const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
-	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
-};
 
 static const char memmap_dir[] = "/sys/firmware/memmap";
 
@@ -260,7 +250,7 @@ uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
 {
 	struct kx_bzimage bz;
 
-	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse_hdr(buf, len, &bz)))
 		return 0;
 	return bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
 }
@@ -269,7 +259,7 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
 {
 	struct kx_bzimage bz;
 
-	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse_hdr(buf, len, &bz)))
 		return 0;
 	return bz.cmdline_size;
 }

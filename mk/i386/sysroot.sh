@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# sysroot.sh DIR - musl for i386 (the C library of build/i386/kx-static), from
+# Debian's i386 musl-dev package, unpacked (never installed) into DIR:
+#   DIR/root/...             the unpacked packages
+#   DIR/musl-gcc.specs       musl's gcc specs, pointing into DIR/root (its link
+#                            spec replaces gcc's: -m elf_i386 put back)
+# The compiler is the host's gcc with -m32 (gcc-multilib). Idempotent: once
+# DIR/.done exists nothing is fetched again (delete DIR to refresh); safe to
+# run from parallel make jobs (a lock).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=$1
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+if [ -f "$out/.done" ]; then touch "$out/.done"; exit 0; fi
+exec 9>"$out/.lock"
+flock 9
+if [ -f "$out/.done" ]; then exit 0; fi
+tmp=$(mktemp -d "$out/.dl.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && "$here/apt-i386.sh" "$out" download musl-dev)
+rm -rf "$out/root"
+mkdir -p "$out/root"
+for d in "$tmp"/*.deb; do dpkg-deb -x "$d" "$out/root"; done
+lib=$out/root/usr/lib/i386-linux-musl
+if [ ! -f "$lib/musl-gcc.specs" ] || [ ! -f "$lib/libc.a" ]; then
+	echo "sysroot: musl-dev:i386 has no libc.a or gcc specs" >&2
+	exit 1
+fi
+sed -e "s|/usr/lib/i386-linux-musl|$lib|g" \
+	-e "s|/usr/include/i386-linux-musl|$out/root/usr/include/i386-linux-musl|g" \
+	-e "/^\*link:/{n;s|^|-m elf_i386 |}" \
+	"$lib/musl-gcc.specs" >"$out/musl-gcc.specs"
+touch "$out/.done"
+echo "sysroot: musl for i386 in $out" >&2
