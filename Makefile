@@ -160,7 +160,7 @@ $(B)/unit-san-%: $(UNIT_DEPS)
 	@mkdir -p $(B)
 	$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC)
 
-CCNAME  := $(notdir $(CC))
+CCNAME  := $(notdir $(firstword $(CC)))
 unit: $(B)/unit-$(CCNAME)
 	$(B)/unit-$(CCNAME)
 # the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
