@@ -103,7 +103,7 @@ $(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdat
 # API: the library's internal names cannot clash with its user's.
 $(B)/libkx.a: $(KX_OBJ)
 	$(LD) -r -o $(B)/libkx.o $^
-	$(OBJCOPY) --localize-hidden $(B)/libkx.o
+	$(OBJCOPY) --localize-hidden $(LOCALIZE_FLAGS) $(B)/libkx.o
 	rm -f $@ && $(AR) rcs $@ $(B)/libkx.o
 $(B)/libkx.so.$(SOVER): $(KX_OBJ) libkx/libkx.map
 	$(CC) -shared -Wl,-soname,libkx.so.$(SOVER) -Wl,--version-script=libkx/libkx.map \
@@ -211,6 +211,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
+	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
 demo: deps
@@ -284,6 +285,23 @@ check-arm64:
 	$(MAKE) fuzz-arm64 FUZZ_TIME=10
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
+
+# ---- i386, on an x86_64 host (docs/i386.md) ----------------------------------------
+# unit-i386: the unit suite built with gcc -m32 against the i386 lib/ (with
+# tests/unit/test_i386.c), run natively; e2e-i386: qemu-system-i386 boots through
+# build/i386/kx-static (tests/e2e/i386; t-multiboot boots tests/kernels' multiboot 1
+# kernel); check-i386: both (make check runs it).
+unit-i386:
+	$(MAKE) ARCH=i386 unit
+e2e-i386: kernels
+	$(MAKE) ARCH=i386 static
+	tests/e2e/i386/run.sh
+check-i386:
+	tests/e2e/i386/fetch.sh >/dev/null
+	$(MAKE) kernels
+	$(MAKE) unit-i386
+	$(MAKE) e2e-i386
+.PHONY: unit-i386 e2e-i386 check-i386
 
 .PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)

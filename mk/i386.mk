@@ -4,8 +4,11 @@
 # installed) into build/i386/sysroot by mk/i386/sysroot.sh on the first build
 # (docs/i386.md). The x86 code is shared with x86_64: lib/arch/i386,
 # libkx/arch/i386 and purgatory/arch/i386 compile the x86_64 files they share.
+# (the dynamic build, make ARCH=i386 all, and the unit tests use glibc's
+# 32-bit headers from gcc-multilib; the kernel's uapi asm/ headers for x86
+# are biarch, and Debian has them only in the x86_64 directory)
 ifeq ($(origin CC),default)
-CC        := gcc -m32
+CC        := gcc -m32 -idirafter /usr/include/x86_64-linux-gnu
 endif
 B         ?= build/i386
 I386_SYSROOT := $(B)/sysroot
@@ -23,6 +26,10 @@ STATIC_LDFLAGS   := -Wl,-z,noseparate-code -Wl,-z,norelro
 ARCH_LDLIBS      :=
 ARCH_DEPS        := $(I386_SYSROOT)/.done
 ARCH_PC_LIBS     :=
+# libkx.a: the PIC thunks (__x86.get_pc_thunk.*) sit in COMDAT groups, which
+# a final link would discard as duplicates of libc's once --localize-hidden
+# made our copies local; without the groups they stay ours
+LOCALIZE_FLAGS   := -R .group
 
 $(I386_SYSROOT)/.done: mk/i386/sysroot.sh mk/i386/apt-i386.sh
 	mk/i386/sysroot.sh $(I386_SYSROOT)

@@ -5,7 +5,7 @@ set -eu
 here=$(dirname "$0")
 pkgs="make gcc binutils musl-tools clang libclang-rt-14-dev qemu-system-x86 cpio gzip lz4
       qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libfdt-dev zlib1g-dev
-      abigail-tools pkgconf"
+      abigail-tools pkgconf gcc-multilib"
 [ -f "$here/e2e/deps.txt" ] && pkgs="$pkgs $(grep -v '^#' "$here/e2e/deps.txt" | tr '\n' ' ')"
 missing=""
 for p in $pkgs; do
