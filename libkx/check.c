@@ -122,9 +122,11 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 	fprintf(f, "  kexec_load syscall       %s%s\n", yes_no(pf->has_load),
 		pf->load_ok ? "  -> usable" : "  -> not usable now");
 	fprintf(f, "  kexec_file_load syscall  %s%s\n", yes_no(pf->has_file),
-		!kx_arch_kernel_format[0] ? "  (Linux has none on this architecture: kexec_load only)" :
 		pf->file_ok ? (locked ? "  -> usable with signed kernels" : "  -> usable")
 			    : "  -> not usable now");
+	if (!kx_arch_kernel_format[0])
+		fprintf(f, "                           (%s has no kexec_file_load: kx uses kexec_load)\n",
+			kx_arch_name);
 	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));
 	fprintf(f, "  crash kernel loaded      %s\n", yes_no(pf->crash_loaded));
 	if (pf->crash_size)

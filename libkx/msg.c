@@ -396,12 +396,12 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		put(o, "too many initrd pieces (%" PRIu64 "; kx takes at most %" PRIu64 ").", e->a, e->b);
 		break;
 	case KX_E_FILE_SYSCALL_TYPE:
-		if (!kx_arch_kernel_format[0])
-			put(o, "kexec_file_load (-s) does not exist on %s (Linux has it on x86 for x86_64 "
-			    "only); use -c, or no option.", kx_arch_name);
-		else
-			put(o, "kexec_file_load (-s) cannot load this %s image: the kernel parses only %s "
-			    "kernels on %s; use -c.", e->what, kx_arch_kernel_format, kx_arch_name);
+		if (!kx_arch_kernel_format[0]) {
+			put(o, "kexec_file_load (-s) does not exist on %s; use -c (or no option).", kx_arch_name);
+			break;
+		}
+		put(o, "kexec_file_load (-s) cannot load this %s image: the kernel parses only %s "
+		    "kernels on %s; use -c.", e->what, kx_arch_kernel_format, kx_arch_name);
 		break;
 	case KX_E_CLASSIC_ONLY:
 		put(o, "%s works only with kexec_load; drop -s or the option.", kx_classic_option((unsigned)e->a));

@@ -22,11 +22,10 @@ const char *why_text(struct kx_load *l)
 	case WHY_ASKED_FILE:
 		return "asked for with -s";
 	case WHY_AUTO_FORMAT:
-		if (!kx_arch_kernel_format[0]) {
+		if (!kx_arch_kernel_format[0]) /* 32-bit ARM */
 			snprintf(b, n, "auto: %s has no kexec_file_load, so kx plans it", kx_arch_name);
-			return b;
-		}
-		snprintf(b, n, "auto: the kernel's own loader takes only %s kernels, so kx plans it",
+		else
+			snprintf(b, n, "auto: the kernel's own loader takes only %s kernels, so kx plans it",
 			 kx_arch_kernel_format);
 		return b;
 	case WHY_AUTO_CLASSIC_ONLY:
