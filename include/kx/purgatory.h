@@ -40,8 +40,7 @@
 
 /* params.entry_mode */
 #define KX_PURG_ENTRY_64     1     /* x86_64: long mode, identity map kept */
-#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off (the
-					 only mode of the i386 purgatory) */
+#define KX_PURG_ENTRY_32     2     /* x86: 32-bit protected mode, paging off */
 
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
