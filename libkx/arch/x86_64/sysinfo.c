@@ -1,6 +1,4 @@
-/* x86_64 and i386 (libkx/arch/i386 compiles this file too): the firmware
- * memory map, boot_params and ACPI RSDP of the running system. The
- * architecture's constants are in consts.c. */
+/* x86_64 and i386: the firmware memory map, boot_params and ACPI RSDP of the running system. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +9,22 @@
 #include <kx/elf.h>
 #include "arch.h"
 #include "load.h"
+
+/* i386 compiles this file too (libkx/arch/i386/sysinfo.c), with its own
+ * constants (libkx/arch/i386/consts.c) */
+#ifndef KX_ARCH_CONSTS_ELSEWHERE
+const char kx_arch_name[] = "x86_64";
+const char kx_arch_kernel_format[] = "bzImage";
+const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
+const uint16_t kx_arch_serial_port = 0x3f8;
+const uint64_t kx_arch_console_max = 0xffff;
+const int kx_arch_console_baud = 1;
+const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
+const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
+const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
+};
+#endif
 
 static const char memmap_dir[] = "/sys/firmware/memmap";
 
