@@ -210,8 +210,8 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
-	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
+	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
 demo: deps
@@ -286,25 +286,10 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-# ---- i386, on an x86_64 host (docs/i386.md) ----------------------------------------
-# unit-i386: the unit suite built with gcc -m32 against the i386 lib/ (with
-# tests/unit/test_i386.c), run natively; e2e-i386: qemu-system-i386 boots through
-# build/i386/kx-static (tests/e2e/i386; t-multiboot boots tests/kernels' multiboot 1
-# kernel); check-i386: both (make check runs it).
-unit-i386:
-	$(MAKE) ARCH=i386 unit
-e2e-i386: kernels
-	$(MAKE) ARCH=i386 static
-	tests/e2e/i386/run.sh
-check-i386:
-	tests/e2e/i386/fetch.sh >/dev/null
-	$(MAKE) kernels
-	$(MAKE) unit-i386
-	$(MAKE) e2e-i386
-.PHONY: unit-i386 e2e-i386 check-i386
-
 .PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+# i386 from an x86_64 host: unit-i386, e2e-i386, check-i386 (docs/i386.md)
+include mk/check-i386.mk

@@ -1,0 +1,16 @@
+# i386, on an x86_64 host (docs/i386.md), from the Makefile of any ARCH.
+# unit-i386: the unit suite built with gcc -m32 against the i386 lib/ (with
+# tests/unit/test_i386.c), run natively; e2e-i386: qemu-system-i386 boots through
+# build/i386/kx-static (tests/e2e/i386; t-multiboot boots tests/kernels' multiboot 1
+# kernel); check-i386: both (make check runs it).
+unit-i386:
+	$(MAKE) ARCH=i386 unit
+e2e-i386: kernels
+	$(MAKE) ARCH=i386 static
+	tests/e2e/i386/run.sh
+check-i386:
+	tests/e2e/i386/fetch.sh >/dev/null
+	$(MAKE) kernels
+	$(MAKE) unit-i386
+	$(MAKE) e2e-i386
+.PHONY: unit-i386 e2e-i386 check-i386
