@@ -5,7 +5,7 @@
 #               with lib/ it is libkx (include/kx.h): build/libkx.a, build/libkx.so.1
 #   tool/       the kx command, a thin client of libkx
 # Targets: all (build/kx, the libraries, libkx.pc), static (build/kx-static),
-#          check, unit, e2e, demo, install, clean. ARCH defaults to the host's.
+#          check, unit, tool-test, e2e, demo, install, clean. ARCH defaults to the host's.
 
 ARCH    ?= x86_64
 VERSION := 0.2.0
@@ -166,6 +166,13 @@ unit: $(B)/unit-$(CCNAME)
 # the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
 unit-san: $(B)/unit-san-$(CCNAME)
 	$(B)/unit-san-$(CCNAME)
+# the command line's rules (tool/opts.c: kexec-tools' action state), on the host:
+# only the parser runs, nothing is loaded
+$(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B)/libkx.a
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itool -o $@ \
+	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a
+tool-test: $(B)/tool-test
+	$(B)/tool-test 2>/dev/null
 include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
@@ -207,7 +214,7 @@ deps:
 check: deps
 	$(MAKE) -s all static examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
-	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san fuzz-smoke abi-check state-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
@@ -286,7 +293,7 @@ check-arm64:
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 
-.PHONY: all libkx state-check static purgatory examples kernels unit unit-san clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx state-check static purgatory examples kernels unit unit-san tool-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all

@@ -81,6 +81,9 @@ enum kx_syscode {
 				  type it is in the loader table (its name in the message) */
 	KX_E_NOT_APPLICABLE,   /* what: the image type; a: enum kx_input the type cannot take */
 	KX_E_SETTING,          /* a: the enum kx_setting, b: the value it cannot take */
+	KX_E_KERNEL_FLAG,      /* what: the option ("--force-dtb"); a: the flag the running kernel
+				  does not know (EINVAL); b: 0 kexec_file_load's, 1 kexec_load's */
+	KX_E_NO_HOTPLUG,       /* subject: the /sys file a crash-hotplug load needs (missing) */
 	KX_E_SYS__END
 };
 
@@ -168,8 +171,10 @@ KX_API int kx_load_initrd_buf(struct kx_load *l, const void *buf, size_t len, co
 		       struct kx_error *err);
 /*
  * The command line is built from: the image's own (a UKI's .cmdline) unless
- * replaced, then the running system's (/proc/cmdline) if reused, then every
- * appended text in order. A word equal to one already there is not added again.
+ * replaced, then the running system's (/proc/cmdline, without BOOT_IMAGE=;
+ * for a crash kernel also without crashkernel=) if reused, then every appended
+ * text in order, verbatim, after one space. Nothing is removed or merged: where
+ * a parameter is given twice, the kernel sees both (Linux keeps the last).
  */
 KX_API int kx_load_append(struct kx_load *l, const char *text, struct kx_error *err);
 /* These two return 0, or -1 once the load is prepared (the command line is built). */
@@ -200,6 +205,8 @@ enum kx_setting {
 				  UART (default 0x3f8); arm64: 1, the UART the device tree's
 				  stdout-path names (the default); 0: nowhere */
 	KX_SET_CONSOLE_BAUD,   /* x86: program that UART to this speed; 0: leave it as it is */
+	KX_SET_CLASSIC_HINTS,  /* 1: no_verify, mem_min and mem_max apply to kexec_load only and do
+				  not choose it (kexec-tools' rule): kexec_file_load ignores them */
 	KX_SET__END
 };
 KX_API int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value,
@@ -259,7 +266,7 @@ KX_API int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_
 /* The plan as kx --dry-run prints it (text), and as JSON (one object, one line). */
 KX_API int kx_load_print(struct kx_load *l, FILE *f, struct kx_error *err);
 KX_API int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err);
-/* A crash load's crashkernel= estimate, as kx --print-ckr-size prints it. */
+/* A crash load's crashkernel= estimate, as kx --suggest-crashkernel prints it. */
 KX_API int kx_load_print_crash_size(struct kx_load *l, FILE *f, struct kx_error *err);
 
 /* ---- the system ---------------------------------------------------------------------- */

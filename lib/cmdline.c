@@ -23,17 +23,6 @@ const char *kx_cmdline_word(const char **pp, const char *end, size_t *wl)
 	return w;
 }
 
-static int has_word(const char *buf, const char *w, size_t wl)
-{
-	const char *p = buf, *end = buf + kx_strlen(buf), *x;
-	size_t xl;
-
-	while ((x = kx_cmdline_word(&p, end, &xl)))
-		if (xl == wl && !kx_memcmp(x, w, wl))
-			return 1;
-	return 0;
-}
-
 bool kx_cmdline_key_is(const char *w, size_t wl, const char *key)
 {
 	size_t k = 0, n = kx_strlen(key);
@@ -59,7 +48,7 @@ struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
 
 	while ((w = kx_cmdline_word(&p, end, &wl))) {
 		size_t need = wl + (used ? 1 : 0);
-		if (dropped(w, wl, drop) || has_word(buf, w, wl))
+		if (dropped(w, wl, drop))
 			continue;
 		if (need >= cap - used)
 			return kx_err(KX_E_CMDLINE_TOO_LONG, 0, used + need, cap - 1);
@@ -69,6 +58,24 @@ struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
 		used += wl;
 		buf[used] = 0;
 	}
+	return KX_NOERR;
+}
+
+struct kx_err kx_cmdline_append(char *buf, size_t cap, const char *text, size_t len)
+{
+	size_t used = kx_strlen(buf), n = 0, need;
+
+	while (n < len && text[n]) /* a NUL ends the text */
+		n++;
+	if (!n)
+		return KX_NOERR;
+	need = n + (used ? 1 : 0);
+	if (need >= cap - used)
+		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, used + need, cap - 1);
+	if (used)
+		buf[used++] = ' ';
+	kx_memcpy(buf + used, text, n);
+	buf[used + n] = 0;
 	return KX_NOERR;
 }
 

@@ -233,43 +233,22 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
 
 /* ---- the command line ------------------------------------------------------ */
 
-static int has_key(const char *buf, const char *key)
-{
-	const char *p = buf, *end = buf + kx_strlen(buf), *w;
-	size_t wl;
-
-	while ((w = kx_cmdline_word(&p, end, &wl)))
-		if (kx_cmdline_key_is(w, wl, key))
-			return 1;
-	return 0;
-}
-
 static struct kx_err add(char *buf, size_t cap, const char *w)
 {
 	return kx_cmdline_add(buf, cap, w, kx_strlen(w), 0);
 }
 
-struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int defaults)
+struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr)
 {
 	char hdr[32] = "elfcorehdr=0x";
-	struct kx_err err = KX_NOERR;
 	size_t n = 13;
 	int shift;
 
 	if (!cap)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, 0, 0);
+	/* kx's own is the one that counts (Linux takes the last anyway); an
+	 * earlier one is removed so that the line does not grow on every plan */
 	kx_cmdline_drop(buf, "elfcorehdr");
-	if (defaults) {
-		/* what kdump-tools and RHEL's kdump pass, unless the user chose */
-		if (!has_key(buf, "nr_cpus") && !has_key(buf, "maxcpus"))
-			err = add(buf, cap, "nr_cpus=1");
-		if (!KX_FAILED(err))
-			err = add(buf, cap, "irqpoll");
-		if (!KX_FAILED(err))
-			err = add(buf, cap, "reset_devices");
-		if (KX_FAILED(err))
-			return err;
-	}
 	if (!elfcorehdr)
 		return KX_NOERR;
 	for (shift = 60; shift > 0 && !(elfcorehdr >> shift); shift -= 4)

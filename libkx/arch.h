@@ -19,6 +19,10 @@ extern const int kx_arch_console_baud;
 /* kdump with kexec_load: the ELF machine of the core header kx builds (0: kx
  * builds none on this architecture) and where the kernel text is mapped. */
 extern const uint16_t kx_arch_crash_machine;
+/* kexec_load's crash-hotplug flag: x86 sends KEXEC_UPDATE_ELFCOREHDR (0x4),
+ * which every x86 kernel with crash hotplug takes (6.5 to 6.9 refuse the
+ * generic 0x8); others send KEXEC_CRASH_HOTPLUG_SUPPORT (0x8) */
+extern const unsigned long kx_arch_hotplug_flag;
 extern const uint64_t kx_arch_kernel_map;
 extern const uint8_t kx_purgatory_blob[];
 extern const uint8_t kx_purgatory_blob_end[];

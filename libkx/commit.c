@@ -12,12 +12,17 @@
 #define KEXEC_ON_CRASH          0x1
 #define KEXEC_FILE_ON_CRASH     0x2
 #define KEXEC_FILE_NO_INITRAMFS 0x4
+/* Linux's include/uapi/linux/kexec.h; a kernel that predates one answers EINVAL */
+#define KEXEC_FILE_DEBUG        0x8   /* Linux 6.8 */
+#define KEXEC_FILE_NO_CMA       0x10  /* Linux 6.17 */
+#define KEXEC_FILE_FORCE_DTB    0x20  /* Linux 6.18 */
 
 /* 0, or a negative errno from kexec_load; err is filled for other failures. */
 static int classic_load(struct kx_load *l, struct kx_error *err)
 {
 	struct kx_kseg ks[KX_MAX_SEGMENTS];
 	const struct kx_plan *p = &l->plan;
+	unsigned long flags;
 	unsigned i;
 	int e;
 
@@ -31,7 +36,17 @@ static int classic_load(struct kx_load *l, struct kx_error *err)
 	for (i = 0; i < p->nseg; i++)
 		ks[i] = (struct kx_kseg){ p->seg[i].buf, p->seg[i].bufsz,
 					  (const void *)(uintptr_t)p->seg[i].mem, p->seg[i].memsz };
-	e = sys_kexec_load(p->entry, p->nseg, ks, kx_arch_kexec_flag | (l->o.crash ? KEXEC_ON_CRASH : 0));
+	flags = kx_arch_kexec_flag | (l->o.crash ? KEXEC_ON_CRASH : 0);
+	if (l->o.crash && l->set[KX_SET_HOTPLUG])
+		flags |= kx_arch_hotplug_flag;
+	e = sys_kexec_load(p->entry, p->nseg, ks, flags);
+	if (e == -EINVAL && (flags & kx_arch_hotplug_flag) && l->o.crash && l->set[KX_SET_HOTPLUG]) {
+		/* the plan is the one kx checks for every load: the flag is what is new */
+		fail(err, KX_E_KERNEL_FLAG, "--hotplug", l->req.image.name);
+		err->a = kx_arch_hotplug_flag;
+		err->b = 1;
+		return 1;
+	}
 	if (!e)
 		dbg(l, "loaded with kexec_load: %u segments, entry 0x%" PRIx64, p->nseg, p->entry);
 	return e;
@@ -96,14 +111,75 @@ static int kernel_fd(const struct kx_load *l)
 	return sys_memfd("kx-kernel", b, len, 0, 1);
 }
 
+/* kexec_file_load flags the settings ask for (newer than the kernels kx runs on) */
+static const struct {
+	int set;
+	unsigned long flag;
+	const char *option, *without; /* why the load may go without it; NULL: it may not */
+} extra[] = {
+	{ KX_SET_KERNEL_DEBUG, KEXEC_FILE_DEBUG, "-d", "" },
+	{ KX_SET_NO_CMA, KEXEC_FILE_NO_CMA, "--no-cma", "it places no segment in CMA anyway" },
+	{ KX_SET_FORCE_DTB, KEXEC_FILE_FORCE_DTB, "--force-dtb", 0 },
+};
+#define NEXTRA (sizeof(extra) / sizeof(extra[0]))
+
+/*
+ * Does the running kernel know this kexec_file_load flag? Asked with no
+ * file (fd -1) and not for the crash slot: the kernel checks the flags before
+ * it reads the file (EINVAL: unknown; EBADF: known), and nothing loaded is
+ * touched. 1, 0, or -1 when it cannot tell.
+ */
+static int kernel_knows(unsigned long flag)
+{
+	int e = sys_kexec_file_load(-1, -1, 0, flag);
+
+	return e == -EINVAL ? 0 : e == -EBADF ? 1 : -1;
+}
+
+/*
+ * The load with the extra flags failed with EINVAL: was it a flag? Each one
+ * is asked about (only now: a probe is a kexec call, which counts against
+ * kernel.kexec_load_limit_*). Those the kernel does not know are dropped from
+ * *flags when the load may go without them; 1 with err when it may not; 0
+ * when nothing was dropped (the EINVAL is the load's own).
+ */
+static int drop_unknown(struct kx_load *l, unsigned long *flags, int *dropped,
+			struct kx_error *err)
+{
+	unsigned i;
+
+	*dropped = 0;
+	for (i = 0; i < NEXTRA; i++) {
+		if (!(*flags & extra[i].flag) || kernel_knows(extra[i].flag))
+			continue;
+		if (!extra[i].without) {
+			fail(err, KX_E_KERNEL_FLAG, extra[i].option, l->req.image.name);
+			err->a = extra[i].flag;
+			return 1;
+		}
+		*flags &= ~extra[i].flag;
+		*dropped = 1;
+		dbg(l, "this kernel does not know kexec_file_load flag 0x%lx (%s): not asked%s%s",
+		    extra[i].flag, extra[i].option, *extra[i].without ? "; " : "", extra[i].without);
+	}
+	return 0;
+}
+
 /* 0, or a negative errno from kexec_file_load; 1 with err for other failures. */
 static int file_load(struct kx_load *l, struct kx_error *err)
 {
 	struct kx_blob pieces[MAX_BLOBS];
 	unsigned long flags = l->o.crash ? KEXEC_FILE_ON_CRASH : 0;
-	int files_only, kfd, ifd = -1, e;
-	unsigned n = file_pieces(l, pieces, &files_only);
+	int files_only, kfd, ifd = -1, e, dropped = 0;
+	unsigned i, n = file_pieces(l, pieces, &files_only);
+	const char *cmdline = l->cmdline[0] ? l->cmdline : 0;
 
+	if (l->set[KX_SET_HOTPLUG])
+		dbg(l, "--hotplug: kexec_file_load's crash kernels are updated on hotplug by the "
+		       "kernel itself; no flag needed");
+	for (i = 0; i < NEXTRA; i++)
+		if (l->set[extra[i].set])
+			flags |= extra[i].flag;
 	kfd = kernel_fd(l);
 	if (kfd < 0) {
 		fail_file(err, "kernel", l->req.image.name, kfd);
@@ -119,12 +195,18 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 	}
 	dbg(l, "kexec_file_load: kernel fd %d, initrd fd %d, %zu-byte command line, flags 0x%lx", kfd,
 	    ifd, strlen(l->cmdline), flags);
-	e = sys_kexec_file_load(kfd, ifd, l->cmdline[0] ? l->cmdline : 0, flags);
+	e = sys_kexec_file_load(kfd, ifd, cmdline, flags);
+	if (e == -EINVAL && (flags & (KEXEC_FILE_DEBUG | KEXEC_FILE_NO_CMA | KEXEC_FILE_FORCE_DTB))) {
+		if (drop_unknown(l, &flags, &dropped, err))
+			e = 1;
+		else if (dropped)
+			e = sys_kexec_file_load(kfd, ifd, cmdline, flags);
+	}
 	if (kfd != l->kernel_fd)
 		sys_close(kfd);
 	sys_close(ifd);
 	if (!e)
-		dbg(l, "loaded with kexec_file_load");
+		dbg(l, "loaded with kexec_file_load (flags 0x%lx)", flags);
 	return e;
 }
 

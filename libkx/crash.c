@@ -1,6 +1,6 @@
 /*
  * kdump (kx -p): the reserved region, the crash kernel's command line, the
- * ELF core header and memory map for kexec_load, and --print-ckr-size.
+ * ELF core header and memory map for kexec_load, and kx --suggest-crashkernel.
  * The builders are pure (lib/crash.c); this file reads what they need from
  * /proc and /sys:
  *   /proc/iomem                          "Crash kernel" lines, System RAM
@@ -123,7 +123,7 @@ int crash_setup(struct kx_load *l, struct kx_error *err)
 	struct crash_state *cs = &l->cs;
 	char b1[32], b2[32];
 	uint64_t have;
-	struct kx_err e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), 0, 1);
+	struct kx_err e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), 0);
 
 	if (KX_FAILED(e))
 		return fail_lib(err, e, "the crash kernel's command line");
@@ -155,7 +155,7 @@ int crash_region(struct kx_load *l, struct kx_window *w, struct kx_error *err)
 	struct crash_state *cs = &l->cs;
 
 	if (l->o.crash_sizing) {
-		/* --print-ckr-size: the plan only measures, it may go anywhere */
+		/* --suggest-crashkernel: the plan only measures, it may go anywhere */
 		w->min = 0;
 		w->max = UINT64_MAX;
 		return 0;
@@ -344,7 +344,7 @@ static int build_header(struct kx_load *l, size_t *len, struct kx_error *err)
 		return 1;
 	}
 	if (l->o.crash_sizing) {
-		/* --print-ckr-size without root: a header as large as a big machine's */
+		/* --suggest-crashkernel without root: a header as large as a big machine's */
 		dbg(l, "%s (%s): %s; assuming a 16 KiB core header", what, path, strerror(-r));
 		*len = 16 << 10;
 		return 0;
@@ -372,6 +372,21 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 	if ((built = build_header(l, &len, err)) < 0)
 		return -1;
 	memsz = pages(len);
+	if (l->set[KX_SET_HOTPLUG] && !l->o.crash_sizing) {
+		/* the kernel rewrites the header on CPU or memory hotplug: it needs the
+		 * room it says, and kx's purgatory must not check what it rewrites */
+		static const char f[] = "/sys/kernel/crash_elfcorehdr_size";
+		char b[32];
+		uint64_t room = 0;
+		if (!sys_read_text(f, b, sizeof(b), 0))
+			room = strtoull(b, 0, 0);
+		if (!room)
+			return fail(err, KX_E_NO_HOTPLUG, 0, f);
+		if (pages(room) > memsz)
+			memsz = pages(room);
+		dbg(l, "--hotplug: the core header gets %" PRIu64 " bytes (%s) and is not verified",
+		    memsz, f);
+	}
 	/* at the top of the region: the kernel goes to its bottom, aligned */
 	if (!kx_plan_place(&l->plan, mem, w,
 			   &(struct kx_place){ .size = memsz, .align = KX_PAGE,
@@ -381,6 +396,8 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 			memsz);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, "the crash kernel");
+	if (l->set[KX_SET_HOTPLUG])
+		l->plan.seg[l->plan.nseg - 1].verify = 0;
 	dbg(l, "ELF core header at 0x%" PRIx64, at);
 	if (!l->o.crash_sizing) {
 		/* the loader sees (and passes on) the crash kernel's memory */
@@ -391,11 +408,11 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 			return fail_lib(err, e, "the crash kernel's memory map");
 		l->req.sys = &cs->view;
 	}
-	e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), at, 1);
+	e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), at);
 	return KX_FAILED(e) ? fail_lib(err, e, "the crash kernel's command line") : 0;
 }
 
-/* ---- --print-ckr-size ------------------------------------------------------- */
+/* ---- --suggest-crashkernel ------------------------------------------------------- */
 
 static void print_need(FILE *f, const struct kx_plan *p, const struct kx_crash_need *n)
 {

@@ -363,7 +363,7 @@ int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct 
 	if (changed(l, err))
 		return -1;
 	if ((unsigned)what == 0 || (unsigned)what >= KX_SET__END ||
-	    (what < KX_SET_CONSOLE_PORT && value > 1) ||
+	    ((what < KX_SET_CONSOLE_PORT || what == KX_SET_CLASSIC_HINTS) && value > 1) ||
 	    (what == KX_SET_CONSOLE_PORT && value > kx_arch_console_max) ||
 	    (what == KX_SET_CONSOLE_BAUD && (value > 4000000 || (value && !kx_arch_console_baud))))
 		return fail_n(err, KX_E_SETTING, "", (unsigned)what, value, 0, 0);
@@ -377,15 +377,14 @@ int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct 
 /*
  * The command line: the image's own (a UKI's .cmdline) unless replaced, the
  * running system's if reused (without BOOT_IMAGE=; for a crash kernel also
- * without what reserves memory the crash region does not have, as Fedora's
- * kdump removes), then the appended texts.
+ * without crashkernel=, as kexec-tools composes it), then the appended texts
+ * verbatim. No word is dropped or merged: Linux takes the last of a repeated
+ * parameter (console=), and words after "--" belong to init.
  */
 static int build_cmdline(struct kx_load *l, struct kx_error *err)
 {
 	static const char *const drop_boot_image[] = { "BOOT_IMAGE", 0 };
-	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", "hugepages",
-		"hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma", "log_buf_len", "swiotlb",
-		"slub_debug", 0 };
+	static const char *const drop_crash[] = { "BOOT_IMAGE", "crashkernel", 0 };
 	struct kx_err e = KX_NOERR;
 	size_t n;
 	unsigned i;
@@ -404,22 +403,23 @@ static int build_cmdline(struct kx_load *l, struct kx_error *err)
 				   l->o.crash ? drop_crash : drop_boot_image);
 	}
 	for (i = 0; !KX_FAILED(e) && i < l->nappend; i++)
-		e = kx_cmdline_add(l->cmdline, sizeof(l->cmdline), l->append[i], strlen(l->append[i]), 0);
+		e = kx_cmdline_append(l->cmdline, sizeof(l->cmdline), l->append[i], strlen(l->append[i]));
 	if (e.code == KX_E_CMDLINE_TOO_LONG)
 		e.b = cmdline_limit(l, e.b);
 	return KX_FAILED(e) ? fail_lib(err, e, "command line") : 0;
 }
 
-/* Options only kexec_load can honour: kx's own plan and purgatory. */
-static enum kx_classic_reason classic_only(const struct kx_options *o)
+/* Options only kexec_load can honour: kx's own plan and purgatory. With
+ * KX_SET_CLASSIC_HINTS, the window and no_verify only apply if it is used. */
+static enum kx_classic_reason classic_only(const struct kx_options *o, int hints)
 {
 	if (o->purgatory)
 		return KX_CLASSIC_PURGATORY;
 	if (o->have_entry)
 		return KX_CLASSIC_ENTRY;
-	if (o->mem_min || o->mem_max != UINT64_MAX)
+	if (!hints && (o->mem_min || (o->mem_max && o->mem_max != UINT64_MAX)))
 		return KX_CLASSIC_WINDOW;
-	if (o->no_verify)
+	if (!hints && o->no_verify)
 		return KX_CLASSIC_NO_VERIFY;
 	if (sys_fault("digest"))
 		return KX_CLASSIC_FAULT; /* the test hook corrupts kx's own purgatory */
@@ -487,9 +487,13 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 	/* -p: the crash kernel's command line, and is the reservation big enough? */
 	if (l->o.crash && crash_setup(l, err))
 		return -1;
-	l->classic_only = classic_only(&l->o);
+	l->classic_only = classic_only(&l->o, (int)l->set[KX_SET_CLASSIC_HINTS]);
 	if (choose(l, err))
 		return -1;
+	if (l->use_file && (l->o.no_verify || l->o.mem_min ||
+			    (l->o.mem_max && l->o.mem_max != UINT64_MAX)))
+		dbg(l, "-i, --mem-min and --mem-max apply to kexec_load only: kexec_file_load ignores "
+		       "them%s", l->o.syscall == KX_SYSCALL_AUTO ? " (they apply if kx falls back)" : "");
 	l->prepared = 1;
 	return 0;
 }

@@ -153,7 +153,7 @@ static void render_file(struct out *o, const struct kx_error *e)
 		break;
 	case EACCES:
 	case EPERM:
-		put(o, "cannot read the %s '%s': permission denied. Run kx as root or fix the file's permissions.",
+		put(o, "cannot read the %s '%s': permission denied. Run as root or fix the file's permissions.",
 		    role, path);
 		break;
 	case EISDIR:
@@ -178,7 +178,7 @@ static void render_kexec(struct out *o, const struct kx_error *e)
 	switch (e->sys_errno) {
 	case EPERM:
 		if (!e->root)
-			put(o, "%s: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo.", op);
+			put(o, "%s: permission denied; kexec needs root (CAP_SYS_BOOT). Run it as root (sudo).", op);
 		else if (e->load_disabled)
 			put(o, "%s: refused because kexec is disabled (kernel.kexec_load_disabled=1); "
 			    "it stays off until reboot.", op);
@@ -335,14 +335,14 @@ static void render_crash(struct out *o, const struct kx_error *e)
 		if (e->a)
 			put(o, "no memory is reserved for a crash kernel: boot the running kernel with "
 			    "crashkernel=%" PRIu64 "M on its command line (what these files need, see kx "
-			    "--print-ckr-size), then load it again.", e->a >> 20);
+			    "--suggest-crashkernel), then load it again.", e->a >> 20);
 		else
 			put(o, "no memory is reserved for a crash kernel: boot the running kernel with "
-			    "crashkernel=SIZE (kx --print-ckr-size says how much), then load it again.");
+			    "crashkernel=SIZE (kx --suggest-crashkernel says how much), then load it again.");
 		break;
 	case KX_E_CRASH_HIDDEN:
 		put(o, "the crash kernel region's address is visible to root only (/proc/iomem); "
-		    "run kx as root.");
+		    "run as root.");
 		break;
 	case KX_E_CRASH_SMALL:
 		put(o, "the crash kernel region (crashkernel=, %s) is too small for these files: they take "
@@ -448,6 +448,17 @@ static void render_sys(struct out *o, const struct kx_error *e)
 			put(o, "this libkx does not know setting %" PRIu64 "; it is older than the "
 			    "program using it.", e->a);
 		break;
+	case KX_E_KERNEL_FLAG:
+		put(o, "the running kernel does not know %s (%s flag 0x%" PRIx64 "%s); nothing was "
+		    "loaded. Drop %s, or boot a newer kernel first.", e->what,
+		    e->b ? "kexec_load" : "kexec_file_load", e->a,
+		    e->b ? ", Linux 6.5 and later" : e->a == 0x20 ? ", Linux 6.18 and later" : "",
+		    e->what);
+		break;
+	case KX_E_NO_HOTPLUG:
+		put(o, "--hotplug needs a kernel with crash hotplug (CONFIG_CRASH_HOTPLUG): %s is "
+		    "missing; drop --hotplug and reload the crash kernel after hotplug.", e->subject);
+		break;
 	case KX_E_STATE:
 		put(o, "internal error: %s was called out of order; please report this.", e->what);
 		break;
@@ -478,7 +489,7 @@ static const char *const sys_names[] = {
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
 	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
 	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type", "not-applicable",
-	"setting",
+	"setting", "kernel-flag", "no-hotplug",
 };
 _Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
 	       "a name for every system error code");
@@ -495,5 +506,5 @@ int kx_error_is_usage(const struct kx_error *e)
 	return e && (e->code == KX_E_TYPE_NAME || e->code == KX_E_RAW_KERNEL ||
 		     e->code == KX_E_FILE_SYSCALL_TYPE || e->code == KX_E_CLASSIC_ONLY ||
 		     e->code == KX_E_WRONG_TYPE || e->code == KX_E_NOT_APPLICABLE ||
-		     e->code == KX_E_SETTING);
+		     e->code == KX_E_SETTING || e->code == KX_E_KERNEL_FLAG);
 }

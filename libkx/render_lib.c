@@ -92,7 +92,7 @@ size_t kx_render_lib(char *buf, size_t n, struct kx_err e, const char *s)
 	case KX_E_MEMMAP:
 		R("cannot read the memory map: %s has %s (line %" PRIu64 ").", s, noun(e.what), e.a);
 	case KX_E_MEMMAP_HIDDEN:
-		R("cannot read the memory map: %s has its addresses hidden; run kx as root.", s);
+		R("cannot read the memory map: %s has its addresses hidden; run as root.", s);
 	case KX_E_NO_RAM:
 		R("%s lists no usable RAM; kx cannot place anything.", s);
 	case KX_E_TOO_MANY:

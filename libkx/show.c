@@ -88,8 +88,13 @@ void render_plan(struct kx_load *l, const char *syscall)
 	for (i = 0; i < KX_PURG_NREGS; i++)
 		if (p->regs_used & (1u << i))
 			out_put(&o, ", %s=0x%" PRIx64, kx_arch_reg_names[i], p->regs[i]);
-	out_put(&o, "\n  verification: %s\n", !l->o.no_verify ?
+	out_put(&o, "\n  verification: %s", !l->o.no_verify ?
 		"xxh64 digest of each segment, checked in purgatory" : "off (-i)");
+	for (i = 0; !l->o.no_verify && i < p->nseg; i++)
+		if (!p->seg[i].verify && p->seg[i].bufsz && strcmp(p->seg[i].purpose, "purgatory"))
+			out_put(&o, "; not %s (%s)", p->seg[i].purpose,
+				l->set[KX_SET_HOTPLUG] ? "the kernel rewrites it on hotplug" : "unchecked");
+	out_put(&o, "\n");
 	if (!console_port(l))
 		out_put(&o, "  purgatory console: none\n");
 	else if (kx_arch_console_max == 1)

@@ -32,8 +32,6 @@ static const struct compat {
 	{ "pass-memmap-cmdline", 0, 0, "a crash kernel gets its memory map in its boot parameters, "
 				       "no memmap= needed" },
 	{ "entry-32bit", 0, 0, "kx enters a 64-bit bzImage at its 64-bit entry; the same kernel boots" },
-	{ "hotplug", 0, 0, "kx sets no crash-hotplug flag: reload the crash kernel after CPU or "
-			   "memory hotplug (kdump-tools' udev rules do)" },
 	{ "args-elf", 0, 1, "kx passes no ELF boot notes" },
 	{ "args-none", 0, 1, "kx boots an ELF vmlinux as Linux, with its arguments" },
 	{ "real-mode", 0, 1, "kx cannot enter a kernel in real mode" },
@@ -42,8 +40,6 @@ static const struct compat {
 	{ "load-jump-back-helper", 0, 1, "kx has no kexec jump (context preserving)" },
 	{ "load-live-update", 0, 1, "kx has no Xen live update" },
 	{ "exec-live-update", 0, 1, "kx has no Xen live update" },
-	{ "no-cma", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_NO_CMA yet" },
-	{ "force-dtb", 0, 1, "kx cannot ask the kernel for KEXEC_FILE_FORCE_DTB yet" },
 };
 
 #define NCOMPAT (sizeof(compat) / sizeof(compat[0]))
@@ -130,11 +126,15 @@ int compat_apply(int i, const char *value, struct opts *o)
 	return 0;
 }
 
+const char *compat_name(int i)
+{
+	return compat[i].name;
+}
+
 void compat_explain(const struct opts *o)
 {
 	unsigned i;
 
 	for (i = 0; o->debug && i < o->ncompat; i++)
-		fprintf(stderr, "kx: debug: --%s changes nothing: %s\n", compat[o->compat[i]].name,
-			compat[o->compat[i]].why);
+		debug_say("--%s changes nothing: %s", compat[o->compat[i]].name, compat[o->compat[i]].why);
 }

@@ -5,30 +5,67 @@
  * chooses the exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <inttypes.h>
 #include <unistd.h>
 #include "opts.h"
+
+/*
+ * The library's sentences name the command as "kx -X" (and name no command
+ * otherwise): the tool says them with the name it was invoked as, so that
+ * /sbin/kexec advises "kexec -s". Other mentions of kx (the program, "kx's
+ * own loader") stay.
+ */
+static void name_commands(const char *in, char *out, size_t n)
+{
+	size_t o = 0, pl = strlen(prog);
+	const char *p;
+
+	for (p = in; *p && o + 1 < n; p++) {
+		int word_start = p == in || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+					       p[-1] == '-' || p[-1] == '/');
+		if (word_start && !strncmp(p, "kx -", 4) && o + pl + 1 < n) {
+			memcpy(out + o, prog, pl);
+			o += pl;
+			p++; /* "x"; the loop steps past it */
+			continue;
+		}
+		out[o++] = *p;
+	}
+	out[o] = 0;
+}
 
 /* One sentence for err on stderr; the exit status it means. */
 static int report(const struct kx_error *err)
 {
-	char m[1024];
+	char m[1024], named[1280];
 
 	kx_error_message(err, m, sizeof(m));
-	say("%s", m);
+	name_commands(m, named, sizeof(named));
+	say("%s", named);
 	return kx_error_is_usage(err) ? EXIT_USAGE : EXIT_FAIL;
 }
 
 static void log_line(void *arg, int level, const char *line)
 {
+	char named[1280];
+
 	(void)arg;
-	if (level == KX_LOG_PLAN)
+	if (level == KX_LOG_PLAN) {
 		fputs(line, stderr);
+		return;
+	}
+	name_commands(line, named, sizeof(named));
+	if (level == KX_LOG_DEBUG)
+		debug_say("%s", named);
 	else
-		fprintf(stderr, level == KX_LOG_DEBUG ? "kx: debug: %s\n" : "kx: %s\n", line);
+		say("%s", named);
 }
 
 static struct kx_options lib_options(const struct opts *o)
@@ -36,7 +73,7 @@ static struct kx_options lib_options(const struct opts *o)
 	return (struct kx_options){
 		.syscall = (enum kx_syscall)o->syscall,
 		.crash = o->panic,
-		.crash_sizing = o->print_ckr,
+		.crash_sizing = o->suggest_ckr,
 		.no_verify = o->no_checks,
 		.mem_min = o->mem_min,
 		.mem_max = o->mem_max,
@@ -51,9 +88,10 @@ static struct kx_options lib_options(const struct opts *o)
 
 static void on_sigbus(int sig)
 {
-	static const char m[] = "kx: a file shrank while kx was reading it; nothing was loaded. "
+	static const char m[] = ": a file shrank while it was being read; nothing was loaded. "
 				"Try again once the file is complete.\n";
 	(void)sig;
+	(void)!write(2, prog, strlen(prog));
 	(void)!write(2, m, sizeof(m) - 1);
 	_exit(EXIT_FAIL);
 }
@@ -96,12 +134,47 @@ static int add_segment(struct kx_load *l, const char *spec, struct kx_error *err
 	return kx_load_segment(l, path, addr, err) ? report(err) : 0;
 }
 
+static void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int debug_on;
+
+static void debug(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!debug_on)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	debug_say("%s", line);
+}
+
+/* kexec-tools' options that are load settings (kx_load_set). */
+static int settings(struct kx_load *l, const struct opts *o, struct kx_error *err)
+{
+	/* -i and --mem-min/--mem-max apply to kexec_load only, and do not choose it */
+	if (kx_load_set(l, KX_SET_CLASSIC_HINTS, 1, err))
+		return -1;
+	if (o->no_cma && kx_load_set(l, KX_SET_NO_CMA, 1, err))
+		return -1;
+	if (o->force_dtb && kx_load_set(l, KX_SET_FORCE_DTB, 1, err))
+		return -1;
+	if (o->hotplug && kx_load_set(l, KX_SET_HOTPLUG, 1, err))
+		return -1;
+	if (o->debug && kx_load_set(l, KX_SET_KERNEL_DEBUG, 1, err))
+		return -1;
+	return 0;
+}
+
 /* Everything the options give the load, in the order kx has always read it. */
 static int build(struct kx_load *l, const struct opts *o, struct kx_error *err)
 {
 	unsigned i;
 	int rc;
 
+	if (settings(l, o, err))
+		return report(err);
 	if (o->kernel && kx_load_kernel(l, o->kernel, err))
 		return report(err);
 	for (i = 0; i < o->ninitrd; i++)
@@ -119,9 +192,11 @@ static int build(struct kx_load *l, const struct opts *o, struct kx_error *err)
 		kx_load_replace_cmdline(l);
 	if (o->reuse)
 		kx_load_reuse_cmdline(l);
-	for (i = 0; i < o->nappend; i++)
-		if (kx_load_append(l, o->append[i], err))
-			return report(err);
+	if (o->nappend > 1)
+		debug("%u --append/--command-line given: the last one counts, as in kexec-tools",
+		      o->nappend);
+	if (o->append && kx_load_append(l, o->append, err))
+		return report(err);
 	for (i = 1; i < KX_SET__END; i++)
 		if (o->set[i] && kx_load_set(l, (enum kx_setting)i, o->set[i], err))
 			return report(err);
@@ -146,13 +221,13 @@ static int check_load(struct kx_load *l, int json, struct kx_error *err)
 	return pf.load_ok || pf.file_ok ? EXIT_OK : EXIT_FAIL;
 }
 
-static int run_load(struct kx_load *l, const struct opts *o, struct kx_error *err)
+static int run_load(struct kx_load *l, const struct opts *o, int read_only, struct kx_error *err)
 {
 	int rc = build(l, o, err);
 
-	if (rc)
+	if (rc || read_only)
 		return rc;
-	if (o->print_ckr)
+	if (o->suggest_ckr)
 		return kx_load_print_crash_size(l, stdout, err) ? report(err) : EXIT_OK;
 	if (o->check && !o->dry_run)
 		return check_load(l, o->json, err);
@@ -164,7 +239,7 @@ static int run_load(struct kx_load *l, const struct opts *o, struct kx_error *er
 	return kx_load_commit(l, err) ? report(err) : EXIT_OK;
 }
 
-static int do_load(const struct opts *o)
+static int load_files(const struct opts *o, int read_only)
 {
 	struct kx_options ko = lib_options(o);
 	struct kx_error err;
@@ -174,25 +249,35 @@ static int do_load(const struct opts *o)
 	signal(SIGBUS, on_sigbus);
 	if (!(l = kx_load_new(&ko, &err)))
 		return report(&err);
-	rc = run_load(l, o, &err);
+	rc = run_load(l, o, read_only, &err);
 	kx_load_free(l);
 	return rc;
 }
 
-/* Exit status as kexec-tools: 1 if a kernel is loaded, 0 if not (2: cannot tell). */
-static int do_status(int crash)
+static int do_load(const struct opts *o) { return load_files(o, 0); }
+/* read and check the files, load nothing */
+static int do_prepare_only(const struct opts *o) { return load_files(o, 1); }
+
+/*
+ * -S as kexec-tools: the crash kernel unless -l was given without -p; exit 1
+ * if it is loaded, 0 if not, 255 if the kernel cannot say; nothing printed
+ * (-d says it on stderr).
+ */
+static int do_status(const struct opts *o)
 {
+	int crash = o->panic || !o->a.has_load;
 	struct kx_error err;
 	int l = kx_loaded(crash, &err);
 
 	if (l < 0) {
-		report(&err);
-		return EXIT_USAGE;
+		if (o->debug)
+			report(&err);
+		return EXIT_STATUS_UNKNOWN;
 	}
 	if (crash)
-		printf(l ? "kx: a crash kernel is loaded; a panic boots it\n" : "kx: no crash kernel is loaded\n");
+		debug(l ? "a crash kernel is loaded; a panic boots it" : "no crash kernel is loaded");
 	else
-		printf(l ? "kx: a kernel is loaded; kx -e boots it\n" : "kx: no kernel is loaded\n");
+		debug(l ? "a kernel is loaded; %s -e boots it" : "no kernel is loaded", prog);
 	return l ? 1 : 0;
 }
 
@@ -210,39 +295,144 @@ static int do_check(int json)
 	return pf.load_ok || pf.file_ok ? EXIT_OK : EXIT_FAIL;
 }
 
-/* What to do, once the options make sense together; the exit status. */
-static int act(struct opts *o)
+/* The last "Crash kernel" range in /proc/iomem's text, or 0 (none, or hidden).
+ * A line: indentation, "first-last : name". */
+static uint64_t iomem_crash_size(const char *text)
+{
+	static const char name[] = " : Crash kernel";
+	uint64_t size = 0;
+	const char *line = text;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		char *end;
+		uint64_t first = strtoull(line, &end, 16), last = 0;
+		if (*end == '-') {
+			last = strtoull(end + 1, &end, 16);
+			if (!strncmp(end, name, sizeof(name) - 1) &&
+			    (end[sizeof(name) - 1] == '\n' || !end[sizeof(name) - 1]))
+				size = last > first ? last - first + 1 : 0;
+		}
+		line = eol ? eol + 1 : 0;
+	}
+	return size;
+}
+
+/* A /proc or /sys file's text, NUL-terminated (empty if it cannot be read). */
+static void read_text(const char *path, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && r > 0 && n < cap - 1)
+		if ((r = read(fd, buf + n, cap - 1 - n)) > 0)
+			n += (size_t)r;
+	buf[n] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* --print-ckr-size: the crash reservation in bytes, as kexec-tools prints it
+ * (the last region in /proc/iomem); where /proc/iomem hides addresses (not
+ * root), /sys/kernel/kexec_crash_size says it instead of 0. */
+static int print_ckr_size(void)
+{
+	static char text[256 * 1024];
+	uint64_t size;
+
+	read_text("/proc/iomem", text, sizeof(text));
+	size = iomem_crash_size(text);
+	if (!size) {
+		read_text("/sys/kernel/kexec_crash_size", text, 32);
+		size = strtoull(text, 0, 10);
+	}
+	printf("%" PRIu64 "\n", size);
+	return EXIT_OK;
+}
+
+/* kexec-tools' last step when no action was given: reboot through the init
+ * system, which runs kexec -e (systemd) or reboots. */
+static int run_shutdown(void)
+{
+	static const char *const paths[] = { "/sbin/shutdown", "/etc/shutdown", "/bin/shutdown" };
+	char *const args[] = { (char *)"shutdown", (char *)"-r", (char *)"now", 0 };
+	unsigned i;
+
+	debug("no action given: the kernel is loaded; running shutdown -r now");
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		execv(paths[i], args);
+	execvp("shutdown", args); /* kx: also where PATH has it (NixOS has no /sbin) */
+	say("cannot run shutdown -r now (%s); the kernel is loaded: boot it with %s -e.",
+	    strerror(errno), prog);
+	return EXIT_FAIL;
+}
+
+/* --dry-run: what the actions would do; never a privileged system call. */
+static int dry_run(const struct opts *o)
+{
+	int rc = EXIT_OK;
+
+	if (o->a.unload)
+		printf("%s: dry run: would unload the loaded %skernel (nothing was changed)\n", prog,
+		       o->panic ? "crash " : "");
+	if (o->a.load) {
+		if (!o->kernel && !o->nsegment) {
+			say("no kernel given; name the kernel image to load, e.g. %s -l /boot/vmlinuz.", prog);
+			return EXIT_USAGE;
+		}
+		if ((rc = do_load(o)))
+			return rc;
+	}
+	if (!o->json && (o->a.exec || o->a.shutdown))
+		printf("%s: dry run: would then %s (nothing was changed)\n", prog,
+		       o->a.shutdown ? "run shutdown -r now" : "boot the loaded kernel");
+	return rc;
+}
+
+/* The actions, in kexec-tools' order: unload, load, then shutdown or boot. */
+static int act(const struct opts *o)
 {
 	struct kx_options ko = lib_options(o);
 	struct kx_error err;
+	int rc = EXIT_OK;
 
-	if (o->check && !o->dry_run && !o->kernel && !o->nsegment)
-		return do_check(o->json);
-	if (o->status)
-		return do_status(o->panic);
-	if (o->unload && o->dry_run) {
-		/* --dry-run never reaches a privileged system call */
-		printf("kx: dry run: would unload the loaded %skernel (nothing was changed)\n",
-		       o->panic ? "crash " : "");
-		return EXIT_OK;
-	}
-	if (o->unload)
-		return kx_unload(&ko, &err) ? report(&err) : EXIT_OK;
-	if (o->load || o->force || o->dry_run || o->check) {
-		int rc;
+	if (o->a.unload && kx_unload(&ko, &err))
+		return report(&err);
+	if (o->a.load) {
 		if (!o->kernel && !o->nsegment) {
-			say("no kernel given; name the kernel image to load, e.g. kx -l /boot/vmlinuz.");
+			say("no kernel given; name the kernel image to load, e.g. %s -l /boot/vmlinuz.", prog);
+			usage(stderr);
 			return EXIT_USAGE;
 		}
-		rc = do_load(o);
-		if (rc || o->dry_run || o->check || !(o->force || o->exec))
+		if (o->a.unload_flag && o->syscall != KX_SYSCALL_CLASSIC) {
+			/* kexec-tools gives kexec_file_load the unload flag -u set: that
+			 * "load" unloads again. The files are read all the same. */
+			debug("-u was given before the load: as with kexec-tools, the kernel is read "
+			      "but not loaded (the unload flag stays set for kexec_file_load)");
+			return do_prepare_only(o);
+		}
+		if ((rc = do_load(o)))
 			return rc;
-	} else if (o->kernel) {
-		say("'%s' given without -l; did you mean kx -l %s?", o->kernel, o->kernel);
-		return EXIT_USAGE;
 	}
-	kx_exec(o->no_sync, &ko, &err);
-	return report(&err);
+	if (o->a.shutdown) {
+		int l = kx_loaded(0, &err);
+		if (l <= 0) {
+			if (!l)
+				say("nothing has been loaded, so %s does not run shutdown.", prog);
+			else
+				report(&err);
+			return EXIT_FAIL;
+		}
+		return run_shutdown();
+	}
+	if (o->a.exec) {
+		kx_exec(o->no_sync || !o->a.sync, &ko, &err);
+		return report(&err);
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -254,13 +444,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.panic && !o.unload && !o.status)
-		o.load = 1;
+	debug_on = o.debug;
 	if (o.print_ckr)
-		o.load = o.panic = 1;
-	if (!(o.load + o.exec + o.unload + o.status + o.force + o.dry_run + o.check)) {
-		if (o.kernel)
-			say("say what to do with '%s': -l to load it, --dry-run to see the plan.", o.kernel);
+		return print_ckr_size();
+	if (o.a.status)
+		/* the question only, as kexec-tools */
+		o.a = (struct actions){ .status = 1, .has_load = o.a.has_load };
+	if (!o.a.load && o.loader_name) {
+		say("--%s is for loading a kernel; it does not go with -e, -u or -S.", o.loader_name);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -268,5 +459,21 @@ int main(int argc, char **argv)
 		say("--json goes with --dry-run or --check.");
 		return EXIT_USAGE;
 	}
+	if (o.check && !o.kernel && !o.nsegment)
+		return do_check(o.json);
+	if (o.a.status)
+		return do_status(&o);
+	if (o.suggest_ckr || o.check) {
+		if (!o.kernel && !o.nsegment) {
+			say("no kernel given; name the kernel image, e.g. %s %s /boot/vmlinuz.", prog,
+			    o.suggest_ckr ? "--suggest-crashkernel" : "--check");
+			return EXIT_USAGE;
+		}
+		if (o.suggest_ckr)
+			o.panic = 1;
+		return do_load(&o);
+	}
+	if (o.dry_run)
+		return dry_run(&o);
 	return act(&o);
 }

@@ -6,44 +6,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *prog = "kx";
+
+static void vsay(const char *tag, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog, tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kx: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void debug_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay("debug: ", fmt, ap);
+	va_end(ap);
 }
 
 void usage(FILE *f)
 {
-	fputs("usage: kx -l KERNEL [--initrd=FILE]... [--append=ARGS] [options]   load a kernel\n"
-	      "       kx -e            boot the loaded kernel now\n"
-	      "       kx -u            unload it          kx -S   is one loaded?\n"
-	      "       kx --dry-run KERNEL [...] [--json]   show the plan, change nothing\n"
-	      "Try 'kx --help' for all options, 'man 8 kx' for details.\n", f);
+	fprintf(f, "usage: %s -l KERNEL [--initrd=FILE]... [--append=ARGS] [options]   load a kernel\n"
+		"       %s -e            boot the loaded kernel now\n"
+		"       %s KERNEL [...]  load it, then run shutdown -r now (no action given)\n"
+		"       %s -u            unload it          %s -S   is one loaded? (exit status)\n"
+		"       %s --dry-run KERNEL [...] [--json]   show the plan, change nothing\n"
+		"Try '%s --help' for all options, 'man 8 kx' for details.\n",
+		prog, prog, prog, prog, prog, prog, prog);
 }
 
 static void help(void)
 {
 	printf("kx %s - load and boot another kernel with kexec\n\n", kx_version());
 	usage(stdout);
-	puts("\nActions:\n"
+	puts("\nActions (the last one given wins, as in kexec-tools; none: load, then shutdown -r now):\n"
 	     "  -l, --load KERNEL        load KERNEL to boot later with -e\n"
 	     "  -e, --exec               sync file systems and boot the loaded kernel\n"
-	     "  -f, --force              load, then boot at once (no -e needed)\n"
+	     "  -f, --force              load, then boot at once (no shutdown)\n"
 	     "  -p, --load-panic KERNEL  load a crash kernel (kdump), booted on panic\n"
 	     "  -u, --unload             unload the loaded kernel (with -p: the crash kernel)\n"
-	     "  -S, --status             say whether a kernel is loaded; exit 1 if so, 0 if not (as kexec-tools)\n"
+	     "  -S, --status             exit 1 if the crash kernel is loaded (with -l: the kernel\n"
+	     "                           -e boots), 0 if not; prints nothing (-d says it)\n"
 	     "      --dry-run            do everything but the kexec syscalls; print the plan\n"
 	     "\nKernel options:\n"
 	     "      --initrd=FILE        initial ramdisk (repeat for several: concatenated)\n"
 	     "      --ramdisk=FILE       same as --initrd\n"
-	     "      --append=ARGS        add ARGS to the kernel command line\n"
-	     "      --command-line=ARGS  same as --append (as kexec-tools on x86_64), but a\n"
-	     "                           UKI's embedded command line is then not used\n"
+	     "      --append=ARGS        the kernel command line (the last one given counts)\n"
+	     "      --command-line=ARGS  same as --append, but a UKI's embedded command line\n"
+	     "                           is then not used\n"
 	     "      --reuse-cmdline      start from /proc/cmdline (without BOOT_IMAGE=)\n"
 	     "  -t, --type=TYPE          image type instead of probing: bzimage, uki, elf,\n"
 	     "                           multiboot, multiboot2, raw (kexec-tools names work)\n"
@@ -52,19 +71,24 @@ static void help(void)
 	     "      --entry=ADDR         jump to ADDR instead of the image's entry point\n"
 	     "      --purgatory=FILE     your own preamble instead of kx's (docs/purgatory.md)\n"
 	     "      --dtb=FILE           device tree to start from (arm64)\n"
-	     "      --print-ckr-size     with -p: the crashkernel= size these files need\n"
+	     "      --print-ckr-size     print the crash kernel reservation in bytes\n"
+	     "      --suggest-crashkernel  with a kernel: the crashkernel= these files need\n"
+	     "      --hotplug            the kernel updates the crash kernel's core header on\n"
+	     "                           CPU or memory hotplug (no reload needed)\n"
+	     "      --no-cma             kexec_file_load: do not place segments in CMA\n"
+	     "      --force-dtb          kexec_file_load: pass the boot device tree on (x86)\n"
 	     "\nOther options:\n"
 	     "  -a, --kexec-syscall-auto try kexec_file_load, fall back to kexec_load (default)\n"
 	     "  -s, --kexec-file-syscall use kexec_file_load only (the kernel parses, checks signatures)\n"
 	     "  -c, --kexec-syscall      use kexec_load only (kx plans, its purgatory verifies)\n"
 	     "      --check              what this system allows: lockdown, syscalls, memory\n"
-	     "  -i, --no-checks          do not verify the segments in purgatory\n"
-	     "      --mem-min=ADDR       place nothing below ADDR\n"
-	     "      --mem-max=ADDR       place nothing at or above ADDR\n"
+	     "  -i, --no-checks          kexec_load: do not verify the segments in purgatory\n"
+	     "      --mem-min=ADDR       kexec_load: place nothing below ADDR\n"
+	     "      --mem-max=ADDR       kexec_load: place nothing at or above ADDR\n"
 	     "      --json               with --dry-run or --check: print JSON\n"
 	     "  -y, --no-sync            with -e: do not sync file systems first\n"
 	     "  -x, --no-ifdown          accepted for compatibility (kx never downs interfaces)\n"
-	     "  -d, --debug              explain each step on stderr\n"
+	     "  -d, --debug              explain each step on stderr; the kernel logs its own\n"
 	     "  -v, --version            print the version\n"
 	     "  -h, --help               print this help");
 }
@@ -86,7 +110,7 @@ static int parse_addr(const char *s, uint64_t *v)
 }
 
 enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_DTB, O_CKR, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
-       O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY };
+       O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY, O_NOCMA, O_FORCEDTB, O_HOTPLUG, O_SUGGEST };
 
 /* An option with a value: lists, addresses. 0, or -1 after saying why. */
 static int with_value(int c, const char *v, struct opts *o)
@@ -126,14 +150,12 @@ static int with_value(int c, const char *v, struct opts *o)
 		break;
 	case O_CMDLINE:
 		o->replace_cmdline = 1;
-		/* on x86_64, as in kexec-tools, it appends too */
+		/* otherwise the same as --append, as in kexec-tools */
 		__attribute__((fallthrough));
 	case O_APPEND:
-		if (o->nappend == 16) {
-			say("too many --append/--command-line options (at most 16).");
-			return -1;
-		}
-		o->append[o->nappend++] = v;
+		/* kexec-tools' loaders keep the last one given */
+		o->append = v;
+		o->nappend++;
 		break;
 	case O_MEMMIN:
 	case O_MEMMAX:
@@ -149,7 +171,7 @@ static int with_value(int c, const char *v, struct opts *o)
 /* Long options: a name, what it means (a short option's letter or an O_*
  * value), and whether it takes a value. A name may be cut to a unique prefix. */
 static const struct lopt {
-	char name[19];
+	char name[20];
 	uint8_t arg;
 	uint16_t id;
 } long_opts[] = {
@@ -164,19 +186,48 @@ static const struct lopt {
 	{ "initrd", 1, O_INITRD },	{ "ramdisk", 1, O_INITRD },	{ "append", 1, O_APPEND },
 	{ "command-line", 1, O_CMDLINE }, { "reuse-cmdline", 0, O_REUSE }, { "dry-run", 0, O_DRY },
 	{ "json", 0, O_JSON },		{ "mem-min", 1, O_MEMMIN },	{ "mem-max", 1, O_MEMMAX },
+	{ "no-cma", 0, O_NOCMA },	{ "force-dtb", 0, O_FORCEDTB },	{ "hotplug", 0, O_HOTPLUG },
+	{ "suggest-crashkernel", 0, O_SUGGEST },
 };
 /* Short options; ':' after a letter: it takes a value. */
 static const char short_opts[] = "lefpuSdit:csayxvh?";
+
+/* The action options, as kexec-tools' option loop sets its state. */
+static void action(int c, struct actions *a)
+{
+	switch (c) {
+	case 'f': /* load, then boot at once */
+		a->load = a->exec = a->sync = 1;
+		a->shutdown = 0;
+		break;
+	case 'l':
+		a->has_load = a->load = 1;
+		a->exec = a->shutdown = 0;
+		break;
+	case 'p':
+		a->load = 1;
+		a->exec = a->shutdown = a->sync = 0;
+		break;
+	case 'u': /* an earlier -e still boots (it then finds nothing loaded) */
+		a->load = a->shutdown = a->sync = 0;
+		a->unload = a->unload_flag = 1;
+		break;
+	case 'e':
+		a->load = a->shutdown = 0;
+		a->sync = a->exec = 1;
+		break;
+	case 'S':
+		a->status = 1;
+		break;
+	}
+}
 
 /* One option with its value (or NULL). 0, or -1 after saying why. */
 static int apply(int c, const char *v, struct opts *o)
 {
 	switch (c) {
-	case 'l': o->load = 1; break;
-	case 'e': o->exec = 1; break;
-	case 'f': o->force = 1; break;
-	case 'u': o->unload = 1; break;
-	case 'S': o->status = 1; break;
+	case 'l': case 'e': case 'f': case 'u': case 'S': action(c, &o->a); break;
+	case 'p': action(c, &o->a); o->panic = 1; break;
 	case 'd': o->debug = 1; break;
 	case 'i': o->no_checks = 1; break;
 	case 't': o->type = v; break;
@@ -184,9 +235,12 @@ static int apply(int c, const char *v, struct opts *o)
 	case 's': o->syscall = KX_SYSCALL_FILE; break;
 	case 'a': o->syscall = KX_SYSCALL_AUTO; break;
 	case O_CHECK: o->check = 1; break;
-	case 'p': o->panic = 1; break;
 	case O_DTB: o->dtb = v; break;
 	case O_CKR: o->print_ckr = 1; break;
+	case O_SUGGEST: o->suggest_ckr = 1; break;
+	case O_NOCMA: o->no_cma = 1; break;
+	case O_FORCEDTB: o->force_dtb = 1; break;
+	case O_HOTPLUG: o->hotplug = 1; break;
 	case O_PURGATORY: o->purgatory = v; break;
 	case 'y': o->no_sync = 1; break;
 	case 'x': break;
@@ -201,6 +255,36 @@ static int apply(int c, const char *v, struct opts *o)
 	default: return with_value(c, v, o);
 	}
 	return 0;
+}
+
+/*
+ * kexec-tools' x86 loader options: with no load to do (-e, -u, -S last), it
+ * stops with its usage text when one is given. Its arm64 options are all
+ * architecture options, taken with any action.
+ */
+static int loader_option(const char *name)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	static const char *const names[] = {
+		"command-line", "append", "reuse-cmdline", "initrd", "ramdisk", "args-elf",
+		"args-linux", "args-none", "module", "real-mode", "entry-32bit",
+		"pass-memmap-cmdline", "noefi", "reuse-video-type", "dtb", 0,
+	};
+	const char *const *n;
+
+	for (n = names; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
+#else
+	(void)name;
+#endif
+	return 0;
+}
+
+static void note_loader_option(struct opts *o, const char *name)
+{
+	if (!o->loader_name && loader_option(name))
+		o->loader_name = name;
 }
 
 /* The long option s names (n bytes): an exact name, else a unique prefix. */
@@ -234,19 +318,21 @@ static int long_opt(int argc, char **argv, int *i, struct opts *o)
 			return -1;
 		}
 		*i += takes && !eq;
+		note_loader_option(o, compat_name(c));
 		return compat_apply(c, !takes ? 0 : eq ? eq + 1 : argv[*i], o);
 	}
 	if (!l || (eq && !l->arg)) {
 		if (l && l->id < 128)
-			say("unknown option '-%c'; see kx --help.", l->id);
+			say("unknown option '-%c'; see %s --help.", l->id, prog);
 		else
-			say("unknown option '%s'; see kx --help.", a);
+			say("unknown option '%s'; see %s --help.", a, prog);
 		return -1;
 	}
 	if (l->arg && !eq && *i + 1 == argc) {
 		say("option '%s' needs a value.", a);
 		return -1;
 	}
+	note_loader_option(o, l->name);
 	return apply(l->id, !l->arg ? 0 : eq ? eq + 1 : argv[++*i], o);
 }
 
@@ -258,7 +344,7 @@ static int short_opt(int argc, char **argv, int *i, struct opts *o)
 	for (p = a + 1; *p; p++) {
 		s = *p == ':' ? 0 : strchr(short_opts, *p);
 		if (!s) {
-			say("unknown option '-%c'; see kx --help.", *p);
+			say("unknown option '-%c'; see %s --help.", *p, prog);
 			return -1;
 		}
 		if (s[1] != ':') {
@@ -275,14 +361,19 @@ static int short_opt(int argc, char **argv, int *i, struct opts *o)
 	return 0;
 }
 
-/* Options and words in any order, as GNU getopt_long takes them; "--" ends options. */
+/* Options and words in any order, as GNU getopt_long takes them; "--" ends
+ * options. --print-ckr-size, -h and -v end the parsing where they stand, as in
+ * kexec-tools (what follows them is not read). */
 int parse_opts(int argc, char **argv, struct opts *o)
 {
-	const char *word[2] = { 0, 0 };
+	const char *word[2] = { 0, 0 }, *slash;
 	int i, nword = 0, ended = 0, r;
 
+	if (argc > 0 && argv[0] && *argv[0])
+		prog = (slash = strrchr(argv[0], '/')) && slash[1] ? slash + 1 : argv[0];
 	o->mem_max = UINT64_MAX;
-	for (i = 1; i < argc; i++) {
+	o->a = (struct actions){ .load = 1, .shutdown = 1, .sync = 1 };
+	for (i = 1; i < argc && !o->print_ckr; i++) {
 		const char *a = argv[i];
 		if (ended || a[0] != '-' || !a[1]) {
 			if (nword < 2)
@@ -298,11 +389,12 @@ int parse_opts(int argc, char **argv, struct opts *o)
 		if (r)
 			return -1;
 	}
+	if (o->print_ckr)
+		return 0;
 	compat_explain(o);
 	o->kernel = word[0];
-	if (nword > 1) {
-		say("unexpected argument '%s' (only one kernel can be given).", word[1]);
-		return -1;
-	}
+	if (nword > 1)
+		/* kexec-tools reads the first and ignores the rest */
+		say("ignoring '%s': only one kernel can be given (%s is the kernel).", word[1], word[0]);
 	return 0;
 }

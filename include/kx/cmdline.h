@@ -1,4 +1,4 @@
-/* Kernel command line assembly: quoted words, de-duplication, dropped keys. */
+/* Kernel command line assembly: quoted words, verbatim appends, dropped keys. */
 #ifndef KX_CMDLINE_H
 #define KX_CMDLINE_H
 #include <stdbool.h>
@@ -7,12 +7,17 @@
 
 /*
  * Append the words of `add` (len bytes; double quotes group words) to the
- * NUL-terminated command line in buf (capacity cap). A word identical to one
- * already there is skipped, so reusing a command line never makes it grow; a
- * word whose key (text before '=') is in `drop` (NULL-terminated) is skipped.
+ * NUL-terminated command line in buf (capacity cap), one space between words.
+ * A word whose key (text before '=') is in `drop` (NULL-terminated) is
+ * skipped; every other word is kept, repeated ones too (Linux takes the last
+ * of a repeated parameter; words after "--" are init's).
  */
 struct kx_err kx_cmdline_add(char *buf, size_t cap, const char *add, size_t len,
 			     const char *const *drop);
+
+/* Append `text` (len bytes, or up to a NUL) as it is, after one space when
+ * buf is not empty: what kexec-tools does with --append. */
+struct kx_err kx_cmdline_append(char *buf, size_t cap, const char *text, size_t len);
 
 /* Remove every word whose key (text before '=', or the whole word) is
  * `key` from the NUL-terminated buf. Returns how many were removed. */

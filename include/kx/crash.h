@@ -92,11 +92,13 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
 /*
  * The crash kernel's command line, in place (NUL-terminated buf, capacity
  * cap): every elfcorehdr= word is removed, then, when elfcorehdr is not 0,
- * "elfcorehdr=0x<hex>" is appended. With defaults set, "nr_cpus=1" (unless
- * nr_cpus= or maxcpus= is there), "irqpoll" and "reset_devices" are appended
- * when missing. Errors: KX_E_CMDLINE_TOO_LONG (a: length, b: cap - 1).
+ * "elfcorehdr=0x<hex>" is appended (Linux takes the last one, so removing
+ * the earlier ones changes nothing but keeps the line from growing). Nothing
+ * else is added: kdump's nr_cpus=1, irqpoll, reset_devices are the caller's
+ * (kexec-tools adds none either). Errors: KX_E_CMDLINE_TOO_LONG (a: length,
+ * b: cap - 1).
  */
-struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr, int defaults);
+struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr);
 
 /*
  * /proc/iomem: every line named `name` (at any nesting depth), as

@@ -42,7 +42,7 @@ head -c \$((40 << 20)) /dev/zero > /tmp/big.img
 expect -r 1 -o "kx: the initrd (40.0 MiB) fits nowhere in free RAM below 0x5000000; use a smaller file or check --mem-min/--mem-max." \\
 	-n "initrd that fits nowhere" -- kx -c -l /b/vmlinuz --initrd=/tmp/big.img --mem-max=0x5000000
 rm -f /tmp/big.img
-expect -r 1 -o "kx: loading the kernel: permission denied; kexec needs root (CAP_SYS_BOOT). Run kx with sudo." \\
+expect -r 1 -o "kx: loading the kernel: permission denied; kexec needs root (CAP_SYS_BOOT). Run it as root (sudo)." \\
 	-n "not root" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"
 expect -r 1 -o "kx: unloading: permission denied; kexec needs root" \\
 	-n "unload not root" -- su -s /bin/sh nobody -c "kx -u"
@@ -51,7 +51,7 @@ expect -r 0 -n "load kernel B" -- kx -l /b/vmlinuz --initrd=/b/initrd.gz --appen
 expect -r 1 -n "failed load (missing initrd)" -- kx -l /b/vmlinuz --initrd=/missing.img
 expect -r 1 -n "failed load (command line)" -- kx -l /b/vmlinuz --append="\$long"
 expect -r 1 -o "permission denied" -n "failed load (not root)" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"
-expect -r 1 -o "kx: a kernel is loaded" -n "still loaded after failed loads" -- kx -S
+expect -r 1 -n "still loaded after failed loads (-l -S: the kernel -e boots)" -- kx -l -S
 kxt_summary
 kx -e
 kxt_fail "kx -e" "returned rc=\$? instead of booting kernel B"

@@ -34,17 +34,17 @@ f "file ETXTBSY"       1 "is open for writing by another program" kexec_file_loa
 f "file ENOEXEC -s"    1 "the kernel cannot parse /b/vmlinuz with kexec_file_load" kexec_file_load:ENOEXEC -s -l \$L
 f "file ENOEXEC, kexec_load EBUSY" 1 "kexec_file_load could not take it, so kx tried kexec_load" kexec_file_load:ENOEXEC,kexec_load:EBUSY -l \$L
 f "map ENOMEM"         1 "cannot read the kernel '/b/vmlinuz': " map:ENOMEM -l \$L
-f "map EACCES"         1 "permission denied. Run kx as root" map:EACCES -l \$L
+f "map EACCES"         1 "permission denied. Run as root" map:EACCES -l \$L
 f "memfd ENOMEM"       1 "cannot read the initrd '/b/initrd.gz'" memfd:ENOMEM -s -l /b/vmlinuz --initrd=/b/initrd.gz --initrd=/b/initrd.gz
 f "open EACCES"        1 "permission denied" open:EACCES -s -l \$L
 f "read EIO (memmap)"  1 "cannot read the memory map" read:EIO -c -l \$L
-f "file shrinks"       1 "a file shrank while kx was reading it; nothing was loaded." sigbus -l \$L
+f "file shrinks"       1 "a file shrank while it was being read; nothing was loaded." sigbus -l \$L
 f "reboot EINVAL"      1 "booting the loaded kernel: the kernel says no kernel is loaded" reboot:EINVAL -e
 f "reboot EPERM"       1 "booting the loaded kernel: permission denied by the kernel" reboot:EPERM -e
 f "exec, kexec_loaded unreadable" 1 "cannot tell: /sys/kernel/kexec_loaded is missing" read:ENOENT -e
 f "unload EBUSY"       1 "unloading: another kexec load or exec is in progress" kexec_load:EBUSY,kexec_file_load:EBUSY -u
 expect -r 0 -n "fallback: ENOEXEC from kexec_file_load, then kexec_load works" -o "loaded with kexec_load" -- env KX_FAULT=kexec_file_load:ENOEXEC kx -d -l /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS kxtest.nonce=$nonce"
-expect -r 1 -o "kx: a kernel is loaded" -n "still loaded after every fault" -- kx -S
+expect -r 1 -n "still loaded after every fault (-l -S)" -- kx -l -S
 kxt_summary
 kx -e
 kxt_fail "kx -e" "returned rc=\$?"

@@ -31,7 +31,7 @@ expect -r 1 -o "does not trust the image's signature" -x "trying kexec_load" \\
 expect -r 0 -o "lockdown                 integrity  (kexec_load refused; kexec_file_load takes signed kernels only)" \\
 	-n "lockdown: --check" -- kx --check
 expect -r 0 -o '"lockdown":"integrity"' -n "lockdown: --check --json" -- kx --check --json
-expect -r 0 -o "kx: no kernel is loaded" -n "lockdown: -S" -- kx -S
+expect -r 0 -o "kx: debug: no kernel is loaded" -n "lockdown: -l -S -d" -- kx -l -S -d
 expect -r 0 -n "lockdown: -u works through kexec_file_load" -- kx -u
 echo 1 > /proc/sys/kernel/kexec_load_disabled
 expect -r 1 -o "kx: loading the kernel: refused because kexec is disabled (kernel.kexec_load_disabled=1); it stays off until reboot." \\

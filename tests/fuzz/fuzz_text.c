@@ -15,5 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[0] = 0;
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, drop);
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, 0);
+	(void)kx_cmdline_append(buf, sizeof(buf), (const char *)data, size);
+	if (memchr(buf, 0, sizeof(buf)) == 0)
+		__builtin_trap(); /* the line stays terminated */
 	return 0;
 }

@@ -503,3 +503,91 @@ LT_CASE(console_setting)
 		kx_load_free(l);
 	}
 }
+
+static struct kx_load *bz_load_with(const struct kx_options *o)
+{
+	struct kx_load *l = kx_load_new(o, 0);
+
+	if (l && kx_load_kernel_buf(l, fx[FX_BZ_A].buf, fx[FX_BZ_A].len, "bz-a", 0)) {
+		kx_load_free(l);
+		return 0;
+	}
+	return l;
+}
+
+/* -i and --mem-min/--mem-max: with KX_SET_CLASSIC_HINTS they do not choose
+ * kexec_load (kexec-tools' rule), and kexec_file_load (-s) takes the load. */
+LT_CASE(err_classic_hints)
+{
+	static const struct kx_options variants[] = {
+		{ .no_verify = 1 }, { .mem_min = 64 << 20 }, { .mem_max = 0x80000000 },
+	};
+	unsigned v, hints;
+
+	for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		for (hints = 0; hints < 2; hints++) {
+			struct kx_options o = variants[v];
+			struct kx_load_info info;
+			struct kx_error e;
+			struct kx_load *l;
+
+			if (!o.mem_max)
+				o.mem_max = UINT64_MAX;
+			l = bz_load_with(&o);
+			REQUIRE(l);
+			CHECK_EQ(kx_load_set(l, KX_SET_CLASSIC_HINTS, hints, &e), 0);
+			CHECK_EQ(kx_load_prepare(l, &e), 0);
+			CHECK_EQ(kx_load_info(l, &info, &e), 0);
+			CHECK_STR(info.syscall, hints ? "kexec_file_load" : "kexec_load");
+			kx_load_free(l);
+			/* -s: refused without the hint, taken with it */
+			o.syscall = KX_SYSCALL_FILE;
+			l = bz_load_with(&o);
+			REQUIRE(l);
+			CHECK_EQ(kx_load_set(l, KX_SET_CLASSIC_HINTS, hints, &e), 0);
+			CHECK_EQ(kx_load_prepare(l, &e), hints ? 0 : -1);
+			if (!hints)
+				CHECK_EQ(e.code, KX_E_CLASSIC_ONLY);
+			kx_load_free(l);
+		}
+	}
+}
+
+/* The new codes: names, sentences, classes. */
+LT_CASE(err_kernel_flag_hotplug)
+{
+	struct kx_error e;
+
+	memset(&e, 0, sizeof(e));
+	e.code = KX_E_KERNEL_FLAG;
+	e.what = "--force-dtb";
+	e.a = 0x20;
+	CHECK_STR(kx_error_name(e.code), "kernel-flag");
+	CHECK(kx_error_is_usage(&e));
+	CHECK_STR(msg(&e), "the running kernel does not know --force-dtb (kexec_file_load flag 0x20, "
+			   "Linux 6.18 and later); nothing was loaded. Drop --force-dtb, or boot a "
+			   "newer kernel first.");
+	e.what = "--hotplug";
+	e.a = 0x4;
+	e.b = 1; /* kexec_load's */
+	CHECK_STR(msg(&e), "the running kernel does not know --hotplug (kexec_load flag 0x4, Linux 6.5 "
+			   "and later); nothing was loaded. Drop --hotplug, or boot a newer kernel first.");
+	memset(&e, 0, sizeof(e));
+	e.code = KX_E_NO_HOTPLUG;
+	snprintf(e.subject, sizeof(e.subject), "/sys/kernel/crash_elfcorehdr_size");
+	CHECK_STR(kx_error_name(e.code), "no-hotplug");
+	CHECK(!kx_error_is_usage(&e));
+	CHECK_STR(msg(&e), "--hotplug needs a kernel with crash hotplug (CONFIG_CRASH_HOTPLUG): "
+			   "/sys/kernel/crash_elfcorehdr_size is missing; drop --hotplug and reload "
+			   "the crash kernel after hotplug.");
+	/* a setting's value: CLASSIC_HINTS is a flag */
+	{
+		struct kx_load *l = bz_load(0);
+		REQUIRE(l);
+		CHECK_EQ(kx_load_set(l, KX_SET_CLASSIC_HINTS, 2, &e), -1);
+		CHECK_EQ(e.code, KX_E_SETTING);
+		CHECK_EQ(kx_load_set(l, KX_SET_KERNEL_DEBUG, 1, &e), 0);
+		CHECK_EQ(kx_load_set(l, KX_SET_FORCE_DTB, 1, &e), 0);
+		kx_load_free(l);
+	}
+}

@@ -1,4 +1,4 @@
-/* Command line assembly: kx_cmdline_add, kx_cmdline_drop, the tokenizer. */
+/* Command line assembly: kx_cmdline_add, kx_cmdline_append, kx_cmdline_drop, the tokenizer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +25,14 @@ static const struct cl_row cl_rows[] = {
 	{ "empty add", "a", 0, "", 0, KX_OK, "a" },
 	{ "only spaces", "a", 0, "   \t\n ", 0, KX_OK, "a" },
 	{ "empty both", "", 0, "", 0, KX_OK, "" },
-	/* de-duplication of identical words */
-	{ "duplicate of existing", "a b", 0, "b c", 0, KX_OK, "a b c" },
-	{ "duplicate inside add", "", 0, "a a b a", 0, KX_OK, "a b" },
-	{ "same add twice is stable", "console=ttyS0 quiet", 0, "console=ttyS0 quiet", 0, KX_OK,
-	  "console=ttyS0 quiet" },
+	/* no word is dropped or merged: Linux takes the last console=; words after
+	 * "--" are init's */
+	{ "repeat of existing kept", "a b", 0, "b c", 0, KX_OK, "a b b c" },
+	{ "repeat inside add kept", "", 0, "a a b a", 0, KX_OK, "a a b a" },
+	{ "last console= stays last", "console=ttyS0,115200 console=tty0", 0, "console=ttyS0,115200",
+	  0, KX_OK, "console=ttyS0,115200 console=tty0 console=ttyS0,115200" },
+	{ "init's arguments after --", "quiet -- single", 0, "quiet -- single", 0, KX_OK,
+	  "quiet -- single quiet -- single" },
 	{ "prefix is not a duplicate", "root=/dev/sda1", 0, "root=/dev/sda", 0, KX_OK,
 	  "root=/dev/sda1 root=/dev/sda" },
 	{ "longer is not a duplicate", "quiet", 0, "quiet2", 0, KX_OK, "quiet quiet2" },
@@ -60,7 +63,7 @@ static const struct cl_row cl_rows[] = {
 	{ "quoted value with space", "", 0, "foo=\"a b\" bar", 0, KX_OK, "foo=\"a b\" bar" },
 	{ "whole word quoted", "", 0, "\"a b\" c", 0, KX_OK, "\"a b\" c" },
 	{ "quoted value kept verbatim", "", 0, "foo=\"a   b\"", 0, KX_OK, "foo=\"a   b\"" },
-	{ "quoted duplicate skipped", "foo=\"a b\"", 0, "foo=\"a b\" x", 0, KX_OK, "foo=\"a b\" x" },
+	{ "quoted repeat kept", "foo=\"a b\"", 0, "foo=\"a b\" x", 0, KX_OK, "foo=\"a b\" foo=\"a b\" x" },
 	{ "quoted word vs its parts", "foo=\"a", 0, "foo=\"a b\"", 0, KX_OK, "foo=\"a foo=\"a b\"" },
 	{ "quotes in the middle", "", 0, "a\"b c\"d e", 0, KX_OK, "a\"b c\"d e" },
 	{ "tab and newline inside quotes", "", 0, "x=\"a\tb\nc\" y", 0, KX_OK, "x=\"a\tb\nc\" y" },
@@ -79,7 +82,7 @@ static const struct cl_row cl_rows[] = {
 	{ "one over with a space", "ab", 6, "cde", 0, KX_E_CMDLINE_TOO_LONG, "ab" },
 	{ "cap 1 holds only the NUL", "", 1, "a", 0, KX_E_CMDLINE_TOO_LONG, "" },
 	{ "cap 1, nothing to add", "", 1, "  ", 0, KX_OK, "" },
-	{ "duplicates need no room", "abc", 4, "abc abc", 0, KX_OK, "abc" },
+	{ "repeats need room", "abc", 4, "abc abc", 0, KX_E_CMDLINE_TOO_LONG, "abc" },
 	{ "dropped words need no room", "", 2, "BOOT_IMAGE=/x a", drop_boot_image, KX_OK, "a" },
 	/* the words before the one that does not fit stay */
 	{ "overflow midway", "a", 6, "bb cc", 0, KX_E_CMDLINE_TOO_LONG, "a bb" },
@@ -157,10 +160,46 @@ TEST(cmdline_add_incremental)
 					i == 0 ? drop_boot_image : 0));
 	}
 	T_ROW_CLEAR();
-	CHECK_STR(buf, "root=/dev/vda1 ro console=ttyS0,115200 quiet splash");
-	/* reusing the command line never makes it grow */
-	CHECK_OK(kx_cmdline_add(buf, sizeof(buf), buf, strlen(buf), 0));
-	CHECK_STR(buf, "root=/dev/vda1 ro console=ttyS0,115200 quiet splash");
+	CHECK_STR(buf, "root=/dev/vda1 ro console=ttyS0,115200 ro quiet splash root=/dev/vda1");
+}
+
+/* kx_cmdline_append: the text as it is, after one space (kexec-tools' --append). */
+TEST(cmdline_append_table)
+{
+	static const struct {
+		const char *start, *text;
+		size_t len, cap; /* len 0: strlen; cap 0: 64 */
+		enum kx_errcode want;
+		const char *result;
+	} rows[] = {
+		{ "", "a  b", 0, 0, KX_OK, "a  b" },
+		{ "x", "console=tty0", 0, 0, KX_OK, "x console=tty0" },
+		{ "console=tty0", "console=tty0", 0, 0, KX_OK, "console=tty0 console=tty0" },
+		{ "x", "", 0, 0, KX_OK, "x" },
+		{ "x", " lead and trail ", 0, 0, KX_OK, "x  lead and trail " },
+		{ "x", "-- single  s", 0, 0, KX_OK, "x -- single  s" },
+		{ "x", "ab\0cd", 5, 0, KX_OK, "x ab" },   /* a NUL ends the text */
+		{ "", "abc", 2, 0, KX_OK, "ab" },          /* only len bytes */
+		{ "ab", "cd", 0, 6, KX_OK, "ab cd" },       /* exact fit */
+		{ "ab", "cde", 0, 6, KX_E_CMDLINE_TOO_LONG, "ab" },
+	};
+	unsigned r;
+
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		char buf[64];
+		size_t cap = rows[r].cap ? rows[r].cap : sizeof(buf);
+		size_t len = rows[r].len ? rows[r].len : strlen(rows[r].text);
+		struct kx_err e;
+		T_ROW("'%s' + '%s'", rows[r].start, rows[r].text);
+		strcpy(buf, rows[r].start);
+		e = kx_cmdline_append(buf, cap, rows[r].text, len);
+		CHECK_ERR(e, rows[r].want);
+		if (e.code == KX_E_CMDLINE_TOO_LONG) {
+			CHECK_EQ(e.a, strlen(rows[r].start) + 1 + strlen(rows[r].text));
+			CHECK_EQ(e.b, cap - 1);
+		}
+		CHECK_STR(buf, rows[r].result);
+	}
 }
 
 /* A 16 KiB line filled word by word to the last byte. */

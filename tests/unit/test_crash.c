@@ -487,20 +487,19 @@ TEST(crash_cmdline_table)
 	static const struct {
 		const char *in;
 		uint64_t hdr;
-		int defaults;
 		const char *want;
 	} rows[] = {
-		{ "", 0x34fff000, 0, "elfcorehdr=0x34fff000" },
-		{ "console=ttyS0", 0x1000, 0, "console=ttyS0 elfcorehdr=0x1000" },
-		{ "console=ttyS0", 0x123456789abcd000ull, 0, "console=ttyS0 elfcorehdr=0x123456789abcd000" },
-		{ "elfcorehdr=0x1000 a elfcorehdr=4K b", 0x2000, 0, "a b elfcorehdr=0x2000" },
-		{ "elfcorehdr=1 quiet", 0, 0, "quiet" },
-		{ "root=/dev/vda", 0, 1, "root=/dev/vda nr_cpus=1 irqpoll reset_devices" },
-		{ "nr_cpus=4 irqpoll", 0, 1, "nr_cpus=4 irqpoll reset_devices" },
-		{ "maxcpus=2", 0x100000, 1, "maxcpus=2 irqpoll reset_devices elfcorehdr=0x100000" },
-		{ "reset_devices nr_cpus=1 irqpoll", 0, 1, "reset_devices nr_cpus=1 irqpoll" },
-		{ "  a   b  ", 0, 0, "a b" },
-		{ "x=\"elfcorehdr=5 y\" elfcorehdrx=1", 0, 0, "x=\"elfcorehdr=5 y\" elfcorehdrx=1" },
+		{ "", 0x34fff000, "elfcorehdr=0x34fff000" },
+		{ "console=ttyS0", 0x1000, "console=ttyS0 elfcorehdr=0x1000" },
+		{ "console=ttyS0", 0x123456789abcd000ull, "console=ttyS0 elfcorehdr=0x123456789abcd000" },
+		{ "elfcorehdr=0x1000 a elfcorehdr=4K b", 0x2000, "a b elfcorehdr=0x2000" },
+		{ "elfcorehdr=1 quiet", 0, "quiet" },
+		/* kdump's usual words are the caller's: nothing is added (kexec-tools adds none) */
+		{ "root=/dev/vda", 0, "root=/dev/vda" },
+		{ "root=/dev/vda", 0x100000, "root=/dev/vda elfcorehdr=0x100000" },
+		{ "irqpoll irqpoll nr_cpus=1", 0, "irqpoll irqpoll nr_cpus=1" },
+		{ "  a   b  ", 0, "a b" },
+		{ "x=\"elfcorehdr=5 y\" elfcorehdrx=1", 0, "x=\"elfcorehdr=5 y\" elfcorehdrx=1" },
 	};
 	char buf[256];
 	unsigned r;
@@ -508,10 +507,10 @@ TEST(crash_cmdline_table)
 	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
 		T_ROW("'%s'", rows[r].in);
 		snprintf(buf, sizeof(buf), "%s", rows[r].in);
-		if (CHECK_OK(kx_crash_cmdline(buf, sizeof(buf), rows[r].hdr, rows[r].defaults)))
+		if (CHECK_OK(kx_crash_cmdline(buf, sizeof(buf), rows[r].hdr)))
 			CHECK_STR(buf, rows[r].want);
 		/* twice: the same line (no growth) */
-		if (CHECK_OK(kx_crash_cmdline(buf, sizeof(buf), rows[r].hdr, rows[r].defaults)))
+		if (CHECK_OK(kx_crash_cmdline(buf, sizeof(buf), rows[r].hdr)))
 			CHECK_STR(buf, rows[r].want);
 	}
 }
@@ -523,16 +522,16 @@ TEST(crash_cmdline_limits)
 
 	/* "a b elfcorehdr=0x34fff000" is 25 bytes: a 26-byte buffer holds it */
 	snprintf(buf, sizeof(buf), "a b");
-	CHECK_OK(kx_crash_cmdline(buf, 26, 0x34fff000, 0));
+	CHECK_OK(kx_crash_cmdline(buf, 26, 0x34fff000));
 	CHECK_STR(buf, "a b elfcorehdr=0x34fff000");
 	snprintf(buf, sizeof(buf), "a b");
-	e = kx_crash_cmdline(buf, 25, 0x34fff000, 0);
+	e = kx_crash_cmdline(buf, 25, 0x34fff000);
 	CHECK_ERR(e, KX_E_CMDLINE_TOO_LONG);
 	CHECK_EQ(e.a, 25);
 	CHECK_STR(buf, "a b"); /* unchanged on failure */
-	snprintf(buf, sizeof(buf), "0123456789012345678901234567890123456789012345678901234567");
-	CHECK_ERR(kx_crash_cmdline(buf, sizeof(buf), 0, 1), KX_E_CMDLINE_TOO_LONG);
-	CHECK_ERR(kx_crash_cmdline(buf, 0, 0, 0), KX_E_CMDLINE_TOO_LONG);
+	snprintf(buf, sizeof(buf), "012345678901234567890123456789012345678901234567890");
+	CHECK_ERR(kx_crash_cmdline(buf, sizeof(buf), 0x1000), KX_E_CMDLINE_TOO_LONG);
+	CHECK_ERR(kx_crash_cmdline(buf, 0, 0), KX_E_CMDLINE_TOO_LONG);
 }
 
 /* ---- /proc/iomem --------------------------------------------------------------------- */
@@ -869,8 +868,8 @@ TEST(crash_plan_bzimage)
 	REQUIRE(CHECK_OK(kx_plan_add(p, "elfcorehdr", "built", hdr, hlen, at, 4096)));
 	REQUIRE(CHECK_OK(kx_crash_memmap(sys, &qemu_crash, 1, (struct kx_range){ at, at + 4096 },
 					 &si->mem)));
-	REQUIRE(CHECK_OK(kx_crash_cmdline(cmd, sizeof(cmd), at, 1)));
-	CHECK_STR(cmd, "console=ttyS0 panic=-1 nr_cpus=1 irqpoll reset_devices elfcorehdr=0x34fff000");
+	REQUIRE(CHECK_OK(kx_crash_cmdline(cmd, sizeof(cmd), at)));
+	CHECK_STR(cmd, "console=ttyS0 panic=-1 elfcorehdr=0x34fff000");
 
 	memset(&req, 0, sizeof(req));
 	req.image = (struct kx_blob){ img, len, "vmlinuz" };

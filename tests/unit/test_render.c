@@ -125,7 +125,7 @@ TEST(render_pinned)
 		{ { KX_E_USER_SEG_NOT_RAM, 0, 1, 0xb0000000 }, "the raw image",
 		  "--segment #2 (at 0xb0000000) is not in System RAM (or outside --mem-min/--mem-max)." },
 		{ { KX_E_MEMMAP_HIDDEN, 0, 0, 0 }, "/proc/iomem",
-		  "cannot read the memory map: /proc/iomem has its addresses hidden; run kx as root." },
+		  "cannot read the memory map: /proc/iomem has its addresses hidden; run as root." },
 		{ { KX_E_BOOT_INFO_TOO_BIG, "multiboot information", 360, 100 }, "/b/mb1",
 		  "the multiboot information would take 360 bytes, more than kx reserves (100); use a "
 		  "shorter command line." },

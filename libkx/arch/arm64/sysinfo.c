@@ -22,6 +22,7 @@ const uint64_t kx_arch_console_max = 1;
 const int kx_arch_console_baud = 0;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"

@@ -20,6 +20,7 @@ const uint16_t kx_arch_serial_port = 0x3f8;
 const uint64_t kx_arch_console_max = 0xffff;
 const int kx_arch_console_baud = 1;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
+const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as kexec-tools on x86 */
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
