@@ -11,6 +11,7 @@ const uint64_t kx_arch_console_max = 0xffff;
 const int kx_arch_console_baud = 1;
 /* no kdump core headers built by kx on i386 (kexec_load -p): see docs/i386.md */
 const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as on x86_64 */
 const uint64_t kx_arch_kernel_map = 0xc0000000ull; /* PAGE_OFFSET with the 3G/1G split */
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp"

@@ -7,7 +7,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 e2e_init
-kx=$KX_BIN
+# named kx, as installed: messages start with the program's name
+kx=$E2E_WORK/kx
+ln -s "$KX_BIN" "$kx"
 build_initrd_b "$E2E_WORK/initrd.gz" 1
 chmod 755 "$E2E_WORK"
 chmod 644 "$E2E_WORK/initrd.gz"
