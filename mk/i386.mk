@@ -1,27 +1,28 @@
-# i386 (32-bit x86), built on an x86_64 Debian host with the host's gcc and
-# -m32 (gcc-multilib): make ARCH=i386 static -> build/i386/kx-static, static,
-# against musl for i386 from Debian's i386 musl-dev package, unpacked (not
-# installed) into build/i386/sysroot by mk/i386/sysroot.sh on the first build
-# (docs/i386.md). The x86 code is shared with x86_64: lib/arch/i386,
+# i386 (32-bit x86), cross-built on an x86_64 Debian host with Debian's cross
+# toolchain (gcc-i686-linux-gnu, libc6-dev-i386-cross; not gcc-multilib, which
+# conflicts with the other cross compilers): make ARCH=i386 static ->
+# build/i386/kx-static, static, against musl for i386 from Debian's i386
+# musl-dev package, unpacked (not installed) into build/i386/sysroot by
+# mk/i386/sysroot.sh on the first build (docs/i386.md). The dynamic build
+# (make ARCH=i386 all: build/i386/kx, libkx.a, libkx.so.1) is against the
+# cross toolchain's glibc. The x86 code is shared with x86_64: lib/arch/i386,
 # libkx/arch/i386 and purgatory/arch/i386 compile the x86_64 files they share.
-# (the dynamic build, make ARCH=i386 all, and the unit tests use glibc's
-# 32-bit headers from gcc-multilib; the kernel's uapi asm/ headers for x86
-# are biarch, and Debian has them only in the x86_64 directory)
+I386_CROSS ?= i686-linux-gnu-
 ifeq ($(origin CC),default)
-CC        := gcc -m32 -idirafter /usr/include/x86_64-linux-gnu
+CC        := $(I386_CROSS)gcc
 endif
 B         ?= build/i386
 I386_SYSROOT := $(B)/sysroot
-STATIC_CC := gcc -m32 -specs $(I386_SYSROOT)/musl-gcc.specs
-LD        := ld -m elf_i386
-OBJCOPY   := objcopy
-AR        := ar
+STATIC_CC := $(I386_CROSS)gcc -specs $(I386_SYSROOT)/musl-gcc.specs
+LD        := $(I386_CROSS)ld
+OBJCOPY   := $(I386_CROSS)objcopy
+AR        := $(I386_CROSS)ar
 # the purgatory: no x87/SSE state, position independent (GOT-relative
 # addressing; the build links it at two bases and compares the bytes)
 PURG_ARCH_CFLAGS := -mgeneral-regs-only -fpie -fcf-protection=none -march=i686
 # 64-bit division in the purgatory's decimal printer: libgcc's helpers
 # (plain code, no data), linked after the objects
-PURG_LDLIBS      := $(shell gcc -m32 -print-libgcc-file-name)
+PURG_LDLIBS      := $(shell $(I386_CROSS)gcc -print-libgcc-file-name)
 STATIC_LDFLAGS   := -Wl,-z,noseparate-code -Wl,-z,norelro
 ARCH_LDLIBS      :=
 ARCH_DEPS        := $(I386_SYSROOT)/.done

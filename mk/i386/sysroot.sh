@@ -2,9 +2,9 @@
 # sysroot.sh DIR - musl for i386 (the C library of build/i386/kx-static), from
 # Debian's i386 musl-dev package, unpacked (never installed) into DIR:
 #   DIR/root/...             the unpacked packages
-#   DIR/musl-gcc.specs       musl's gcc specs, pointing into DIR/root (its link
-#                            spec replaces gcc's: -m elf_i386 put back)
-# The compiler is the host's gcc with -m32 (gcc-multilib). Idempotent: once
+#   DIR/musl-gcc.specs       musl's gcc specs, pointing into DIR/root
+# The compiler is Debian's cross compiler i686-linux-gnu-gcc
+# (gcc-i686-linux-gnu), whose linker's default is elf_i386. Idempotent: once
 # DIR/.done exists nothing is fetched again (delete DIR to refresh); safe to
 # run from parallel make jobs (a lock).
 set -eu
@@ -29,7 +29,6 @@ if [ ! -f "$lib/musl-gcc.specs" ] || [ ! -f "$lib/libc.a" ]; then
 fi
 sed -e "s|/usr/lib/i386-linux-musl|$lib|g" \
 	-e "s|/usr/include/i386-linux-musl|$out/root/usr/include/i386-linux-musl|g" \
-	-e "/^\*link:/{n;s|^|-m elf_i386 |}" \
 	"$lib/musl-gcc.specs" >"$out/musl-gcc.specs"
 touch "$out/.done"
 echo "sysroot: musl for i386 in $out" >&2
