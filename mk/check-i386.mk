@@ -1,6 +1,7 @@
 # i386, on an x86_64 host (docs/i386.md), from the Makefile of any ARCH.
-# unit-i386: the unit suite built with gcc -m32 against the i386 lib/ (with
-# tests/unit/test_i386.c), run natively; e2e-i386: qemu-system-i386 boots through
+# unit-i386: the unit suite cross-built (i686-linux-gnu-gcc) against the i386
+# lib/ (with tests/unit/test_i386.c), linked statically against musl for i386
+# (mk/i386.mk), run natively; e2e-i386: qemu-system-i386 boots through
 # build/i386/kx-static (tests/e2e/i386; t-multiboot boots tests/kernels' multiboot 1
 # kernel); check-i386: both (make check runs it).
 unit-i386:
