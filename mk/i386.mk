@@ -35,12 +35,13 @@ LOCALIZE_FLAGS   := -R .group
 $(I386_SYSROOT)/.done: mk/i386/sysroot.sh mk/i386/apt-i386.sh
 	mk/i386/sysroot.sh $(I386_SYSROOT)
 
-# make ARCH=i386 unit (and unit-san) run on the x86_64 host, which need not
-# have an i386 dynamic loader (only gcc-multilib's libc6-i386 brings one): the
-# unit binary is linked statically against the musl sysroot, like kx-static.
-# unit-san is UBSan alone, each check a trap (ud2: no run-time library; ASan
-# cannot be linked statically).
-I386_UNIT := $(addprefix $(B)/,unit-$(notdir $(firstword $(CC))) unit-san-$(notdir $(firstword $(CC))))
-$(I386_UNIT): CC := $(STATIC_CC) -static
-$(I386_UNIT): SAN := -fsanitize=undefined -fsanitize-undefined-trap-on-error
-$(I386_UNIT): | $(I386_SYSROOT)/.done
+# make ARCH=i386 unit runs on the x86_64 host, which need not have an i386
+# dynamic loader: the unit binary is linked statically against the musl
+# sysroot, like kx-static. make ARCH=i386 unit-san (ASan cannot be linked
+# statically) is dynamic against the cross toolchain's glibc, with the
+# sanitizer run-times linked in: it needs /lib/ld-linux.so.2 and /lib32
+# (libc6-i386, lib32gcc-s1: tests/deps.sh's libclang-rt-14-dev brings them).
+I386_CCNAME := $(notdir $(firstword $(CC)))
+$(B)/unit-$(I386_CCNAME): CC := $(STATIC_CC) -static
+$(B)/unit-$(I386_CCNAME): | $(I386_SYSROOT)/.done
+$(B)/unit-san-$(I386_CCNAME): SAN += -static-libasan -static-libubsan
