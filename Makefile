@@ -132,7 +132,7 @@ $(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdat
 # API: the library's internal names cannot clash with its user's.
 $(B)/libkx.a: $(KX_OBJ)
 	$(LD) -r -o $(B)/libkx.o $^
-	$(OBJCOPY) --localize-hidden $(B)/libkx.o
+	$(OBJCOPY) --localize-hidden $(LOCALIZE_FLAGS) $(B)/libkx.o
 	rm -f $@ && $(AR) rcs $@ $(B)/libkx.o
 $(B)/libkx.so.$(SOVER): $(KX_OBJ) libkx/libkx.map
 	$(CC) -shared -Wl,-soname,libkx.so.$(SOVER) -Wl,--version-script=libkx/libkx.map \
@@ -198,7 +198,7 @@ $(B)/unit-san-%: $(UNIT_DEPS)
 	@mkdir -p $(B)
 	$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC) $(UNIT_LIBS)
 
-CCNAME  := $(notdir $(CC))
+CCNAME  := $(notdir $(firstword $(CC)))
 unit: $(B)/unit-$(CCNAME)
 	$(B)/unit-$(CCNAME)
 # the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer
@@ -257,6 +257,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
@@ -339,3 +340,5 @@ include mk/unit-arm.mk
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+# i386 from an x86_64 host: unit-i386, e2e-i386, check-i386 (docs/i386.md)
+include mk/check-i386.mk

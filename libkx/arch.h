@@ -7,7 +7,9 @@ struct kx_load;
 struct kx_error;
 
 extern const char kx_arch_name[];
-extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage" */
+extern const char kx_arch_kernel_format[];       /* what kexec_file_load parses: "bzImage";
+						    "": the architecture has no
+						    kexec_file_load (i386) */
 extern const unsigned long kx_arch_kexec_flag;   /* KEXEC_ARCH_* << 16 */
 extern const uint16_t kx_arch_serial_port;       /* purgatory messages */
 /* KX_SET_CONSOLE_PORT's largest value (x86: an I/O port; arm64: 1, the UART

@@ -249,6 +249,7 @@ int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsig
 
 	if (e)
 		return e;
+#ifdef SYS_kexec_file_load
 	for (tries = 0; tries < 3; tries++) {
 		if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len, cmdline, flags) == 0)
 			return 0;
@@ -256,6 +257,10 @@ int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsig
 			break;
 	}
 	return -errno;
+#else /* i386: the syscall does not exist */
+	(void)kernel_fd, (void)initrd_fd, (void)len, (void)flags, (void)tries;
+	return -ENOSYS;
+#endif
 }
 
 int sys_open_ro(const char *path)

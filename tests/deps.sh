@@ -3,7 +3,7 @@
 # nothing when everything is present. Needs root (or sudo) only to install.
 set -eu
 here=$(dirname "$0")
-pkgs="make gcc binutils musl-tools clang libclang-rt-14-dev qemu-system-x86 cpio gzip lz4
+pkgs="make gcc gcc-i686-linux-gnu libc6-dev-i386-cross binutils musl-tools clang libclang-rt-14-dev qemu-system-x86 cpio gzip lz4
       qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libfdt-dev zlib1g-dev
       gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
       abigail-tools pkgconf

@@ -72,7 +72,7 @@ static unsigned setting_of(const char *name)
 {
 	if (!strcmp(name, "noefi"))
 		return KX_SET_NO_EFI;
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
 	if (!strcmp(name, "serial"))
 		return KX_SET_CONSOLE_PORT;
 	if (!strcmp(name, "serial-baud"))

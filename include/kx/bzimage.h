@@ -29,7 +29,18 @@ struct kx_bzimage {
 	size_t kernel_len;
 };
 
+/* Lowest address a 32-bit kernel without PAE cannot reach through its direct
+ * map (896 MiB): i386 loads keep the kernel and initrd below it. */
+#define KX_X86_32_LOWMEM 0x38000000ull
+
+/* The header, checked; kx_bzimage_parse also wants the 64-bit entry
+ * (XLF_KERNEL_64: KX_E_NOT_64BIT), kx_bzimage_parse_hdr does not (i386). */
 struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage *bz);
+struct kx_err kx_bzimage_parse_hdr(const uint8_t *buf, size_t len, struct kx_bzimage *bz);
 int kx_bzimage_probe(const uint8_t *buf, size_t len);
+/* x86_64: the 64-bit entry (startup_64 at kernel + 0x200) */
 struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p);
+/* i386: the 32-bit boot protocol (code32_start, esi = zero page), below
+ * KX_X86_32_LOWMEM; any bzImage, 32- or 64-bit */
+struct kx_err kx_bzimage_load32(const struct kx_load_req *r, struct kx_plan *p);
 #endif

@@ -49,11 +49,14 @@
 #define KX_DIGEST_XXH64      1
 
 /* header.arch: the ELF machine number */
+#define KX_PURG_ARCH_I386    3
 #define KX_PURG_ARCH_X86_64  62
 #define KX_PURG_ARCH_AARCH64 183
 #define KX_PURG_ARCH_ARM     40
 #if defined(__x86_64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_X86_64
+#elif defined(__i386__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_I386
 #elif defined(__aarch64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_AARCH64
 #elif defined(__arm__)

@@ -178,7 +178,11 @@ const char *find_vmlinuz(void)
 
 const char *find_purgatory(void)
 {
+#if defined(__i386__) /* make ARCH=i386 unit */
+	static const char *const pats[] = { "build/i386/purgatory/i386/purgatory.bin" };
+#else
 	static const char *const pats[] = { "build/purgatory/x86_64/purgatory.bin" };
+#endif
 	static char found[4096];
 	const char *env = getenv("KX_UNIT_PURGATORY");
 

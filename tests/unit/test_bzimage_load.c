@@ -1008,7 +1008,7 @@ TEST(load_then_purgatory_validates)
 	kx_put16(blob + 20, KX_PURG_VERSION);
 	kx_put16(blob + 22, KX_PURG_HDR_SIZE);
 	kx_put32(blob + 24, 3 * 4096);
-	kx_put32(blob + 28, KX_PURG_ARCH_X86_64);
+	kx_put32(blob + 28, KX_PURG_ARCH_NATIVE);
 	ld_init(&c);
 	c.req.initrd[0] = (struct kx_blob){ initrd_bytes[0], sizeof(initrd_bytes[0]), "a" };
 	c.req.initrd[1] = (struct kx_blob){ initrd_bytes[1], 777, "b" };

@@ -1650,7 +1650,7 @@ TEST(elf_load_then_purgatory_validates)
 	kx_put16(blob + 20, KX_PURG_VERSION);
 	kx_put16(blob + 22, KX_PURG_HDR_SIZE);
 	kx_put32(blob + 24, 3 * 4096);
-	kx_put32(blob + 28, KX_PURG_ARCH_X86_64);
+	kx_put32(blob + 28, KX_PURG_ARCH_NATIVE);
 	for (k = 0; k < 4; k++) {
 		struct ld c;
 		const struct kx_purg_params *pp = (const void *)(out + KX_PURG_PARAMS_OFF);

@@ -8,6 +8,7 @@
 #include "fixtures.h"
 #include "t.h"
 
+#if !defined(__i386__) /* x86_64's table; i386's: test_i386.c */
 TEST(loader_by_name_table)
 {
 	static const struct { const char *name; int found; } rows[] = {
@@ -34,6 +35,7 @@ TEST(loader_by_name_table)
 			CHECK(l != bz);
 	}
 }
+#endif
 
 TEST(loader_table_well_formed)
 {

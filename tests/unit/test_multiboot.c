@@ -1756,7 +1756,9 @@ TEST(mb_both_headers)
 		CHECK(kx_loader_probe(img, len) == l2);
 		CHECK(kx_loader_by_name("multiboot-x86") == l1);
 		CHECK(kx_loader_by_name("multiboot2-x86") == l2);
+#if !defined(__i386__) /* i386 wraps kx_multiboot_load (test_i386.c) */
 		CHECK(l1->load == kx_multiboot_load);
+#endif
 		CHECK(l2->load == kx_multiboot2_load);
 	}
 	free(img);

@@ -539,7 +539,7 @@ static void make_blob(uint8_t *b, size_t len)
 	kx_put16(b + 20, KX_PURG_VERSION);
 	kx_put16(b + 22, KX_PURG_HDR_SIZE);
 	kx_put32(b + 24, BLOB_MEMSZ);
-	kx_put32(b + 28, KX_PURG_ARCH_X86_64);
+	kx_put32(b + 28, KX_PURG_ARCH_NATIVE);
 	memset(b + KX_PURG_PARAMS_OFF, 0xee, KX_PURG_PARAMS_SIZE);
 }
 
@@ -847,7 +847,7 @@ TEST(plan_purgatory_real_blob)
 	size_t len;
 
 	if (!path)
-		SKIP("no build/purgatory/x86_64/purgatory.bin (run make first)");
+		SKIP("no purgatory.bin under build/ (run make first)");
 	blob = read_whole(path, &len);
 	if (!blob)
 		SKIP("cannot read %s", path);
@@ -861,7 +861,7 @@ TEST(plan_purgatory_real_blob)
 	CHECK_EQ(kx_le16(blob + 20), KX_PURG_VERSION);
 	CHECK_EQ(kx_le16(blob + 22), KX_PURG_HDR_SIZE);
 	CHECK(kx_le32(blob + 24) >= len);
-	CHECK_EQ(kx_le32(blob + 28), KX_PURG_ARCH_X86_64);
+	CHECK_EQ(kx_le32(blob + 28), KX_PURG_ARCH_NATIVE);
 	std_ram(&m);
 	purg_plan(&p);
 	if (CHECK_OK(kx_plan_add_purgatory(&p, &m, (struct kx_window){ 0, MAX64 }, blob, len, out,

@@ -213,7 +213,7 @@ TEST(raw_load_then_purgatory)
 	kx_put16(blob + 20, KX_PURG_VERSION);
 	kx_put16(blob + 22, KX_PURG_HDR_SIZE);
 	kx_put32(blob + 24, 2 * 4096);
-	kx_put32(blob + 28, KX_PURG_ARCH_X86_64);
+	kx_put32(blob + 28, KX_PURG_ARCH_NATIVE);
 	rl_init(&c);
 	rl_add(&c, bytes_a, sizeof(bytes_a), "a", 0x100000);
 	rl_add(&c, bytes_b, sizeof(bytes_b), "b", 0x300000);

@@ -269,11 +269,13 @@ struct kx_err kx_x86_boot_params(const struct kx_load_req *r, struct kx_plan *p,
 
 	if (kx_strlen(r->cmdline) > lx->cmdline_size)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), lx->cmdline_size);
+	if (lx->bp_max && lx->bp_max < rq.within.end)
+		rq.within.end = lx->bp_max;
 	err = layout(r, lx, &l);
 	if (KX_FAILED(err))
 		return err;
 	if (!kx_align_up(l.size, KX_PAGE, &rq.size) || !kx_plan_place(p, &r->sys->mem, r->window, &rq, &bp_mem))
-		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_window_top(r->window, 4 * KX_GiB));
+		return kx_err(KX_E_NO_SPACE, "boot parameters", l.size, kx_window_top(r->window, rq.within.end));
 	bp_memsz = rq.size;
 	build(r, lx, &l, bp_mem, rd_mem, rd_len);
 	err = kx_plan_add(p, "boot-params", "built", r->scratch, l.size, bp_mem, bp_memsz);

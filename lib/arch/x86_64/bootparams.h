@@ -14,6 +14,8 @@ struct kx_x86_linux {
 	uint32_t cmdline_size;
 	uint64_t kernel_mem;     /* where the kernel was placed */
 	int efi_kexec;           /* XLF_EFI_KEXEC: it can take the EFI runtime state */
+	uint64_t bp_max;         /* the boot-params segment ends below this; 0 = 4 GiB
+				    (i386: the lowmem a kernel without PAE maps) */
 };
 
 /* Place the initrds (one contiguous span, one segment per file). */

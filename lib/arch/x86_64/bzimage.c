@@ -1,5 +1,6 @@
 /*
- * x86 Linux bzImage loader: boot protocol 2.12+, 64-bit entry.
+ * x86 Linux bzImage loader: boot protocol 2.12+; the 64-bit entry on x86_64,
+ * the 32-bit one (code32_start, esi = zero page) on i386 (lib/arch/i386).
  * Every read of the header is bounds checked against the file's length.
  */
 #include <kx/bytes.h>
@@ -33,7 +34,7 @@ static struct kx_err check_payload(const uint8_t *buf, const struct kx_bzimage *
 	return KX_NOERR;
 }
 
-struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage *bz)
+struct kx_err kx_bzimage_parse_hdr(const uint8_t *buf, size_t len, struct kx_bzimage *bz)
 {
 	struct kx_err err;
 	unsigned sects;
@@ -77,8 +78,6 @@ struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage
 	if (!(bz->loadflags & LOADED_HIGH))
 		return kx_err(KX_E_NOT_BZIMAGE, "LOADED_HIGH flag (this is an old zImage)", 0, 0);
 	bz->xloadflags = kx_le16(buf + H_XLOADFLAGS);
-	if (!(bz->xloadflags & KX_XLF_KERNEL_64))
-		return kx_err(KX_E_NOT_64BIT, 0, bz->xloadflags, 0);
 	bz->relocatable = buf[H_RELOCATABLE];
 	bz->initrd_addr_max = kx_le32(buf + H_INITRD_MAX);
 	bz->kernel_alignment = kx_le32(buf + H_KERNEL_ALIGN);
@@ -94,7 +93,19 @@ struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage
 	return KX_NOERR;
 }
 
-struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
+struct kx_err kx_bzimage_parse(const uint8_t *buf, size_t len, struct kx_bzimage *bz)
+{
+	struct kx_err err = kx_bzimage_parse_hdr(buf, len, bz);
+
+	if (!KX_FAILED(err) && !(bz->xloadflags & KX_XLF_KERNEL_64))
+		return kx_err(KX_E_NOT_64BIT, 0, bz->xloadflags, 0);
+	return err;
+}
+
+/* bits 64: the x86_64 kernel's 64-bit entry; bits 32: an i386 kernel (or any
+ * bzImage) through the 32-bit boot protocol, kept where a 32-bit kernel
+ * without PAE reaches it (below KX_X86_32_LOWMEM). */
+static struct kx_err load(const struct kx_load_req *r, struct kx_plan *p, int bits)
 {
 	struct kx_bzimage bz;
 	struct kx_x86_linux lx;
@@ -102,9 +113,15 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	uint64_t kmem, kmemsz, rd_mem, rd_len;
 	struct kx_place rq = { .within = KX_RANGE_ALL };
 
-	err = kx_bzimage_parse(r->image.buf, r->image.len, &bz);
+	err = bits == 64 ? kx_bzimage_parse(r->image.buf, r->image.len, &bz)
+			 : kx_bzimage_parse_hdr(r->image.buf, r->image.len, &bz);
 	if (KX_FAILED(err))
 		return err;
+	if (bits == 32) {
+		rq.within.end = KX_X86_32_LOWMEM;
+		if (bz.initrd_addr_max > KX_X86_32_LOWMEM - 1)
+			bz.initrd_addr_max = KX_X86_32_LOWMEM - 1;
+	}
 	if (kx_strlen(r->cmdline) > bz.cmdline_size)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), bz.cmdline_size);
 
@@ -137,14 +154,27 @@ struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	lx.cmdline_size = bz.cmdline_size;
 	lx.kernel_mem = kmem;
 	lx.efi_kexec = !!(bz.xloadflags & KX_XLF_EFI_KEXEC);
+	lx.bp_max = bits == 32 ? KX_X86_32_LOWMEM : 0;
 	err = kx_x86_place_initrds(r, p, &lx, &rd_mem, &rd_len);
 	if (KX_FAILED(err))
 		return err;
-	err = kx_x86_boot_params(r, p, &lx, rd_mem, rd_len, kmem + 0x200);
+	err = kx_x86_boot_params(r, p, &lx, rd_mem, rd_len, bits == 64 ? kmem + 0x200 : kmem);
 	if (KX_FAILED(err))
 		return err;
 	p->type = "bzimage";
-	if (!(bz.xloadflags & KX_XLF_5LEVEL))
+	if (bits == 32) /* startup_32 at code32_start, esi = zero page */
+		p->entry_mode = KX_PURG_ENTRY_32;
+	else if (!(bz.xloadflags & KX_XLF_5LEVEL))
 		p->purg_flags |= KX_PURG_4LEVEL; /* e.g. memtest86+, Linux before 4.14 */
 	return KX_NOERR;
+}
+
+struct kx_err kx_bzimage_load(const struct kx_load_req *r, struct kx_plan *p)
+{
+	return load(r, p, 64);
+}
+
+struct kx_err kx_bzimage_load32(const struct kx_load_req *r, struct kx_plan *p)
+{
+	return load(r, p, 32);
 }

@@ -19,6 +19,7 @@
  * is left after them.
  */
 #include <kx/bytes.h>
+#include <kx/bzimage.h>
 #include <kx/elf.h>
 #include "bootparams.h"
 #include "bootproto.h"
@@ -53,6 +54,10 @@ static struct kx_err boot_linux(const struct kx_load_req *r, struct kx_plan *p,
 	lx.cmdline_size = 2047;
 	lx.initrd_addr_max = 0x7fffffff;
 	lx.initrd_above_4g = e->cls == 64;
+	if (e->cls == 32) { /* a 32-bit kernel, perhaps without PAE: its lowmem */
+		lx.initrd_addr_max = KX_X86_32_LOWMEM - 1;
+		lx.bp_max = KX_X86_32_LOWMEM;
+	}
 	lx.kernel_mem = pc->piece[0].paddr;
 	err = kx_x86_place_initrds(&rest, p, &lx, &rd_mem, &rd_len);
 	if (KX_FAILED(err))

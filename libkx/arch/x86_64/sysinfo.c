@@ -1,4 +1,4 @@
-/* x86_64: the firmware memory map, boot_params and ACPI RSDP of the running system. */
+/* x86_64 and i386: the firmware memory map, boot_params and ACPI RSDP of the running system. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +11,9 @@
 #include "arch.h"
 #include "load.h"
 
+/* i386 compiles this file too (libkx/arch/i386/sysinfo.c), with its own
+ * constants (libkx/arch/i386/consts.c) */
+#ifndef KX_ARCH_CONSTS_ELSEWHERE
 const char kx_arch_name[] = "x86_64";
 const char kx_arch_kernel_format[] = "bzImage";
 const unsigned long kx_arch_kexec_flag = 62ul << 16; /* KEXEC_ARCH_X86_64 */
@@ -24,6 +27,7 @@ const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"
 };
+#endif
 
 static const char memmap_dir[] = "/sys/firmware/memmap";
 
@@ -274,7 +278,7 @@ uint64_t arch_kernel_bytes(const uint8_t *buf, size_t len)
 {
 	struct kx_bzimage bz;
 
-	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse_hdr(buf, len, &bz)))
 		return 0;
 	return bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
 }
@@ -283,7 +287,7 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
 {
 	struct kx_bzimage bz;
 
-	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse(buf, len, &bz)))
+	if (!kx_bzimage_probe(buf, len) || KX_FAILED(kx_bzimage_parse_hdr(buf, len, &bz)))
 		return 0;
 	return bz.cmdline_size;
 }

@@ -1,0 +1,19 @@
+/* i386: what libkx/arch.h asks each architecture to name. */
+#include <kx/arch/x86_64.h>
+#include "arch.h"
+
+const char kx_arch_name[] = "i386";
+/* empty: Linux has no kexec_file_load on i386 (KEXEC_FILE is x86_64's only) */
+const char kx_arch_kernel_format[] = "";
+const unsigned long kx_arch_kexec_flag = 3ul << 16; /* KEXEC_ARCH_386 */
+const uint16_t kx_arch_serial_port = 0x3f8;
+const uint64_t kx_arch_console_max = 0xffff;
+const int kx_arch_console_baud = 1;
+const uint8_t kx_arch_uimage_arch = 3; /* IH_ARCH_I386 */
+/* no kdump core headers built by kx on i386 (kexec_load -p): see docs/i386.md */
+const uint16_t kx_arch_crash_machine = 0;
+const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as on x86_64 */
+const uint64_t kx_arch_kernel_map = 0xc0000000ull; /* PAGE_OFFSET with the 3G/1G split */
+const char *const kx_arch_reg_names[KX_PURG_NREGS] = {
+	"eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp"
+};
