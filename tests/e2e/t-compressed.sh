@@ -23,7 +23,9 @@
 #     -> kernel H, which reports its command line (a nonce) and initrd B
 # The file hop N loads rides in the initrds of hops 1..N, so the biggest
 # files come first; each hop's initrd holds only the next hop's kernel and
-# initrd. Decompression itself is proven byte for byte, every format, in the
+# initrd, as a plain cpio: its files are compressed already, and gzip on the
+# host and gunzip in TCG took the run from 79 s to 102 s for initrds 10-16 %
+# smaller. Decompression itself is proven byte for byte, every format, in the
 # unit tests (tests/unit/test_unpack.c); here the whole path boots.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -40,11 +42,11 @@ E2E_LOG=$E2E_WORK/console.log
 E2E_TIMEOUT=$((E2E_TIMEOUT * 6)) # eight kernels boot in this run
 
 # hop_script KERNEL HOP "KX OPTIONS" FILE SAYS SYSCALL: the scenario lines of
-# a kernel that loads /b/FILE with /b/initrd.gz and kxtest.hop=HOP, checks
+# a kernel that loads /b/FILE with /b/initrd and kxtest.hop=HOP, checks
 # that kx -d said SAYS (the format) and "loaded with SYSCALL", and execs it.
 hop_script() {
 	local k=$1 hop=$2 opts=$3 file=$4 says=$5 sc=$6
-	echo "expect -n \"$k: kx $opts-l $file\" -o \"$says\" -- kx $opts-l -d /b/$file --initrd=/b/initrd.gz --append=\"$E2E_KARGS kxtest.hop=$hop kxtest.nonce=$nonce\""
+	echo "expect -n \"$k: kx $opts-l $file\" -o \"$says\" -- kx $opts-l -d /b/$file --initrd=/b/initrd --append=\"$E2E_KARGS kxtest.hop=$hop kxtest.nonce=$nonce\""
 	echo "said \"$k: $file through $sc\" \"loaded with $sc\""
 	echo 'echo "KXA-LOAD-OUTPUT: $(echo "$KXT_OUT" | tr "\n" "|")"'
 	echo 'kx -e'
@@ -60,7 +62,7 @@ said_fn='said() { case $KXT_OUT in *"$2"*) kxt_pass "$1" ;; *) kxt_fail "$1" "it
 hop_initrd() {
 	local out=$1 next=$8
 	shift
-	cp "$next" "$E2E_WORK/next/b/initrd.gz"
+	cp "$next" "$E2E_WORK/next/b/initrd"
 	{
 		echo '. /t.sh'
 		echo "$said_fn"
@@ -80,28 +82,28 @@ n=$E2E_WORK/next/b
 
 # kernel G: the ELF vmlinux, lzma'd -> H (initrd B)
 lzma -0 -c "$E2E_WORK/vmlinux" >"$n/vmlinux.lzma"
-hop_initrd "$E2E_WORK/initrd-g.gz" G 7 "" vmlinux.lzma \
+hop_initrd "$E2E_WORK/initrd-g.cpio" G 7 "" vmlinux.lzma \
 	"kx plan: lzma-compressed elf-linux image" kexec_load "$E2E_WORK/initrd-b.gz"
 # kernel F: the bzImage xz'd with Linux's options, -c -> G
 xz -0 -T1 --check=crc32 -c "$bz" >"$n/vmlinuz.xz"
-hop_initrd "$E2E_WORK/initrd-f.gz" F 6 "-c " vmlinuz.xz \
-	"kx plan: xz-compressed bzimage image" kexec_load "$E2E_WORK/initrd-g.gz"
+hop_initrd "$E2E_WORK/initrd-f.cpio" F 6 "-c " vmlinuz.xz \
+	"kx plan: xz-compressed bzimage image" kexec_load "$E2E_WORK/initrd-g.cpio"
 # kernel E: the bzImage gzip'd, -s -> F
 gzip -1 -n -c "$bz" >"$n/vmlinuz.gz"
-hop_initrd "$E2E_WORK/initrd-e.gz" E 5 "-s " vmlinuz.gz \
-	"/b/vmlinuz.gz: gzip-compressed, " kexec_file_load "$E2E_WORK/initrd-f.gz"
+hop_initrd "$E2E_WORK/initrd-e.cpio" E 5 "-s " vmlinuz.gz \
+	"/b/vmlinuz.gz: gzip-compressed, " kexec_file_load "$E2E_WORK/initrd-f.cpio"
 # kernel D: the bzImage bzip2'd, -c -> E
 bzip2 -1 -c "$bz" >"$n/vmlinuz.bz2"
-hop_initrd "$E2E_WORK/initrd-d.gz" D 4 "-c " vmlinuz.bz2 \
-	"kx plan: bzip2-compressed bzimage image" kexec_load "$E2E_WORK/initrd-e.gz"
+hop_initrd "$E2E_WORK/initrd-d.cpio" D 4 "-c " vmlinuz.bz2 \
+	"kx plan: bzip2-compressed bzimage image" kexec_load "$E2E_WORK/initrd-e.cpio"
 # kernel C: the bzImage zstd'd, auto -> D
 zstd -q -3 -c "$bz" >"$n/vmlinuz.zst"
-hop_initrd "$E2E_WORK/initrd-c.gz" C 3 "" vmlinuz.zst \
-	"/b/vmlinuz.zst: zstd-compressed, " kexec_file_load "$E2E_WORK/initrd-d.gz"
+hop_initrd "$E2E_WORK/initrd-c.cpio" C 3 "" vmlinuz.zst \
+	"/b/vmlinuz.zst: zstd-compressed, " kexec_file_load "$E2E_WORK/initrd-d.cpio"
 # kernel B: the bzImage lzop'd, auto -> C
 lzop -1 -c "$bz" >"$n/vmlinuz.lzo"
-hop_initrd "$E2E_WORK/initrd-bb.gz" B 2 "" vmlinuz.lzo \
-	"/b/vmlinuz.lzo: lzo-compressed, " kexec_file_load "$E2E_WORK/initrd-c.gz"
+hop_initrd "$E2E_WORK/initrd-bb.cpio" B 2 "" vmlinuz.lzo \
+	"/b/vmlinuz.lzo: lzo-compressed, " kexec_file_load "$E2E_WORK/initrd-c.cpio"
 rm -rf "$E2E_WORK/next"
 
 # kernel A: plans the lz4 frame, refuses a cut xz; the ELF vmlinux, lz4 -l'd,
@@ -112,7 +114,7 @@ lz4 -q -l -c "$E2E_WORK/vmlinux" >"$x/b/vmlinux.lz4"
 rm -f "$E2E_WORK/vmlinux"
 lz4 -q -1 -c "$bz" >"$x/b/vmlinuz.lz4"
 xz -1 -T1 -c "$E2E_WORK/initrd-b.gz" | head -c 100000 >"$x/b/cut.xz"
-cp "$E2E_WORK/initrd-bb.gz" "$x/b/initrd.gz"
+cp "$E2E_WORK/initrd-bb.cpio" "$x/b/initrd"
 {
 	echo '. /t.sh'
 	echo "$said_fn"
@@ -122,8 +124,8 @@ cp "$E2E_WORK/initrd-bb.gz" "$x/b/initrd.gz"
 	hop_script A 1 "" vmlinux.lz4 "kx plan: lz4-legacy-compressed elf-linux image" kexec_load
 } >"$E2E_WORK/scenario.sh"
 # (build_initrd_hop, not build_initrd_a: no unused kernel B and initrd B)
-build_initrd_hop "$E2E_WORK/initrd-a.gz" "$E2E_WORK/scenario.sh" "$x"
-run_qemu "$E2E_LOG" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
+build_initrd_hop "$E2E_WORK/initrd-a.cpio" "$E2E_WORK/scenario.sh" "$x"
+run_qemu "$E2E_LOG" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.cpio" ""
 assert_qemu_rc 0
 assert_no_kxt_fail "$E2E_LOG"
 assert_kxt_pass_count "$E2E_LOG" 17
