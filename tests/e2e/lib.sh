@@ -270,7 +270,8 @@ build_initrd_a() {
 # build_initrd_hop OUT SCENARIO DIR: an initrd like A's (init-a, t.sh, SCENARIO,
 # kx) holding DIR's files at its root instead of /b/vmlinuz and /b/initrd.gz:
 # one hop of a chain of kexecs in a single QEMU run (kernel A loads kernel B
-# with this initrd, whose scenario loads kernel C, ...).
+# with this initrd, whose scenario loads kernel C, ...). OUT ending in .cpio:
+# not gzip'd (make_initramfs).
 build_initrd_hop() {
 	local out=$1 scenario=$2 dir=$3 stage
 	stage=$(mktemp -d "$E2E_WORK/stage-hop.XXXXXX")
