@@ -172,11 +172,14 @@ e2e_show_log() {
 
 # --- initramfs builders ------------------------------------------------------
 
-# make_initramfs STAGEDIR OUT: newc cpio of STAGEDIR, gzip'd, files owned by root.
+# make_initramfs STAGEDIR OUT: newc cpio of STAGEDIR, files owned by root;
+# gzip'd, unless OUT ends in .cpio (for initrds of files compressed already:
+# no gzip on the host, no gunzip in TCG).
 make_initramfs() {
-	local stage=$1 out=$2
+	local stage=$1 out=$2 z="gzip -1 -n"
+	case $out in *.cpio) z=cat ;; esac
 	(cd "$stage" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 -n >"$out"
+		cpio --null -o -H newc -R 0:0 --quiet) | $z >"$out"
 }
 
 # _e2e_stage_base DIR: busybox and the directories every guest needs.
@@ -267,7 +270,8 @@ build_initrd_a() {
 # build_initrd_hop OUT SCENARIO DIR: an initrd like A's (init-a, t.sh, SCENARIO,
 # kx) holding DIR's files at its root instead of /b/vmlinuz and /b/initrd.gz:
 # one hop of a chain of kexecs in a single QEMU run (kernel A loads kernel B
-# with this initrd, whose scenario loads kernel C, ...).
+# with this initrd, whose scenario loads kernel C, ...). OUT ending in .cpio:
+# not gzip'd (make_initramfs).
 build_initrd_hop() {
 	local out=$1 scenario=$2 dir=$3 stage
 	stage=$(mktemp -d "$E2E_WORK/stage-hop.XXXXXX")
