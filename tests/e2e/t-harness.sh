@@ -33,6 +33,8 @@ expect -r any -o x -- echo x
 expect_rc 0 -n fail-rc -- false
 expect_out absent -n fail-out -- printf 'line1\nline2\n'
 expect -n fail-notout -x present -- echo present
+expect -n fail-first-of-two -o absent -o world -- echo hello world
+expect -n fail-second-x -x nope -x hello -- echo hello world
 expect_rc 0 -n fail-usage kx-missing-dashdash
 kxt_summary
 EOF
@@ -47,7 +49,10 @@ assert_log_has "$log" "KXT-FAIL fail-rc: expected rc=0, got rc=1 out="
 assert_log_has "$log" "KXT-FAIL fail-out: expected rc=0 and output containing 'absent', got rc=0 out=line1|line2"
 assert_log_has "$log" "KXT-FAIL fail-notout: expected rc=0 and output without 'present', got rc=0 out=present"
 assert_log_has "$log" "KXT-FAIL fail-usage: bad usage near 'kx-missing-dashdash'"
-assert_log_has "$log" "KXT-SUMMARY pass=7 fail=4"
+# every -o and every -x counts, not only the last of each
+assert_log_has "$log" "KXT-FAIL fail-first-of-two: expected rc=0 and output containing 'absent' and output containing 'world', got rc=0 out=hello world"
+assert_log_has "$log" "KXT-FAIL fail-second-x: expected rc=0 and output without 'nope' and output without 'hello', got rc=0 out=hello world"
+assert_log_has "$log" "KXT-SUMMARY pass=7 fail=6"
 assert_log_has "$log" "KXA-SCENARIO-EXIT: rc=1"
 assert_log_lacks "$log" "KXT-PASS fail-"
 
@@ -63,7 +68,7 @@ e2e_check "assert_log_line should flag a wrong value" \
 e2e_check "assert_log_order should flag a wrong order" \
 	_checker_fails assert_log_order "$log" "KXT-SUMMARY" "KXT-PASS pass-rc0"
 e2e_check "log_value should extract a marker's value" \
-	test "$(log_value "$log" "KXT-SUMMARY")" = "pass=7 fail=4"
+	test "$(log_value "$log" "KXT-SUMMARY")" = "pass=7 fail=6"
 
 # --- 2. a hung guest is killed at the timeout ------------------------------
 log=$E2E_WORK/hang.log

@@ -53,13 +53,15 @@ kxt_summary() {
 }
 
 expect() {
-	_kxt_name='' _kxt_rc=0 _kxt_has='' _kxt_hasnt='' _kxt_want_has=0 _kxt_want_hasnt=0
+	_kxt_name='' _kxt_rc=0 _kxt_has='' _kxt_hasnt='' _kxt_want_has='' _kxt_want_hasnt=''
+	_kxt_nl='
+'
 	while [ $# -gt 0 ]; do
 		case $1 in
 			-n) _kxt_name=$2; shift 2 ;;
 			-r) _kxt_rc=$2; shift 2 ;;
-			-o) _kxt_has=$2; _kxt_want_has=1; shift 2 ;;
-			-x) _kxt_hasnt=$2; _kxt_want_hasnt=1; shift 2 ;;
+			-o) _kxt_has="$_kxt_has${_kxt_want_has:+$_kxt_nl}$2"; _kxt_want_has=1; shift 2 ;;
+			-x) _kxt_hasnt="$_kxt_hasnt${_kxt_want_hasnt:+$_kxt_nl}$2"; _kxt_want_hasnt=1; shift 2 ;;
 			--) shift; break ;;
 			*) kxt_fail "${_kxt_name:-expect}" "bad usage near '$1' (missing --?)"; return 1 ;;
 		esac
@@ -78,14 +80,20 @@ expect() {
 		_kxt_want="rc=$_kxt_rc"
 		[ "$KXT_RC" = "$_kxt_rc" ] || _kxt_bad=1
 	fi
-	if [ "$_kxt_want_has" = 1 ]; then
-		_kxt_want="${_kxt_want:+$_kxt_want and }output containing '$_kxt_has'"
-		case $KXT_OUT in *"$_kxt_has"*) ;; *) _kxt_bad=1 ;; esac
-	fi
-	if [ "$_kxt_want_hasnt" = 1 ]; then
-		_kxt_want="${_kxt_want:+$_kxt_want and }output without '$_kxt_hasnt'"
-		case $KXT_OUT in *"$_kxt_hasnt"*) _kxt_bad=1 ;; esac
-	fi
+	# every -o must be in the output, no -x may be (one per line in the lists;
+	# no globbing while they are split)
+	set -f
+	_kxt_ifs=$IFS IFS=$_kxt_nl
+	for _kxt_s in $_kxt_has; do
+		_kxt_want="${_kxt_want:+$_kxt_want and }output containing '$_kxt_s'"
+		case $KXT_OUT in *"$_kxt_s"*) ;; *) _kxt_bad=1 ;; esac
+	done
+	for _kxt_s in $_kxt_hasnt; do
+		_kxt_want="${_kxt_want:+$_kxt_want and }output without '$_kxt_s'"
+		case $KXT_OUT in *"$_kxt_s"*) _kxt_bad=1 ;; esac
+	done
+	IFS=$_kxt_ifs
+	set +f
 
 	if [ "$_kxt_bad" = 0 ]; then
 		kxt_pass "$_kxt_name"
