@@ -2,7 +2,8 @@
 # t-xen.sh - the real Xen hypervisor (Debian's xen-hypervisor-4.17-amd64) with
 # a dom0 kernel (Debian's generic linux-image-amd64: CONFIG_XEN_DOM0) as
 # multiboot module, loaded by kx through multiboot2 (-t multiboot2, kexec_load
-# asked for with -c) and multiboot 1 (-t multiboot, auto mode), one guest each.
+# asked for with -c) and multiboot 1 (-t multiboot, auto mode, the hypervisor
+# gzip'd as Debian ships it: kx unpacks it, as kexec-tools does), one guest each.
 #
 # Xen must print its banner on COM1 with the exact command line kx was given
 # (kx passes "IMAGE-NAME ARGS", as kexec-tools does, and Xen drops the first
@@ -25,18 +26,19 @@ if [ ! -f "$xen" ] || [ ! -f "$dom0" ]; then e2e_die "no Xen fixtures ($xen, $do
 root=$E2E_WORK/root
 mkdir -p "$root/b"
 cp "$xen" "$root/b/xen"
+gzip -c "$xen" >"$root/b/xen.gz"
 cp "$dom0" "$root/b/dom0"
 build_initrd_b "$E2E_WORK/initrd-b.gz" 1
 
-# boot_xen TYPE SYSCALL-OPTION
+# boot_xen TYPE SYSCALL-OPTION FILE PLAN (what kx's plan calls it)
 boot_xen() {
-	local type=$1 sc=$2 log=$E2E_WORK/console-$1.log nonce xargs dargs
+	local type=$1 sc=$2 file=$3 plan=$4 log=$E2E_WORK/console-$1.log nonce xargs dargs
 	nonce=$(e2e_nonce)
 	xargs="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all bootscrub=false dom0_mem=192M kxtest.xen=$nonce"
 	dargs="console=hvc0 earlyprintk=xen panic=-1 kxtest.dom0=$nonce"
 	cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
-expect -r 0 -o "kx plan: $type image" -n "xen $type: load" -- kx -d $sc -l -t $type /b/xen --command-line="$xargs" --module="/b/dom0 $dargs"
+expect -r 0 -o "kx plan: $plan image" -n "xen $type: load" -- kx -d $sc -l -t $type $file --command-line="$xargs" --module="/b/dom0 $dargs"
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 kx -e
 kxt_fail "kx -e" "returned rc=\$?"
@@ -51,7 +53,7 @@ EOF
 	e2e_check "$type: QEMU should be stopped at dom0's command line" [ "$E2E_QEMU_STOPPED" = 1 ]
 	assert_no_kxt_fail "$log"
 	assert_log_has "$log" "KXT-PASS xen $type: load"
-	assert_log_line "$log" "KXA-LOAD-OUTPUT:" "command line: /b/xen $xargs" \
+	assert_log_line "$log" "KXA-LOAD-OUTPUT:" "command line: $file $xargs" \
 		"$type: kx should pass the image name first"
 	assert_log_has "$log" "(XEN) Xen version 4.17" "$type: Xen's banner"
 	assert_log_has "$log" "(XEN) Bootloader: kx " "$type: the boot loader name"
@@ -66,6 +68,6 @@ EOF
 	e2e_log "$type: QEMU ran ${E2E_QEMU_SECS}s"
 }
 
-boot_xen multiboot2 -c
-boot_xen multiboot ""
+boot_xen multiboot2 -c /b/xen multiboot2
+boot_xen multiboot "" /b/xen.gz "gzip-compressed multiboot"
 e2e_finish
