@@ -47,7 +47,7 @@ GCCINC  := $(shell $(CC) -print-file-name=include)
 # lib/: no libc headers at all, so nothing of the hosted world can creep in
 LIB_CFLAGS = $(CFLAGS_COMMON) -ffreestanding -nostdinc -isystem $(GCCINC)
 
-LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/arch/$(ARCH)/*.c) $(ARCH_LIB_SRC)
+LIB_SRC  := $(wildcard lib/*.c) $(wildcard lib/boot/*.c) $(wildcard lib/arch/$(ARCH)/*.c) $(ARCH_LIB_SRC)
 KX_SRC   := $(wildcard libkx/*.c) $(wildcard libkx/arch/$(ARCH)/*.c)
 KX_ASM   := libkx/blob.S
 TOOL_SRC := $(wildcard tool/*.c)

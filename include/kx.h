@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <kx/err.h>
+#include <kx/entry.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,6 +85,11 @@ enum kx_syscode {
 	KX_E_KERNEL_FLAG,      /* what: the option ("--force-dtb"); a: the flag the running kernel
 				  does not know (EINVAL); b: 0 kexec_file_load's, 1 kexec_load's */
 	KX_E_NO_HOTPLUG,       /* subject: the /sys file a crash-hotplug load needs (missing) */
+	KX_E_BOOT_NONE,        /* kx boot found no entry; a: volumes looked at */
+	KX_E_BOOT_MATCH,       /* subject: the id or glob no entry matches */
+	KX_E_BOOT_BAD,         /* subject: the entry's id; a: enum kx_boot_bad; what: its detail */
+	KX_E_MOUNT,            /* subject: the device; what: the file system type; sys_errno */
+	KX_E_BOOT_PATH,        /* subject: a path an entry names that leaves its file system */
 	KX_E_SYS__END
 };
 
@@ -295,6 +301,57 @@ KX_API void kx_preflight(struct kx_preflight *pf);
 /* As kx --check prints it; need: bytes a load needs, 0 = none named. */
 KX_API void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need);
 KX_API void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf);
+
+/* ---- boot entries: kx boot (docs/boot.md) -------------------------------------------- */
+
+/*
+ * A discovery: the file systems to look at (directories, block devices, or
+ * every block device), the entries every format on them describes
+ * (struct kx_boot_entry, include/kx/entry.h), their order and the default.
+ * Block devices are mounted read-only without replaying a journal, as
+ * detached mounts no other process sees, and unmounted by kx_boot_free().
+ * Files are opened beneath their file system's root: "..", absolute
+ * symlinks and symlinks or mounts leading out of it are refused.
+ */
+struct kx_boot;
+
+KX_API struct kx_boot *kx_boot_new(struct kx_error *err);
+/* A directory holding a file system's files ("/boot", a mount point). */
+KX_API int kx_boot_add_dir(struct kx_boot *b, const char *dir, struct kx_error *err);
+/* A block device ("/dev/vda1"), mounted read-only for this discovery. */
+KX_API int kx_boot_add_device(struct kx_boot *b, const char *dev, struct kx_error *err);
+/* Every block device and partition with a file system kx can read. */
+KX_API int kx_boot_scan(struct kx_boot *b, struct kx_error *err);
+/* Read every volume's entries, order them, choose the default. */
+KX_API int kx_boot_discover(struct kx_boot *b, struct kx_error *err);
+
+KX_API unsigned kx_boot_count(const struct kx_boot *b);
+KX_API const struct kx_boot_entry *kx_boot_get(const struct kx_boot *b, unsigned i);
+/* The default entry's index, or -1 (no bootable entry); *why, if not NULL,
+ * gets the rule that chose it, in words ("loader.conf default", ...). */
+KX_API int kx_boot_default(const struct kx_boot *b, const char **why);
+/* Seconds a menu waits, as the configuration asks; -1 if it does not say. */
+KX_API int kx_boot_timeout(const struct kx_boot *b);
+/* The entry whose id or title matches the glob: its index, or -1 (KX_E_BOOT_MATCH). */
+KX_API int kx_boot_find(const struct kx_boot *b, const char *pattern, struct kx_error *err);
+/* The volume's name ("/dev/vda1", "/boot") and file system type ("ext4"; "" for a directory). */
+KX_API const char *kx_boot_volume(const struct kx_boot *b, unsigned vol);
+KX_API const char *kx_boot_volume_type(const struct kx_boot *b, unsigned vol);
+/* A sentence saying why an entry cannot be booted (like kx_error_message). */
+KX_API size_t kx_boot_bad_message(const struct kx_boot_entry *e, char *buf, size_t n);
+/*
+ * Give load l entry i: its kernel, initrds and device tree (opened beneath
+ * its file system) and its command line (replacing the image's own, unless
+ * the entry's is a UKI's own), or cmdline instead when not NULL (an edited
+ * one). An unbootable entry is KX_E_BOOT_BAD. The load is then built as any
+ * other: kx_load_append, kx_load_prepare, kx_load_commit.
+ */
+KX_API int kx_boot_apply(struct kx_boot *b, unsigned i, const char *cmdline, struct kx_load *l,
+			 struct kx_error *err);
+/* The entries as kx boot --list prints them: a table, or JSON (one object). */
+KX_API int kx_boot_print(const struct kx_boot *b, FILE *f);
+KX_API int kx_boot_print_json(const struct kx_boot *b, FILE *f);
+KX_API void kx_boot_free(struct kx_boot *b);
 
 /* The library's version ("0.2.0") and architecture ("x86_64"). */
 KX_API const char *kx_version(void);
