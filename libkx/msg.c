@@ -465,6 +465,31 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		put(o, "--hotplug needs a kernel with crash hotplug (CONFIG_CRASH_HOTPLUG): %s is "
 		    "missing; drop --hotplug and reload the crash kernel after hotplug.", e->subject);
 		break;
+	case KX_E_BOOT_NONE:
+		put(o, "no boot entry found on the %" PRIu64 " file system%s looked at; name the "
+		    "directory that holds the boot files (/boot, an ESP), a device, or use --scan.",
+		    e->a, e->a == 1 ? "" : "s");
+		break;
+	case KX_E_BOOT_MATCH:
+		put(o, "no boot entry has the id or title %s; kx boot --list shows them.", e->subject);
+		break;
+	case KX_E_BOOT_BAD: {
+		struct kx_boot_entry be = { 0 };
+		char why[512];
+		be.bad = (enum kx_boot_bad)e->a;
+		be.bad_detail = e->what;
+		kx_boot_bad_message(&be, why, sizeof(why));
+		put(o, "boot entry %s cannot be booted: %s", e->subject, why);
+		break;
+	}
+	case KX_E_MOUNT:
+		put(o, "cannot mount %s (%s) read-only: %s.", e->subject, e->what ? e->what : "?",
+		    strerror(e->sys_errno));
+		break;
+	case KX_E_BOOT_PATH:
+		put(o, "%s leads out of its file system (\"..\", an absolute symlink, or a symlink "
+		    "or mount out of it); kx boot does not follow it.", e->subject);
+		break;
 	case KX_E_STATE:
 		put(o, "internal error: %s was called out of order; please report this.", e->what);
 		break;
@@ -490,12 +515,45 @@ size_t kx_error_message(const struct kx_error *e, char *buf, size_t n)
 	return o.len;
 }
 
+size_t kx_boot_bad_message(const struct kx_boot_entry *e, char *buf, size_t n)
+{
+	struct out o = { buf, n, 0 };
+	const char *d = e && e->bad_detail ? e->bad_detail : "";
+
+	if (n)
+		buf[0] = 0;
+	switch (e ? e->bad : KX_BOOT_OK) {
+	case KX_BOOT_OK: put(&o, "it can be booted."); break;
+	case KX_BOOT_NO_KERNEL: put(&o, "it names no kernel."); break;
+	case KX_BOOT_MISSING: put(&o, "%s is missing.", d); break;
+	case KX_BOOT_ARCH: put(&o, "it is for another architecture (%s; this is %s).", d, kx_arch()); break;
+	case KX_BOOT_PATH:
+		put(&o, "%s leads out of its file system; kx does not follow it.", d);
+		break;
+	case KX_BOOT_SCRIPT:
+		put(&o, "it needs GRUB to evaluate `%s`; kx does not guess what GRUB would do.", d);
+		break;
+	case KX_BOOT_TOO_MANY_INITRDS:
+		put(&o, "it names more than %d initrds.", KX_BOOT_MAX_INITRDS);
+		break;
+	case KX_BOOT_SYNTAX: put(&o, "its configuration is malformed (%s).", d); break;
+	case KX_BOOT_TOO_BIG: put(&o, "%s is larger than kx reads.", d); break;
+	case KX_BOOT_NO_VOLUME: put(&o, "no file system has %s.", d); break;
+	case KX_BOOT_EFI_PROGRAM: put(&o, "it is an EFI program (%s), not a kernel.", d); break;
+	case KX_BOOT_REMOTE: put(&o, "it is on the network (%s); kx boots local files.", d); break;
+	case KX_BOOT_NOT_KERNEL: put(&o, "%s is not a kernel kx can load.", d); break;
+	default: put(&o, "it cannot be booted (reason %d).", (int)e->bad);
+	}
+	return o.len;
+}
+
 static const char *const sys_names[] = {
 	"file", "type-name", "raw-kernel", "too-many-initrds", "file-syscall-type", "classic-only",
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",
 	"crash-none", "crash-hidden", "crash-small", "crash-arch", "crash-high", "crash-no-room",
 	"crash-too-large", "no-memory", "state", "crash-tight", "wrong-type", "not-applicable",
-	"setting", "kernel-flag", "no-hotplug",
+	"setting", "kernel-flag", "no-hotplug", "boot-none", "boot-match", "boot-bad", "mount",
+	"boot-path",
 };
 _Static_assert(sizeof(sys_names) / sizeof(sys_names[0]) == KX_E_SYS__END - KX_E_SYS_FIRST,
 	       "a name for every system error code");
