@@ -186,7 +186,7 @@ kernels:
 # ---- tests --------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c) libkx/render_lib.c libkx/arch/$(ARCH)/render.c libkx/unpack.c
 UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
-UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Ilibkx
+UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Itests/boot -Ilibkx
 # the decompression layer (libkx/unpack.c) runs in the unit tests with every codec
 UNIT_LIBS   = $(addprefix -l,$(call unpack_lib,$(UNPACK_ALL)))
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -223,7 +223,7 @@ $(B)/fuzz/fuzz_unpack: FUZZ_EXTRA = -Ilibkx libkx/unpack.c $(UNIT_LIBS)
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h) libkx/unpack.c
 	@mkdir -p $(B)/fuzz
 	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -Iinclude -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA)
+	  -Iinclude -Itests/boot -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA)
 $(B)/fuzz/seeds: tests/fuzz/seeds.sh $(wildcard tests/fuzz/corpus/*/*)
 	rm -rf $@ && tests/fuzz/seeds.sh $@
 # each harness FUZZ_TIME seconds; new inputs kept in build/fuzz/corpus/NAME
