@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# lib-kxboot.sh - what t-kxboot.sh and t-kxboot-menu.sh share (sourced after
+# lib.sh and e2e_init): the host tools check, the modules a guest loads, and
+# QEMU's disk arguments.
+
+# kxboot_need_tools: skip (exit 77) when a tool mkdisks.sh needs is missing.
+kxboot_need_tools() {
+	local t
+	for t in sfdisk mkfs.vfat mcopy mmd mke2fs mkfs.xfs mkfs.btrfs xorriso objcopy python3; do
+		command -v "$t" >/dev/null ||
+			e2e_skip "no $t on the host (tests/e2e/deps.txt: dosfstools mtools fdisk e2fsprogs xfsprogs btrfs-progs xorriso binutils python3)"
+	done
+}
+
+# The modules of kernel A (every file system the disks hold) and of the hops
+# (virtio and vfat only: they boot from the ESP or an ext4, ext4 is built in).
+KXBOOT_MODS_ALL="virtio_pci virtio_blk vfat nls_cp437 nls_ascii xfs btrfs isofs"
+KXBOOT_MODS_HOP="virtio_pci virtio_blk vfat nls_cp437 nls_ascii"
+
+# kxboot_modules DIR MODULE...: DIR/lib/kxboot/*.ko and its load list.
+kxboot_modules() {
+	KX_E2E_CACHE=$E2E_CACHE "$E2E_DIR/boot/modules.sh" "$@" ||
+		e2e_die "boot/modules.sh could not provide the modules $*"
+}
+
+# The lines a guest scenario starts with: quiet kernel, modules loaded (each
+# failure a KXT-FAIL).
+# shellcheck disable=SC2016 # guest-side text
+KXBOOT_LOAD_MODULES='echo 1 >/proc/sys/kernel/printk
+while read -r m; do insmod "/lib/kxboot/$m" || kxt_fail "insmod $m" "rc=$?"; done </lib/kxboot/load'
+
+# kxboot_drives DIR: QEMU arguments attaching DIR's disks (mkdisks.sh's
+# order: vda, vdb, ...), writable: kx must not write (kxboot_sums checks).
+kxboot_drives() {
+	local f
+	for f in $(cat "$1/disks"); do
+		printf -- '-drive file=%s,format=raw,if=virtio ' "$1/$f"
+	done
+}
+
+# kxboot_sums DIR: sha256 of every disk (before and after the guest ran).
+kxboot_sums() {
+	(cd "$1" && sha256sum $(cat disks))
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# t-kxboot.sh - `kx boot` end to end: six disks (tests/e2e/boot/mkdisks.sh:
+# an ESP with BLS type #1 entries, loader.conf and a UKI; a Debian grub root;
+# a u-boot-menu extlinux disk; xfs, btrfs and iso9660 volumes; a hostile
+# one), attached writable, and one QEMU run with three kexecs:
+#   kernel A (initrd with kx and the virtio/file-system modules):
+#     kx boot --scan --list and --list --json (every entry: id, format,
+#     volume, initrd count, command line, bootable or why not, the order, the
+#     default and its rule, the timeout; checked on the host), the same for
+#     single devices (/dev/vda2: GRUB's "1>2" default; /dev/vdb: extlinux's
+#     "default l1"; /dev/vde: isolinux's "menu default"), --dry-run of
+#     entries on every file system, the refusal of each hostile entry
+#     (exit status and message) and of an unknown id; then
+#     kx boot --scan --default -> kernel B
+#   kernel B (the default: BLS kx-two, whose two initrds each carry a random
+#     marker file): reports both markers; kx boot --scan --load-only
+#     kx-uki.efi, then kx -e -> kernel C
+#   kernel C (the UKI: its own .cmdline and .initrd): kx boot /dev/vdb
+#     --default -> kernel D
+#   kernel D (extlinux l1, initrd "A,B"): initrd B's payload and the second
+#     initrd's file intact, the entry's command line.
+# Afterwards every disk image has the sha256 it had before: nothing was
+# written (kx mounts read-only, without replaying journals).
+set -eu
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/boot/lib-kxboot.sh"
+
+kxboot_need_tools
+e2e_init
+W=$E2E_WORK
+nonce=$(e2e_nonce)
+E2E_LOG=$W/console.log
+E2E_TIMEOUT=$((E2E_TIMEOUT * 3)) # four kernels in one run
+V=$(basename "$E2E_VMLINUZ_B")
+V=${V#vmlinuz-}
+uuid=6b780000-0000-4000-8000-0000000000e4 # mkdisks.sh's root file system
+
+# kernel D (extlinux l1): initrd B + a second initrd (/extra/sys.bin)
+build_initrd_b "$W/initrd-b.gz" 2
+build_initrd_extra "$W/extra-sys.gz" sys.bin 64
+sys_sha=$KXB_EXTRA_SHA256
+
+# kernel C (the UKI's .initrd): boots extlinux's default
+mkdir -p "$W/c"
+kxboot_modules "$W/c" $KXBOOT_MODS_HOP
+cat >"$W/c.sh" <<S
+. /t.sh
+$KXBOOT_LOAD_MODULES
+expect_rc 0 -n "C: kx boot /dev/vdb --dry-run --default" -- kx boot /dev/vdb --dry-run --default
+kx boot /dev/vdb --default
+kxt_fail "C: kx boot /dev/vdb --default" "returned rc=\$? instead of booting extlinux's default"
+S
+build_initrd_hop "$W/initrd-c.gz" "$W/c.sh" "$W/c"
+
+# kernel B (BLS kx-two, the default): two initrds, a marker in each
+mkdir -p "$W/b/kxmark" "$W/b2/kxmark"
+kxboot_modules "$W/b" $KXBOOT_MODS_HOP
+head -c 65536 /dev/urandom >"$W/b/kxmark/one.bin"
+head -c 65536 /dev/urandom >"$W/b2/kxmark/two.bin"
+one_sha=$(sha256sum "$W/b/kxmark/one.bin" | cut -d' ' -f1)
+two_sha=$(sha256sum "$W/b2/kxmark/two.bin" | cut -d' ' -f1)
+make_initramfs "$W/b2" "$W/initrd-two2.gz"
+cat >"$W/b.sh" <<'S'
+. /t.sh
+for f in one two; do
+	s=$(sha256sum /kxmark/$f.bin 2>&1)
+	echo "KXH-B-MARK: $f ${s%% *}"
+done
+S
+cat >>"$W/b.sh" <<S
+$KXBOOT_LOAD_MODULES
+expect_rc 0 -n "B: kx boot --scan --load-only kx-uki.efi" -- kx boot --scan --load-only kx-uki.efi
+kx -e
+kxt_fail "B: kx -e" "returned rc=\$? instead of booting the UKI"
+S
+build_initrd_hop "$W/initrd-two1.gz" "$W/b.sh" "$W/b"
+
+# the disks (the older BLS entry's initrd: not booted here)
+KXBOOT_ARGS=$E2E_KARGS KXBOOT_NONCE=$nonce "$E2E_DIR/boot/mkdisks.sh" "$W/disks" "$E2E_VMLINUZ_B" \
+	"$W/initrd-two1.gz" "$W/initrd-two2.gz" "$W/extra-sys.gz" "$W/initrd-c.gz" \
+	"$W/initrd-b.gz" "$W/extra-sys.gz" || e2e_die "mkdisks.sh failed"
+rm -rf "$W/b" "$W/b2" "$W/c"
+kxboot_sums "$W/disks" >"$W/sums.before"
+
+# kernel A
+mkdir -p "$W/a"
+kxboot_modules "$W/a" $KXBOOT_MODS_ALL
+cat >"$W/a.sh" <<S
+. /t.sh
+$KXBOOT_LOAD_MODULES
+# json TAG ARGS...: kx boot ARGS's output on the console, each line tagged
+json() {
+	t=\$1
+	shift
+	kx boot "\$@" >/tmp/out 2>/tmp/err
+	echo "\$t-RC: \$?"
+	sed "s/^/\$t: /" /tmp/out
+	sed "s/^/\$t-ERR: /" /tmp/err
+}
+json KXL --scan --list
+json KXJ --scan --list --json
+json KXG /dev/vda2 --list --json
+json KXS /dev/vdb --list --json
+json KXI /dev/vde --list --json
+expect -n "A: dry-run a-older (BLS)" -o "kxboot.entry=bls-older" -- kx boot --scan --dry-run a-older
+expect -n "A: dry-run GRUB's default" -o "kxboot.entry=grub-old " -- kx boot /dev/vda2 --dry-run --default
+expect -n "A: dry-run a GRUB entry by title" -o "kxboot.entry=grub-simple " -- kx boot --scan --dry-run "Debian GNU/Linux"
+expect -n "A: dry-run the xfs plain kernel" -o "/boot/vmlinuz-6.1.0-71-cloud-amd64" -- kx boot --scan --dry-run vmlinuz-6.1.0-71-cloud-amd64
+expect -n "A: dry-run the btrfs plain kernel" -o "/boot/vmlinuz-6.1.0-72-cloud-amd64" -- kx boot --scan --dry-run vmlinuz-6.1.0-72-cloud-amd64
+expect -n "A: dry-run the iso9660 default" -o "kxboot.entry=iso-live " -- kx boot /dev/vde --dry-run --default
+expect -n "A: dry-run the UKI" -o "kxboot.entry=uki " -- kx boot --scan --dry-run kx-uki.efi
+expect -n "A: refuses evil-symlink" -r 1 -o "kx: boot entry evil-symlink cannot be booted: /vmlinuz-evil leads out of its file system; kx does not follow it." -- kx boot --scan evil-symlink
+expect -n "A: refuses evil-dotdot" -r 1 -o "kx: boot entry evil-dotdot cannot be booted: /../../../etc/shadow leads out of its file system; kx does not follow it." -- kx boot --scan evil-dotdot
+expect -n "A: refuses other-arch" -r 1 -o "kx: boot entry other-arch cannot be booted: it is for another architecture (aa64; this is x86_64)." -- kx boot --scan other-arch
+expect -n "A: refuses no-initrd" -r 1 -o "kx: boot entry no-initrd cannot be booted: /initrd-gone.img is missing." -- kx boot --scan no-initrd
+expect -n "A: refuses evil-symlink with --dry-run" -r 1 -o "kx: boot entry evil-symlink cannot be booted: " -- kx boot --scan --dry-run evil-symlink
+expect -n "A: an unknown entry" -r 1 -o "kx: no boot entry has the id or title nosuch-entry; kx boot --list shows them." -- kx boot --scan nosuch-entry
+kxt_summary
+kx boot --scan --default
+kxt_fail "A: kx boot --scan --default" "returned rc=\$? instead of booting the default"
+S
+build_initrd_hop "$W/initrd-a.gz" "$W/a.sh" "$W/a"
+rm -rf "$W/a"
+
+# shellcheck disable=SC2046 # the drive arguments
+KX_E2E_QEMU_ARGS="${KX_E2E_QEMU_ARGS:-} $(kxboot_drives "$W/disks")" \
+	run_qemu "$E2E_LOG" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$W/initrd-a.gz" "" || true
+log=$E2E_LOG
+assert_qemu_rc 0
+assert_no_kxt_fail "$log"
+assert_kxt_pass_count "$log" 16
+assert_log_has "$log" "KXT-SUMMARY pass=13 fail=0" "kernel A's checks should all pass"
+
+# nothing was written
+kxboot_sums "$W/disks" >"$W/sums.after"
+e2e_check "no disk image changed (sha256 before and after)" cmp -s "$W/sums.before" "$W/sums.after"
+
+# the listings, checked on the host
+tr -d '\r' <"$log" >"$W/console.txt"
+for t in KXL KXJ KXG KXS KXI; do
+	assert_log_has "$W/console.txt" "$t-RC: 0" "kx boot's listing $t should exit 0"
+done
+assert_log_line "$W/console.txt" "KXL: " "kx-two" "the --list table should name kx-two"
+e2e_check "--list: kx-two is marked (default)" grep -q -E '^KXL: .*kx-two.*\(default\)' "$W/console.txt"
+for id in evil-symlink evil-dotdot other-arch no-initrd; do
+	e2e_check "--list: $id cannot boot" grep -q -E "^KXL: .*$id.*cannot boot: " "$W/console.txt"
+done
+if ! out=$(python3 "$E2E_DIR/boot/check-list.py" "$W/console.txt" "$nonce" "$V" "$uuid" 2>&1); then
+	_e2e_bad "$log" "kx boot --list --json:
+$out"
+else
+	_e2e_ok
+	e2e_log "$out"
+fi
+
+# kernel B: the default entry (BLS kx-two, two options lines, two initrds)
+assert_log_line "$log" "KXA-UP:" "kxboot.entry=bls-two kxboot.nonce=$nonce" \
+	"kernel B should have kx-two's command line (both options lines)"
+assert_log_has "$log" "KXH-B-MARK: one $one_sha" "kernel B should have kx-two's first initrd"
+assert_log_has "$log" "KXH-B-MARK: two $two_sha" "kernel B should have kx-two's second initrd"
+assert_log_order "$log" "kxboot.entry=bls-two" "kxboot.entry=uki"
+# kernel C: the UKI's own command line and initrd
+assert_log_line "$log" "KXA-UP:" "kxboot.entry=uki kxboot.nonce=$nonce" \
+	"kernel C should have the UKI's .cmdline"
+assert_log_has "$log" "KXT-PASS C: kx boot /dev/vdb --dry-run --default" "kernel C should run the UKI's initrd"
+# kernel D: extlinux's default label l1, initrd "A,B"
+assert_log_line "$log" "KXB-CMDLINE:" "kxboot.entry=sys-l1 kxboot.nonce=$nonce" \
+	"kernel D should have extlinux l1's append line"
+assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "kernel D should have l1's first initrd intact"
+assert_log_has "$log" "KXB-EXTRA: sys.bin $sys_sha" "kernel D should have l1's second initrd"
+assert_log_has "$log" "KXB-DONE"
+e2e_finish
