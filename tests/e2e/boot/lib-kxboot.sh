@@ -14,6 +14,9 @@ kxboot_need_tools() {
 
 # The modules of kernel A (every file system the disks hold) and of the hops
 # (virtio and vfat only: they boot from the ESP or an ext4, ext4 is built in).
+# vfat needs nls_cp437 (its codepage) and nls_ascii (the cloud kernel's
+# CONFIG_FAT_DEFAULT_IOCHARSET="ascii"): without nls_ascii the mount fails
+# with "FAT-fs (vda1): IO charset ascii not found" (seen in QEMU).
 KXBOOT_MODS_ALL="virtio_pci virtio_blk vfat nls_cp437 nls_ascii xfs btrfs isofs"
 KXBOOT_MODS_HOP="virtio_pci virtio_blk vfat nls_cp437 nls_ascii"
 
