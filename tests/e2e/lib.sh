@@ -292,6 +292,9 @@ build_initrd_hop() {
 # Never reads stdin, never needs a TTY, and is killed after TIMEOUT seconds.
 # Returns QEMU's exit status: 0 when the guest powered off (or panicked: see
 # panic=-1), 124 on timeout. Also sets E2E_QEMU_RC and E2E_QEMU_SECS.
+# E2E_SERIAL: the first serial port (ttyS0, the console) instead of stdio,
+# e.g. "chardev:ser0" with a -chardev in KX_E2E_QEMU_ARGS (t-kxboot-menu.sh
+# types on it); LOG then holds only what QEMU itself writes on stdout.
 run_qemu() {
 	local log=$1 secs=$2 kernel=$3 initrd=$4 append=$5 t0 t1 rc
 	local qemu=${KX_E2E_QEMU:-qemu-system-x86_64}
@@ -301,7 +304,7 @@ run_qemu() {
 	local -a cmd=(
 		timeout -k 5 "$secs"
 		"$qemu" -M q35 -m "${KX_E2E_MEM:-2048}" -cpu max -smp 1
-		-display none -nic none -no-reboot -monitor none -serial stdio
+		-display none -nic none -no-reboot -monitor none -serial "${E2E_SERIAL:-stdio}"
 		-kernel "$kernel" -initrd "$initrd" -append "$E2E_KARGS $append"
 		"${extra[@]}"
 	)
