@@ -3,8 +3,9 @@
 # The disks of t-kxboot.sh (tests/e2e/boot/mkdisks.sh); kernel A runs
 # `kx boot --scan` on ttyS0, which QEMU serves on a socket where
 # boot/serial-keys.py plays a dumb terminal: it waits for the menu (and its
-# countdown from loader.conf's "timeout 3"), sends Down twice (from the
-# default kx-two to a-older: the BLS order is by version, not file name), `e`,
+# countdown from loader.conf's "timeout 3"), sends End (the last entry, a
+# hostile one: the menu says why it cannot be booted), Home, Down twice (from
+# the default kx-two to a-older: the BLS order is by version, not file name), `e`,
 # types " kxmenu=1" at the end of the command line and Enter (the editor's
 # Enter boots). Kernel B must be a-older's kernel with a-older's initrd
 # (initrd B: its payload intact) and the edited command line; the console
@@ -28,6 +29,7 @@ KXBOOT_ARGS=$E2E_KARGS KXBOOT_NONCE=$nonce "$E2E_DIR/boot/mkdisks.sh" "$W/disks"
 kxboot_sums "$W/disks" >"$W/sums.before"
 
 mkdir -p "$W/a"
+# shellcheck disable=SC2086 # a list of modules
 kxboot_modules "$W/a" $KXBOOT_MODS_HOP
 cat >"$W/a.sh" <<S
 . /t.sh
@@ -42,8 +44,8 @@ rm -rf "$W/a"
 log=$W/console.log
 sock=$W/ttyS0.sock
 python3 "$E2E_DIR/boot/serial-keys.py" "$sock" "$log" "$E2E_TIMEOUT" \
-	"wait:KXM-MENU: starting" "wait:Enter: boot" \
-	'send:\e[B' "sleep:0.3" 'send:\e[B' "sleep:0.3" "send:e" "wait:(Enter boots):" \
+	"wait:KXM-MENU: starting" "wait:Enter: boot" 'send:\e[F' "wait:Cannot boot: " \
+	'send:\e[H' "sleep:0.3" 'send:\e[B' "sleep:0.3" 'send:\e[B' "sleep:0.3" "send:e" "wait:(Enter boots):" \
 	"send: kxmenu=1" "wait:kxmenu=1" 'send:\r' 2>"$W/keys.err" &
 keys=$!
 # shellcheck disable=SC2046 # the drive arguments
@@ -51,6 +53,7 @@ E2E_SERIAL=chardev:ser0 KX_E2E_QEMU_ARGS="${KX_E2E_QEMU_ARGS:-} -chardev socket,
 	run_qemu "$W/qemu.out" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$W/initrd-a.gz" "" || true
 krc=0
 wait "$keys" || krc=$?
+# shellcheck disable=SC2034 # lib.sh shows it if the test fails
 E2E_LAST_LOG=$log
 assert_qemu_rc 0
 e2e_check "the keys were played (serial-keys.py: $(tr '\n' ' ' <"$W/keys.err"))" [ "$krc" = 0 ]
@@ -60,6 +63,7 @@ e2e_check "no disk image changed (sha256 before and after)" cmp -s "$W/sums.befo
 tr -d '\r' <"$log" >"$W/console.txt"
 assert_no_kxt_fail "$W/console.txt"
 assert_log_has "$W/console.txt" "kx BLS, two initrds" "the menu should list the default entry"
+assert_log_has "$W/console.txt" "Cannot boot: " "the menu should say why the last (hostile) entry cannot be booted"
 assert_log_has "$W/console.txt" "Command line of 'kx BLS, older' (Enter boots):" \
 	"the editor should open on a-older (two below the default)"
 assert_log_line "$W/console.txt" "KXB-CMDLINE:" "kxboot.entry=bls-older kxboot.nonce=$nonce kxmenu=1" \

@@ -42,6 +42,7 @@ sys_sha=$KXB_EXTRA_SHA256
 
 # kernel C (the UKI's .initrd): boots extlinux's default
 mkdir -p "$W/c"
+# shellcheck disable=SC2086 # a list of modules
 kxboot_modules "$W/c" $KXBOOT_MODS_HOP
 cat >"$W/c.sh" <<S
 . /t.sh
@@ -54,6 +55,7 @@ build_initrd_hop "$W/initrd-c.gz" "$W/c.sh" "$W/c"
 
 # kernel B (BLS kx-two, the default): two initrds, a marker in each
 mkdir -p "$W/b/kxmark" "$W/b2/kxmark"
+# shellcheck disable=SC2086 # a list of modules
 kxboot_modules "$W/b" $KXBOOT_MODS_HOP
 head -c 65536 /dev/urandom >"$W/b/kxmark/one.bin"
 head -c 65536 /dev/urandom >"$W/b2/kxmark/two.bin"
@@ -84,6 +86,7 @@ kxboot_sums "$W/disks" >"$W/sums.before"
 
 # kernel A
 mkdir -p "$W/a"
+# shellcheck disable=SC2086 # a list of modules
 kxboot_modules "$W/a" $KXBOOT_MODS_ALL
 cat >"$W/a.sh" <<S
 . /t.sh

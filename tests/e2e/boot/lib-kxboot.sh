@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are the tests'
 # lib-kxboot.sh - what t-kxboot.sh and t-kxboot-menu.sh share (sourced after
 # lib.sh and e2e_init): the host tools check, the modules a guest loads, and
 # QEMU's disk arguments.
@@ -36,6 +36,7 @@ while read -r m; do insmod "/lib/kxboot/$m" || kxt_fail "insmod $m" "rc=$?"; don
 # order: vda, vdb, ...), writable: kx must not write (kxboot_sums checks).
 kxboot_drives() {
 	local f
+	# shellcheck disable=SC2013 # one name a line, no spaces
 	for f in $(cat "$1/disks"); do
 		printf -- '-drive file=%s,format=raw,if=virtio ' "$1/$f"
 	done
@@ -43,5 +44,6 @@ kxboot_drives() {
 
 # kxboot_sums DIR: sha256 of every disk (before and after the guest ran).
 kxboot_sums() {
+	# shellcheck disable=SC2046 # the names: disk1.img ...
 	(cd "$1" && sha256sum $(cat disks))
 }

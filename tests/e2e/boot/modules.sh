@@ -94,18 +94,19 @@ visit() {
 	case $seen in *" $n "*) return 0 ;; esac
 	seen="$seen$n "
 	ensure "$n"
+	# shellcheck disable=SC2013 # words, not lines
 	for d in $(cat "$mdir/$n.deps"); do
 		visit "$d" $((depth + 1))
 	done
 	order+=("$n")
 }
 # Unpack level by level (one pass over the package per level), then order.
-want=$(echo "$*" | tr - _)
+level=$(echo "$*" | tr - _)
 for _ in 1 2 3 4 5 6 7 8; do
-	[ -n "$want" ] || break
+	[ -n "$level" ] || break
 	# shellcheck disable=SC2086 # a list of names
-	ensure $want
-	want=$(for n in $want; do cat "$mdir/$n.deps"; done | tr ' ' '\n' |
+	ensure $level
+	level=$(for n in $level; do cat "$mdir/$n.deps"; done | tr ' ' '\n' |
 		while read -r d; do [ -z "$d" ] || [ -f "$mdir/$d.ko" ] || echo "$d"; done | sort -u)
 done
 for m in "$@"; do
