@@ -272,6 +272,7 @@ install: $(B)/kx libkx
 	install -D -m 0644 docs/libkx.3 $(DESTDIR)$(PREFIX)/share/man/man3/libkx.3
 	install -D -m 0644 include/kx.h $(DESTDIR)$(PREFIX)/include/kx.h
 	install -D -m 0644 include/kx/err.h $(DESTDIR)$(PREFIX)/include/kx/err.h
+	install -D -m 0644 include/kx/entry.h $(DESTDIR)$(PREFIX)/include/kx/entry.h
 	install -D -m 0644 $(B)/libkx.a $(DESTDIR)$(LIBDIR)/libkx.a
 	install -D -m 0755 $(B)/libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so.$(SOVER)
 	ln -sf libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so
