@@ -73,6 +73,8 @@ struct menu {
 	size_t ip, il;
 	int push;      /* a byte read too far, or -1 */
 	int eof;       /* input ended (or failed) during the countdown: keep counting */
+	int stale;     /* the list on the screen is behind (it scrolled) */
+	int shown;     /* the selection as the screen shows it */
 	/* output, written out by flush() */
 	char ob[4096];
 	size_t ol;
@@ -320,6 +322,8 @@ static void park(struct menu *m)
 
 static void draw_all(struct menu *m)
 {
+	m->stale = 0;
+	m->shown = m->sel;
 	puts_(m, "\033[0m\033[H\033[J");
 	row(m, 1, "kx boot: choose an entry");
 	draw_list(m);
@@ -387,6 +391,17 @@ static int getbyte(struct menu *m, int ms)
 			continue;
 		return K_ERR;
 	}
+}
+
+/* more keys are already there: draw once they are read (a slow serial line
+ * would otherwise draw every step of a burst of keys) */
+static int pending(struct menu *m)
+{
+	struct pollfd p = { .fd = m->in, .events = POLLIN };
+
+	if (m->push >= 0 || m->ip < m->il)
+		return 1;
+	return !m->eof && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 /* after ESC [ : parameters, intermediates, a final byte (ECMA-48), capped */
@@ -503,7 +518,8 @@ static int edit(struct menu *m)
 	for (;;) {
 		int k;
 
-		draw_edit(m, len, pos, &off);
+		if (!pending(m))
+			draw_edit(m, len, pos, &off);
 		k = getkey(m, -1);
 		if (k == K_EOF || k == K_ERR || k == K_TIMEOUT)
 			return k == K_TIMEOUT ? K_ERR : k;
@@ -567,10 +583,9 @@ static int edit(struct menu *m)
 
 /* ---- the menu ---------------------------------------------------------------- */
 
+/* the selection moves; the screen follows in refresh() */
 static void select_(struct menu *m, int i)
 {
-	int old = m->sel;
-
 	if (i < 0)
 		i = 0;
 	if (i >= (int)m->n)
@@ -578,11 +593,23 @@ static void select_(struct menu *m, int i)
 	m->sel = i;
 	if ((unsigned)i < m->top || (unsigned)i >= m->top + LIST_N) {
 		m->top = (unsigned)i < m->top ? (unsigned)i : (unsigned)i - LIST_N + 1;
-		draw_list(m);
-	} else if (old != i) {
-		draw_entry(m, (unsigned)old);
-		draw_entry(m, (unsigned)i);
+		m->stale = 1;
 	}
+}
+
+/* draw what changed since the screen was last brought up to date */
+static void refresh(struct menu *m)
+{
+	if (m->stale)
+		draw_list(m);
+	else if (m->shown != m->sel) {
+		draw_entry(m, (unsigned)m->shown);
+		draw_entry(m, (unsigned)m->sel);
+	} else {
+		return;
+	}
+	m->stale = 0;
+	m->shown = m->sel;
 	draw_why(m);
 	row(m, STAT_ROW, "");
 	park(m);
@@ -616,6 +643,8 @@ static int run(struct menu *m, int timeout, int *edited)
 			}
 			wait = (int)((left - 1) % 1000) + 1; /* to the next whole second */
 		}
+		if (!pending(m)) /* a burst of keys is drawn once */
+			refresh(m);
 		k = getkey(m, wait);
 		if (k == K_TIMEOUT) {
 			if (m->counting && m->deadline > now_ms()) { /* at 0 it boots instead */
@@ -667,6 +696,7 @@ static int run(struct menu *m, int timeout, int *edited)
 		case 'e':
 			if (!m->cmd || !bootable(m, (unsigned)m->sel))
 				goto refuse;
+			refresh(m);
 			take(m, (unsigned)m->sel);
 			k = edit(m);
 			if (k < 0)
@@ -699,6 +729,7 @@ static int run(struct menu *m, int timeout, int *edited)
 		}
 		continue;
 refuse:
+		refresh(m);
 		row(m, STAT_ROW, bootable(m, (unsigned)m->sel) ? "There is no command line to edit."
 			: "That entry cannot be booted (see above); choose another.");
 		park(m);

@@ -235,6 +235,7 @@ struct run {
 	int dflt, timeout;
 	size_t cap;           /* 0: CMDMAX */
 	int nocmd;            /* cmdline NULL, cap 0 */
+	const char *ahead;    /* pty: typed before the menu starts (in cooked mode) */
 	int noecho;           /* pty: no echo from the start (input left over after
 				 the menu returns is not echoed onto the screen) */
 	const struct step *steps;
@@ -303,6 +304,10 @@ static void run(struct run *R)
 		if (R->noecho) {
 			before.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 			tcsetattr(slave, TCSANOW, &before);
+		}
+		if (R->ahead && write(m, R->ahead, strlen(R->ahead)) < 0) {
+			perror("test_menu: write");
+			exit(1);
 		}
 		in_w = out_r = m;
 		c_in = c_out = slave;
@@ -604,6 +609,18 @@ static void t_keys(void)
 	basic(1, 0, -1, split);
 	CHECK(IS(1, five[1].cmdline), "rc %d", R.res.rc);
 
+	cur = "keys typed before the menu starts";
+	memset(&R, 0, sizeof R);
+	R.pty = 1;
+	R.items = five;
+	R.n = 5;
+	R.timeout = 5;
+	R.ahead = "j2";
+	R.steps = (const struct step[]){ E };
+	run(&R);
+	sane(&R);
+	CHECK(IS(1, five[1].cmdline) && R.res.ms < 500, "rc %d after %ld ms", R.res.rc, R.res.ms);
+
 	cur = "ctrl-c";
 	basic(1, 0, -1, ctrlc);
 	CHECK(R.res.rc == -1, "rc %d", R.res.rc);
@@ -766,7 +783,9 @@ static void t_many(void)
 	CHECK(R.raw, "not raw while the menu ran");
 	CHECK(R.nalive == 1 && R.alive[0], "Enter on unbootable entry 37 returned");
 	CHECK(R.res.rc == 38 && !strcmp(R.res.cmd, "ro"), "rc %d", R.res.rc);
-	CHECK(scr_rev_row(&R.scr) == 18 && !strncmp(scr_row(&R.scr, 18), "> 39 ", 5),
+	/* the screen as Enter on 37 left it: "jj\r" returns before drawing */
+	CHECK(scr_rev_row(&R.scr) == 18 && !strncmp(scr_row(&R.scr, 18), "> 37  ! Entry 37 ", 17) &&
+	      !strcmp(scr_row(&R.scr, 2), "   (21 more above)"),
 	      "the selection: row %d '%s'", scr_rev_row(&R.scr), scr_row(&R.scr, scr_rev_row(&R.scr)));
 
 	cur = "40 entries: what the first screen shows";
