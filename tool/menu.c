@@ -423,6 +423,12 @@ static int csi(struct menu *m)
 		}
 		if (c >= 0x20 && c <= 0x2f)
 			continue;
+		if (c == '[' && i == 0) { /* the Linux console's F1-F5: ESC [ [ A-E */
+			c = getbyte(m, ESC_MS);
+			if (c >= 0 && (c < 0x40 || c > 0x7e))
+				m->push = c;
+			return K_NONE;
+		}
 		if (c < 0x40 || c > 0x7e) { /* not a sequence after all: that byte is a key */
 			m->push = c;
 			return K_NONE;

@@ -639,7 +639,7 @@ static void t_edit(void)
 {
 	static const struct step typing[] = {
 		S(0, "e"), S(20, "\025root=/dev/vda1 console=ttyS0"),
-		S(40, "\033[D\033[D\033[D\033OD\033[D"), S(60, "\177X"), S(80, "\001A"),
+		S(40, "\033[D\033[D\033[[A\033[D\033OD\033[15~\033[D"), S(60, "\177X"), S(80, "\001A"),
 		S(100, "\005 end"), S(120, "\r"), E
 	};
 	static const struct step erase[] = {
