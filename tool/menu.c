@@ -470,15 +470,18 @@ static int getkey(struct menu *m, int ms)
 	if (c == '[')
 		return csi(m);
 	if (c == 'O') { /* SS3: what some terminals send for arrows and Home/End */
-		switch (getbyte(m, ESC_MS)) {
+		c = getbyte(m, ESC_MS);
+		switch (c) {
 		case 'A': return K_UP;
 		case 'B': return K_DOWN;
 		case 'C': return K_RIGHT;
 		case 'D': return K_LEFT;
 		case 'H': return K_HOME;
 		case 'F': return K_END;
-		default: return K_NONE;
 		}
+		if (c >= 0 && (c < 0x40 || c > 0x7e))
+			m->push = c; /* not a final byte: a key (or the next ESC) */
+		return K_NONE;
 	}
 	if (c >= 0)
 		m->push = c; /* ESC then another key: a lone Esc, then that key */

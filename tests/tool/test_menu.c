@@ -572,6 +572,8 @@ static void t_keys(void)
 	static const struct step esc[] = { S(0, "\033"), A(40), E };
 	static const struct step split[] = { S(0, "\033"), S(20, "[B"), S(200, "\r"), E };
 	static const struct step ctrlc[] = { S(0, "j\003"), E };
+	/* cut sequences: ESC O, ESC [ 1 ; then a whole one; the next ESC starts anew */
+	static const struct step cut[] = { S(0, "\033O\033[1;\033[B\033[\033OB"), S(20, "j\r"), E };
 	static const struct step eof[] = { S(0, "j"), C(50), E };
 	static const struct step redraw[] = { S(0, "j\014"), S(100, "\r"), E };
 
@@ -620,6 +622,10 @@ static void t_keys(void)
 	run(&R);
 	sane(&R);
 	CHECK(IS(1, five[1].cmdline) && R.res.ms < 500, "rc %d after %ld ms", R.res.rc, R.res.ms);
+
+	cur = "cut escape sequences";
+	basic(0, 0, -1, cut);
+	CHECK(IS(3, five[3].cmdline), "rc %d", R.res.rc);
 
 	cur = "ctrl-c";
 	basic(1, 0, -1, ctrlc);
@@ -890,14 +896,19 @@ static void check_choice(void)
 
 static void t_random(void)
 {
-	static char buf[8][6000];
-	static struct step steps[8][6];
+	static char buf[2][6000];
+	static struct step steps[2][6];
 	char name[64];
 	unsigned rcs[4] = { 0 };
 
 	cur = name;
-	/* bytes, all 256 values: 20 runs on pipes, 4 on a pty */
-	for (uint32_t seed = 1; seed <= 24; seed++) {
+	/* bytes, all 256 values: 20 runs on pipes, 4 on a pty (or MENU_TEST_RANDOM=N runs, for a
+	 * longer soak) */
+	uint32_t nrand = getenv("MENU_TEST_RANDOM") ? (uint32_t)atoi(getenv("MENU_TEST_RANDOM")) : 24;
+
+	if (nrand < 4 || nrand > 1000000)
+		nrand = 24;
+	for (uint32_t seed = 1; seed <= nrand; seed++) {
 		uint32_t s = seed * 2654435761u;
 		char *b = buf[0];
 
@@ -908,7 +919,7 @@ static void t_random(void)
 		steps[0][2] = (struct step){ 0, END, 0, 0 };
 		snprintf(name, sizeof name, "random bytes, seed %u", seed);
 		memset(&R, 0, sizeof R);
-		R.pty = R.noecho = seed > 20;
+		R.pty = R.noecho = seed > nrand - 4;
 		R.items = seed % 2 ? five : many;
 		R.n = seed % 2 ? 5 : 40;
 		R.dflt = (int)seed % 7;
@@ -921,12 +932,17 @@ static void t_random(void)
 		rcs[R.res.rc == -2 ? 0 : R.res.rc == -1 ? 1 : 2]++;
 	}
 	/* 5000 keys that never leave: the whole input is read, the menu ends with it */
-	for (uint32_t seed = 1; seed <= 6; seed++) {
-		size_t len = soup(buf[seed], 5040, seed * 40503u, seed % 2);
-		int pty = seed > 3;
-		struct step *st = steps[seed];
+	/* (MENU_TEST_SOUP=N: N runs instead of 6, the last 3 on a pty) */
+	uint32_t nsoup = getenv("MENU_TEST_SOUP") ? (uint32_t)atoi(getenv("MENU_TEST_SOUP")) : 6;
 
-		st[0] = (struct step){ 0, SEND, buf[seed], len };
+	if (nsoup < 3 || nsoup > 1000000)
+		nsoup = 6;
+	for (uint32_t seed = 1; seed <= nsoup; seed++) {
+		size_t len = soup(buf[1], 5040, seed * 40503u, seed % 2);
+		int pty = seed > nsoup - 3;
+		struct step *st = steps[1];
+
+		st[0] = (struct step){ 0, SEND, buf[1], len };
 		st[1] = (struct step){ 50, RAW, 0, 0 };
 		if (pty) { /* a pty has no end of input: Esc (twice: one may end a sequence), q */
 			st[2] = (struct step){ 100, SEND, "\033", 1 };
