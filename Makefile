@@ -212,7 +212,7 @@ $(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B
 tool-test: $(B)/tool-test
 	$(B)/tool-test 2>/dev/null
 # kx boot's menu (tool/menu.c) on a pty and on pipes, keys typed with real delays,
-# the screen checked against an 80x24 VT100 (about 12 s: the countdowns are real)
+# the screen checked against an 80x24 VT100 (about 10 s: the countdowns are real)
 $(B)/menu-test: tests/tool/test_menu.c tool/menu.c tool/menu.h
 	@mkdir -p $(B)
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Itool $(SAN) -o $@ \
