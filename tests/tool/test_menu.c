@@ -182,10 +182,13 @@ static void scr_feed(struct screen *s, const unsigned char *p, size_t n)
 	}
 }
 
-/* row r (1-based) as text, trailing blanks dropped */
+/* row r (1-based) as text, trailing blanks dropped (in one of four buffers: a
+ * check and its message may name a few rows) */
 static const char *scr_row(struct screen *s, int r)
 {
-	static char b[81];
+	static char bufs[4][81];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
 	int k = 80;
 
 	memcpy(b, s->c[r - 1], 80);
