@@ -169,7 +169,7 @@ static const char *clean(char *buf, size_t n, const char *s)
 }
 
 /* One menu line's texts, cleaned. */
-struct line { char title[160], id[160], why[256], cmdline[CMDLINE_MAX]; };
+struct line { char title[160], id[160], why[256]; };
 
 static int choose_in_menu(struct kx_boot *b, const struct boot_opts *o, char *cmdline,
 			  size_t cap, int *edited)
@@ -189,7 +189,7 @@ static int choose_in_menu(struct kx_boot *b, const struct boot_opts *o, char *cm
 		const struct kx_boot_entry *e = kx_boot_get(b, i);
 		items[i].title = clean(t[i].title, sizeof(t[i].title), e->title);
 		items[i].id = clean(t[i].id, sizeof(t[i].id), e->id);
-		items[i].cmdline = clean(t[i].cmdline, sizeof(t[i].cmdline), e->cmdline ? e->cmdline : "");
+		items[i].cmdline = e->cmdline ? e->cmdline : ""; /* the menu shows it safely */
 		if (e->bad) {
 			kx_boot_bad_message(e, t[i].why, sizeof(t[i].why));
 			items[i].why_not = clean(t[i].why, sizeof(t[i].why), t[i].why);
