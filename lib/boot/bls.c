@@ -40,7 +40,7 @@ static size_t cut_suffix(const char *s, size_t n, const char *suf)
 	return n - l;
 }
 
-/* "line N" into buf (at least 24 bytes) */
+/* what + N into buf (kx_strlen(what) + 11 bytes) */
 static const char *line_no(char *buf, const char *what, unsigned no)
 {
 	char d[12];
@@ -186,7 +186,7 @@ void kx_bls_entry(struct kx_boot_list *bl, unsigned vol, const char *path, const
 {
 	struct val title = { 0, 0 }, version = { 0, 0 }, mid = { 0, 0 }, skey = { 0, 0 },
 		   kernel = { 0, 0 }, dtb = { 0, 0 }, arch = { 0, 0 }, initrd[KX_BOOT_MAX_INITRDS + 1];
-	char opts[KX_BOOT_MAX_LINE + 1], detail[40], *a;
+	char opts[KX_BOOT_MAX_LINE + 1], detail[64], *a;
 	size_t nopts = 0, kn, vn, nl, i;
 	unsigned ninitrd = 0, conflict_no = 0, overlay_no = 0, profile_no = 0;
 	int opts_seen = 0, opts_long = 0, profile = -1;

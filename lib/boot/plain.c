@@ -109,11 +109,16 @@ static const char *join(struct kx_boot_list *bl, const char *dir, const char *na
 static void add_kernel(struct scan *sc, const char *name, const char *ver, int bare)
 {
 	struct kx_boot_list *bl = sc->bl;
-	const char *path = join(bl, sc->dir, name);
+	const char *path;
 	struct kx_boot_entry *e;
 	char t[300];
 	size_t n = slen(ver);
 
+	if (bl->n >= KX_BOOT_MAX_ENTRIES) { /* counted, and no arena spent */
+		bl->dropped++;
+		return;
+	}
+	path = join(bl, sc->dir, name);
 	if (!path || !(e = kx_boot_add(bl, KX_BOOT_PLAIN, sc->vol, path, 0)))
 		return;
 	e->kernel = e->source;
@@ -168,7 +173,7 @@ static int each(void *arg, const char *name, int is_dir)
 		if (!bare)
 			sc->versioned = 1;
 		add_kernel(sc, name, ver, bare);
-		return bl->n >= KX_BOOT_MAX_ENTRIES;
+		return 0;
 	}
 	for (i = sc->from; i < bl->n; i++) {
 		struct kx_boot_entry *e = &bl->e[i];
