@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <kx/boot.h>
 #include <kx/bytes.h>
 #include <kx/pe.h>
+#include "fixtures.h"
 #include "memfs.h"
 #include "t.h"
 
@@ -838,4 +841,111 @@ TEST(bls_plain_many)
 	CHECK_STR(bl->e[0].version, "5.127");
 	CHECK_STR(bl->e[MEMFS_MAX_FILES - 1].version, "5.0");
 	free(m);
+}
+
+/* ---- a real UKI ------------------------------------------------------------------------------ */
+
+/* The 8-byte Name of the section table entry named from: to (in place). */
+static int rename_section(uint8_t *b, size_t len, const char *from, const char *to)
+{
+	size_t pe, tab, i, n;
+
+	if (len < 0x40 || (pe = kx_le32(b + 0x3c)) > len - 24)
+		return 0;
+	n = kx_le16(b + pe + 6);
+	tab = pe + 24 + kx_le16(b + pe + 20);
+	for (i = 0; i < n && tab + (i + 1) * 40 <= len; i++)
+		if (!strncmp((const char *)b + tab + i * 40, from, 8)) {
+			memset(b + tab + i * 40, 0, 8);
+			memcpy(b + tab + i * 40, to, strlen(to));
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * tests/e2e/mkuki.sh around the Debian kernel with Debian's systemd stub
+ * (cached, never downloaded here); then two profiles added with objcopy
+ * under placeholder names, renamed to .profile / .cmdline in memory (objcopy
+ * will not add a second section of one name).
+ */
+TEST(bls_uki_real_stub)
+{
+	const char *k = find_vmlinuz(), *cache = getenv("KX_E2E_CACHE");
+	char dir[] = "/tmp/kx-unit-bls.XXXXXX", sh[8192], stub[4096], a[300], m[300];
+	struct kx_boot_list *bl;
+	uint8_t *b;
+	size_t len;
+	int rc;
+
+	snprintf(stub, sizeof(stub), "%s/systemd-boot-efi/usr/lib/systemd/boot/efi/linuxx64.efi.stub",
+		 cache && *cache ? cache : "tests/e2e/cache");
+	if (!k)
+		SKIP("no vmlinuz under tests/e2e/cache/*/boot");
+	if (access(stub, R_OK) != 0)
+		SKIP("no cached systemd stub (run tests/e2e/mkuki.sh --stub once)");
+	if (system("command -v objcopy >/dev/null 2>&1 && command -v objdump >/dev/null 2>&1") != 0)
+		SKIP("no objcopy/objdump (binutils)");
+	REQUIRE(mkdtemp(dir) != 0);
+	snprintf(a, sizeof(a), "%s/debian.efi", dir);
+	snprintf(m, sizeof(m), "%s/multi.efi", dir);
+	REQUIRE(snprintf(sh, sizeof(sh),
+		"set -e; cd %s; printf 'ID=main\\n' >p0; printf 'ID=rescue\\nTITLE=\"Rescue shell\"\\n' >p1; "
+		"printf 'console=ttyS0 rescue' >c1; cd - >/dev/null; "
+		"KX_UKI_OFFLINE=1 KX_UKI_STUB='%s' tests/e2e/mkuki.sh '%s' '' 'console=ttyS0 quiet' '%s' "
+		">/dev/null 2>%s/log; "
+		"set -- $(objdump -h '%s' | awk '$2 == \".linux\" { print $3, $4 }'); "
+		"v=$(( (0x$2 + 0x$1 + 0xfff) & ~0xfff )); "
+		"objcopy --add-section .kxp0=%s/p0 --change-section-vma .kxp0=$v "
+		"--add-section .kxp1=%s/p1 --change-section-vma .kxp1=$((v + 0x1000)) "
+		"--add-section .kxc1=%s/c1 --change-section-vma .kxc1=$((v + 0x2000)) '%s' '%s' 2>>%s/log",
+		dir, stub, k, a, dir, a, dir, dir, dir, a, m, dir) < (int)sizeof(sh));
+	rc = system(sh);
+	if (!CHECK(rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0)) {
+		snprintf(sh, sizeof(sh), "cat %s/log >&2", dir);
+		if (system(sh)) {
+		}
+		goto out;
+	}
+
+	REQUIRE((b = read_whole(a, &len)) != 0);
+	bl = memfs_list_new();
+	kx_uki_entries(bl, 0, "/EFI/Linux/debian.efi", "debian.efi", b, len);
+	free(b);
+	if (CHECK_EQ(bl->n, 1)) {
+		struct kx_boot_entry *e = &bl->e[0];
+		CHECK_EQ(e->bad, KX_BOOT_OK);
+		CHECK_STR(e->id, "debian.efi");
+		CHECK(e->title && !strncmp(e->title, "kx test UKI ", 12)); /* mkuki.sh's .osrel */
+		CHECK_STR(e->sort_key, "kx-test");
+		CHECK(e->version && !strncmp(e->version, "6.", 2)); /* .uname: the release */
+		CHECK_STR(e->cmdline, "console=ttyS0 quiet");
+		CHECK_EQ(e->cmdline_own, 1);
+		CHECK_STR(e->arch, "x64");
+		CHECK_EQ(e->profile, -1);
+	}
+
+	REQUIRE((b = read_whole(m, &len)) != 0);
+	CHECK(rename_section(b, len, ".kxp0", ".profile"));
+	CHECK(rename_section(b, len, ".kxp1", ".profile"));
+	CHECK(rename_section(b, len, ".kxc1", ".cmdline"));
+	bl = memfs_list_new();
+	kx_uki_entries(bl, 0, "/EFI/Linux/multi.efi", "multi.efi", b, len);
+	free(b);
+	if (CHECK_EQ(bl->n, 2)) {
+		struct kx_boot_entry *e = bl->e;
+		CHECK_STR(e[0].id, "multi.efi");
+		CHECK_EQ(e[0].profile, 0);
+		CHECK_STR(e[0].cmdline, "console=ttyS0 quiet");
+		CHECK_EQ(e[0].cmdline_own, 1);
+		CHECK_STR(e[1].id, "multi.efi@1");
+		CHECK(e[1].title && strstr(e[1].title, " (Rescue shell)"));
+		CHECK_STR(e[1].cmdline, "console=ttyS0 rescue");
+		CHECK_EQ(e[1].cmdline_own, 0);
+		CHECK_EQ(e[0].bad, KX_BOOT_OK);
+		CHECK_EQ(e[1].bad, KX_BOOT_OK);
+	}
+out:
+	snprintf(sh, sizeof(sh), "rm -rf '%s'", dir);
+	CHECK_EQ(system(sh), 0);
 }
