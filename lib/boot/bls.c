@@ -332,8 +332,9 @@ void kx_bls_loader_conf(struct kx_boot_list *bl, unsigned vol, const uint8_t *bu
 			/* "@saved" and the other "@" names are EFI variables: not a glob */
 			if (v[0] == '@')
 				continue;
-			/* written against file names ("arch.conf"); BLS ids have no .conf */
-			bl->conf_default[vol] = kx_boot_strn(bl, v, cut_suffix(v, vn, ".conf"));
+			/* as written: globs name files ("arch.conf"), kx_boot_finish
+			 * matches BLS ids with and without .conf */
+			bl->conf_default[vol] = kx_boot_strn(bl, v, vn);
 		} else if (word_is(k, kn, "timeout") && vn) {
 			unsigned long n = 0;
 			if (word_is(v, vn, "menu-force")) {

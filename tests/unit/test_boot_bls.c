@@ -344,14 +344,14 @@ TEST(bls_entry_hostile)
 TEST(bls_loader_conf)
 {
 	static const struct { const char *text; const char *dflt; int timeout; } rows[] = {
-		{ "default arch.conf\ntimeout 4\neditor no\nconsole-mode max\n", "arch", 4 },
+		{ "default arch.conf\ntimeout 4\neditor no\nconsole-mode max\n", "arch.conf", 4 },
 		{ "default  fedora-*\ntimeout menu-force\n", "fedora-*", -1 },
 		{ "timeout menu-hidden\ndefault @saved\n", NULL, 0 },
 		{ "timeout 0\n", NULL, 0 },
 		{ "timeout menu-disabled\n", NULL, 0 },
 		{ "timeout 3s\n", NULL, -1 },          /* not a number: ignored */
 		{ "timeout 99999999999999\n", NULL, 0x7fffffff },
-		{ "#default x\n default  \"a b.CONF\"  \r\n", "a b", -1 },
+		{ "#default x\n default  \"a b.CONF\"  \r\n", "a b.CONF", -1 },
 		{ "default foo.efi\ndefault bar.efi\n", "bar.efi", -1 }, /* the last one */
 	};
 	unsigned i;
