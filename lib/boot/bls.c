@@ -71,8 +71,8 @@ struct lines {
 static void lines_init(struct lines *ls, const uint8_t *buf, size_t len)
 {
 	kx_memset(ls, 0, sizeof(*ls));
-	ls->p = (const char *)buf;
-	ls->end = ls->p + len;
+	ls->p = buf ? (const char *)buf : "";
+	ls->end = ls->p + (buf ? len : 0);
 	ls->next_no = 1;
 }
 
