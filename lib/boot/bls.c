@@ -260,7 +260,10 @@ void kx_bls_entry(struct kx_boot_list *bl, unsigned vol, const char *path, const
 		kernel = x;
 	}
 
-	e->title = val_str(bl, title);
+	if ((e->title = val_str(bl, title)))
+		for (a = (char *)e->title; *a; a++) /* a title must not drive a terminal */
+			if ((unsigned char)*a < 0x20 || *a == 0x7f)
+				*a = '?';
 	e->version = val_str(bl, version);
 	e->machine_id = val_str(bl, mid);
 	e->sort_key = val_str(bl, skey);

@@ -207,6 +207,10 @@ TEST(bls_entry_syntax_edges)
 	CHECK_STR(e->kernel, "/b");
 	CHECK_STR(e->title, "cr"); /* no title, no version: the id */
 
+	/* control characters in a title are shown as '?' */
+	bl = one("esc.conf", "title A\x1b[2J\tB\x7f\nlinux /k\n");
+	CHECK_STR(bl->e[0].title, "A?[2J?B?");
+
 	/* title falls back to version */
 	bl = one("v.conf", "version 6.1\nlinux /k\n");
 	CHECK_STR(bl->e[0].title, "6.1");
