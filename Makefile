@@ -211,6 +211,14 @@ $(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B
 	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a $(ARCH_LDLIBS)
 tool-test: $(B)/tool-test
 	$(B)/tool-test 2>/dev/null
+# kx boot's menu (tool/menu.c) on a pty and on pipes, keys typed with real delays,
+# the screen checked against an 80x24 VT100 (about 10 s: the countdowns are real)
+$(B)/menu-test: tests/tool/test_menu.c tool/menu.c tool/menu.h
+	@mkdir -p $(B)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Itool $(SAN) -o $@ \
+	  tests/tool/test_menu.c tool/menu.c
+menu-test: $(B)/menu-test
+	$(B)/menu-test
 include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
@@ -254,7 +262,7 @@ deps:
 check: deps
 	$(MAKE) -s all static static-full examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
-	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test fuzz-smoke abi-check state-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test menu-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
@@ -272,6 +280,7 @@ install: $(B)/kx libkx
 	install -D -m 0644 docs/libkx.3 $(DESTDIR)$(PREFIX)/share/man/man3/libkx.3
 	install -D -m 0644 include/kx.h $(DESTDIR)$(PREFIX)/include/kx.h
 	install -D -m 0644 include/kx/err.h $(DESTDIR)$(PREFIX)/include/kx/err.h
+	install -D -m 0644 include/kx/entry.h $(DESTDIR)$(PREFIX)/include/kx/entry.h
 	install -D -m 0644 $(B)/libkx.a $(DESTDIR)$(LIBDIR)/libkx.a
 	install -D -m 0755 $(B)/libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so.$(SOVER)
 	ln -sf libkx.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkx.so
@@ -335,7 +344,7 @@ check-arm64:
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
 include mk/unit-arm.mk
 
-.PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
+.PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test menu-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
 include mk/embed.mk mk/abi.mk
 .DEFAULT_GOAL := all

@@ -315,7 +315,8 @@ KX_API void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf);
  */
 struct kx_boot;
 
-KX_API struct kx_boot *kx_boot_new(struct kx_error *err);
+/* o: only log, log_arg and debug are used (NULL: quiet). */
+KX_API struct kx_boot *kx_boot_new(const struct kx_options *o, struct kx_error *err);
 /* A directory holding a file system's files ("/boot", a mount point). */
 KX_API int kx_boot_add_dir(struct kx_boot *b, const char *dir, struct kx_error *err);
 /* A block device ("/dev/vda1"), mounted read-only for this discovery. */
@@ -337,8 +338,10 @@ KX_API int kx_boot_find(const struct kx_boot *b, const char *pattern, struct kx_
 /* The volume's name ("/dev/vda1", "/boot") and file system type ("ext4"; "" for a directory). */
 KX_API const char *kx_boot_volume(const struct kx_boot *b, unsigned vol);
 KX_API const char *kx_boot_volume_type(const struct kx_boot *b, unsigned vol);
-/* A sentence saying why an entry cannot be booted (like kx_error_message). */
+/* A sentence saying why an entry cannot be booted (like kx_error_message),
+ * and a short stable name for the reason ("missing", "arch"...). */
 KX_API size_t kx_boot_bad_message(const struct kx_boot_entry *e, char *buf, size_t n);
+KX_API const char *kx_boot_bad_name(enum kx_boot_bad why);
 /*
  * Give load l entry i: its kernel, initrds and device tree (opened beneath
  * its file system) and its command line (replacing the image's own, unless

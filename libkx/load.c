@@ -362,6 +362,45 @@ int kx_load_reuse_cmdline(struct kx_load *l)
 	return 0;
 }
 
+/* kx boot: an initrd or a device tree from a descriptor opened beneath its
+ * volume (libkx/boot.c); the descriptor stays the caller's. The initrd then
+ * reaches kexec_file_load through a memfd: its name is a path inside that
+ * volume, never opened again. */
+static int map_fd(struct kx_load *l, const char *role, int fd, const char *name,
+		  struct kx_blob *b, struct kx_error *err)
+{
+	struct kx_file *f;
+	int e;
+
+	if (l->nfiles == MAX_FILES)
+		return fail_file(err, role, name, -EMFILE);
+	f = &l->files[l->nfiles];
+	if ((e = sys_map_fd(fd, f)))
+		return fail_file(err, role, name, e);
+	l->nfiles++;
+	*b = (struct kx_blob){ f->buf, f->len, keep_name(l, name) };
+	return 0;
+}
+
+int load_initrd_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (changed(l, err) || initrd_room(l, err) ||
+	    map_fd(l, "initrd", fd, name, &l->req.initrd[l->req.ninitrd], err))
+		return -1;
+	l->req.ninitrd++;
+	l->initrd_files_only = 0;
+	return 0;
+}
+
+int load_dtb_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err)
+{
+	ERR_OR_DUMMY(err);
+	if (changed(l, err))
+		return -1;
+	return map_fd(l, "device tree", fd, name, &l->req.dtb, err);
+}
+
 int kx_load_dtb(struct kx_load *l, const char *path, struct kx_error *err)
 {
 	ERR_OR_DUMMY(err);

@@ -164,4 +164,7 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err);
 int plan_classic(struct kx_load *l, struct kx_error *err);
 /* The purgatory's serial port (params.serial_port) */
 uint16_t console_port(const struct kx_load *l);
+/* kx boot's inputs from descriptors opened beneath a volume (load.c) */
+int load_initrd_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err);
+int load_dtb_fd(struct kx_load *l, int fd, const char *name, struct kx_error *err);
 #endif

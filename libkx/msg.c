@@ -547,6 +547,16 @@ size_t kx_boot_bad_message(const struct kx_boot_entry *e, char *buf, size_t n)
 	return o.len;
 }
 
+const char *kx_boot_bad_name(enum kx_boot_bad why)
+{
+	static const char *const names[] = {
+		"ok", "no-kernel", "missing", "arch", "path", "script", "too-many-initrds",
+		"syntax", "too-big", "no-volume", "efi-program", "remote", "not-kernel",
+	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == KX_BOOT_BAD__END, "a name per reason");
+	return (unsigned)why < KX_BOOT_BAD__END ? names[why] : "?";
+}
+
 static const char *const sys_names[] = {
 	"file", "type-name", "raw-kernel", "too-many-initrds", "file-syscall-type", "classic-only",
 	"iomem-too-big", "kexec", "kexec-file", "kexec-fallback", "not-loaded", "status-unknown",

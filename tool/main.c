@@ -42,7 +42,7 @@ static void name_commands(const char *in, char *out, size_t n)
 }
 
 /* One sentence for err on stderr; the exit status it means. */
-static int report(const struct kx_error *err)
+int report(const struct kx_error *err)
 {
 	char m[1024], named[1280];
 
@@ -52,7 +52,7 @@ static int report(const struct kx_error *err)
 	return kx_error_is_usage(err) ? EXIT_USAGE : EXIT_FAIL;
 }
 
-static void log_line(void *arg, int level, const char *line)
+void log_line(void *arg, int level, const char *line)
 {
 	char named[1280];
 
@@ -86,7 +86,7 @@ static struct kx_options lib_options(const struct opts *o)
 	};
 }
 
-static void on_sigbus(int sig)
+void on_sigbus(int sig)
 {
 	static const char m[] = ": a file shrank while it was being read; nothing was loaded. "
 				"Try again once the file is complete.\n";
@@ -440,6 +440,11 @@ int main(int argc, char **argv)
 	struct opts o;
 
 	memset(&o, 0, sizeof(o));
+	if (argc > 1 && !strcmp(argv[1], "boot") && strcmp(prog_name(argv[0]), "kexec")) {
+		/* kx boot (as /sbin/kexec, "boot" stays a file name, as in kexec-tools) */
+		prog = prog_name(argv[0]);
+		return boot_main(argc - 1, argv + 1);
+	}
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -364,13 +364,22 @@ static int short_opt(int argc, char **argv, int *i, struct opts *o)
 /* Options and words in any order, as GNU getopt_long takes them; "--" ends
  * options. --print-ckr-size, -h and -v end the parsing where they stand, as in
  * kexec-tools (what follows them is not read). */
+const char *prog_name(const char *argv0)
+{
+	const char *slash;
+
+	if (!argv0 || !*argv0)
+		return prog;
+	return (slash = strrchr(argv0, '/')) && slash[1] ? slash + 1 : argv0;
+}
+
 int parse_opts(int argc, char **argv, struct opts *o)
 {
-	const char *word[2] = { 0, 0 }, *slash;
+	const char *word[2] = { 0, 0 };
 	int i, nword = 0, ended = 0, r;
 
-	if (argc > 0 && argv[0] && *argv[0])
-		prog = (slash = strrchr(argv[0], '/')) && slash[1] ? slash + 1 : argv[0];
+	if (argc > 0)
+		prog = prog_name(argv[0]);
 	o->mem_max = UINT64_MAX;
 	o->a = (struct actions){ .load = 1, .shutdown = 1, .sync = 1 };
 	for (i = 1; i < argc && !o->print_ckr; i++) {

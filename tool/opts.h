@@ -70,4 +70,13 @@ int compat_apply(int i, const char *value, struct opts *o);
 const char *compat_name(int i);
 /* with -d: why each one taken changes nothing */
 void compat_explain(const struct opts *o);
+/* main.c: one sentence for err on stderr, returning the exit status it means;
+ * the library's log lines; the SIGBUS handler (a mapped file shrank) */
+int report(const struct kx_error *err);
+void log_line(void *arg, int level, const char *line);
+void on_sigbus(int sig);
+/* argv[0]'s last component */
+const char *prog_name(const char *argv0);
+/* boot.c: kx boot ARGS (argv[0] is "boot") */
+int boot_main(int argc, char **argv);
 #endif

@@ -57,7 +57,7 @@ struct kx_boot_fs {
 	const char *(*name)(void *ctx, unsigned vol);
 };
 
-/* What a discovery found. Zero it, set arena/cap, then run kx_boot_discover. */
+/* What a discovery found. Zero it, set arena/cap, then run kx_boot_walk per volume. */
 struct kx_boot_list {
 	struct kx_boot_entry e[KX_BOOT_MAX_ENTRIES];
 	unsigned n;
@@ -71,7 +71,7 @@ struct kx_boot_list {
 				  -1: none given */
 	char *arena;
 	size_t cap, used;
-	/* per volume, while discovering (kx_boot_discover fills them) */
+	/* per volume, while discovering (kx_boot_walk fills them) */
 	const char *conf_default[KX_BOOT_MAX_VOLS]; /* loader.conf's default glob */
 	const char *grub_default[KX_BOOT_MAX_VOLS]; /* GRUB's default, as written */
 	const char *sys_default[KX_BOOT_MAX_VOLS];  /* syslinux's default label */
@@ -126,7 +126,7 @@ void kx_plain_scan(struct kx_boot_list *bl, const struct kx_boot_fs *fs, unsigne
 /* Every format on volume vol, at the places docs/boot.md lists; then checks
  * that each entry's files exist and its architecture is arch (the UEFI name:
  * "x64", "aa64", "ia32", "arm"). */
-void kx_boot_discover(struct kx_boot_list *bl, const struct kx_boot_fs *fs, unsigned vol,
+void kx_boot_walk(struct kx_boot_list *bl, const struct kx_boot_fs *fs, unsigned vol,
 		      const char *arch);
 /* After every volume: drop duplicates, choose the default (docs/boot.md). */
 void kx_boot_finish(struct kx_boot_list *bl);
