@@ -105,13 +105,21 @@ json KXJ --scan --list --json
 json KXG /dev/vda2 --list --json
 json KXS /dev/vdb --list --json
 json KXI /dev/vde --list --json
-expect -n "A: dry-run a-older (BLS)" -o "kxboot.entry=bls-older" -- kx boot --scan --dry-run a-older
-expect -n "A: dry-run GRUB's default" -o "kxboot.entry=grub-old " -- kx boot /dev/vda2 --dry-run --default
-expect -n "A: dry-run a GRUB entry by title" -o "kxboot.entry=grub-simple " -- kx boot --scan --dry-run "Debian GNU/Linux"
-expect -n "A: dry-run the xfs plain kernel" -o "/boot/vmlinuz-6.1.0-71-cloud-amd64" -- kx boot --scan --dry-run vmlinuz-6.1.0-71-cloud-amd64
-expect -n "A: dry-run the btrfs plain kernel" -o "/boot/vmlinuz-6.1.0-72-cloud-amd64" -- kx boot --scan --dry-run vmlinuz-6.1.0-72-cloud-amd64
-expect -n "A: dry-run the iso9660 default" -o "kxboot.entry=iso-live " -- kx boot /dev/vde --dry-run --default
-expect -n "A: dry-run the UKI" -o "kxboot.entry=uki " -- kx boot --scan --dry-run kx-uki.efi
+# dry_run NAME ENTRY VOLUME MARKER ARGS...: kx boot ARGS --dry-run plans ENTRY
+# from VOLUME, with MARKER in its command line (or its file names)
+dry_run() {
+	_dn=\$1 _de=\$2 _dv=\$3 _dm=\$4
+	shift 4
+	expect -n "A: dry-run \$_dn" -o "kx: dry run: boot entry \$_de (" -o ") from \$_dv" -o "\$_dm" \
+		-o "kx: dry run: would then boot it (nothing was changed)" -- kx boot --dry-run "\$@"
+}
+dry_run "a-older (BLS)" "a-older" /dev/vda1 "command line: $E2E_KARGS kxboot.entry=bls-older kxboot.nonce=$nonce" --scan a-older
+dry_run "GRUB's default" "gnulinux-6.1.0-56-cloud-amd64-advanced-$uuid" /dev/vda2 "kxboot.entry=grub-old kxboot.nonce=$nonce" /dev/vda2 --default
+dry_run "a GRUB entry by title" "gnulinux-simple-$uuid" /dev/vda2 "kxboot.entry=grub-simple kxboot.nonce=$nonce" --scan "Debian GNU/Linux"
+dry_run "the xfs plain kernel" "vmlinuz-6.1.0-71-cloud-amd64" /dev/vdc "/dev/vdc:/boot/vmlinuz-6.1.0-71-cloud-amd64" --scan vmlinuz-6.1.0-71-cloud-amd64
+dry_run "the btrfs plain kernel" "vmlinuz-6.1.0-72-cloud-amd64" /dev/vdd "/dev/vdd:/boot/vmlinuz-6.1.0-72-cloud-amd64" --scan vmlinuz-6.1.0-72-cloud-amd64
+dry_run "isolinux's menu default" "live-amd64" /dev/vde "kxboot.entry=iso-live kxboot.nonce=$nonce" /dev/vde --default
+dry_run "the UKI" "kx-uki.efi" /dev/vda1 "command line: $E2E_KARGS kxboot.entry=uki kxboot.nonce=$nonce" --scan kx-uki.efi
 expect -n "A: refuses evil-symlink" -r 1 -o "kx: boot entry evil-symlink cannot be booted: /vmlinuz-evil leads out of its file system; kx does not follow it." -- kx boot --scan evil-symlink
 expect -n "A: refuses evil-dotdot" -r 1 -o "kx: boot entry evil-dotdot cannot be booted: /../../../etc/shadow leads out of its file system; kx does not follow it." -- kx boot --scan evil-dotdot
 expect -n "A: refuses other-arch" -r 1 -o "kx: boot entry other-arch cannot be booted: it is for another architecture (aa64; this is x86_64)." -- kx boot --scan other-arch
@@ -144,9 +152,10 @@ for t in KXL KXJ KXG KXS KXI; do
 	assert_log_has "$W/console.txt" "$t-RC: 0" "kx boot's listing $t should exit 0"
 done
 assert_log_line "$W/console.txt" "KXL: " "kx-two" "the --list table should name kx-two"
-e2e_check "--list: kx-two is marked (default)" grep -q -E '^KXL: .*kx-two.*\(default\)' "$W/console.txt"
+e2e_check "--list: kx-two is marked the default (*)" grep -q -E '^KXL: +[0-9]+\* kx-two ' "$W/console.txt"
+e2e_check "--list: the default's rule and the timeout" grep -q -F 'KXL: default: 0 (loader.conf default); timeout 3 s' "$W/console.txt"
 for id in evil-symlink evil-dotdot other-arch no-initrd; do
-	e2e_check "--list: $id cannot boot" grep -q -E "^KXL: .*$id.*cannot boot: " "$W/console.txt"
+	e2e_check "--list: $id cannot boot" grep -q -E "^KXL: +[0-9]+  $id .* -- cannot boot: " "$W/console.txt"
 done
 if ! out=$(python3 "$E2E_DIR/boot/check-list.py" "$W/console.txt" "$nonce" "$V" "$uuid" 2>&1); then
 	_e2e_bad "$log" "kx boot --list --json:

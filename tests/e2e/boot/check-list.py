@@ -26,7 +26,7 @@ def grub(kv, kind):
 
 
 # id -> (format, volume, number of initrds, command-line marker or None,
-#        bootable, words the reason must contain)
+#        bootable, None or (reason_code, [words the reason must contain]))
 E = {
     "kx-two": ("bls", "/dev/vda1", 2, "kxboot.entry=bls-two kxboot.nonce=" + nonce, True, None),
     "kx-mid": ("bls", "/dev/vda1", 1, "kxboot.entry=bls-mid", True, None),
@@ -45,11 +45,14 @@ E = {
     "vmlinuz-6.1.0-72-cloud-amd64": ("plain", "/dev/vdd", 1, None, True, None),
     "live-amd64-failsafe": ("syslinux", "/dev/vde", 1, "kxboot.entry=iso-failsafe", True, None),
     "live-amd64": ("syslinux", "/dev/vde", 1, "kxboot.entry=iso-live ", True, None),
-    "evil-symlink": ("bls", "/dev/vdf", 0, None, False, ["/vmlinuz-evil", "leads out"]),
-    "evil-dotdot": ("bls", "/dev/vdf", 1, None, False, ["/../../../etc/shadow", "leads out"]),
-    "other-arch": ("bls", "/dev/vdf", 0, None, False, ["aa64", "architecture"]),
-    "no-initrd": ("bls", "/dev/vdf", 1, None, False, ["/initrd-gone.img", "missing"]),
+    "evil-symlink": ("bls", "/dev/vdf", 0, None, False, ("path", ["/vmlinuz-evil leads out of its file system"])),
+    "evil-dotdot": ("bls", "/dev/vdf", 1, None, False, ("path", ["/../../../etc/shadow leads out of its file system"])),
+    "other-arch": ("bls", "/dev/vdf", 0, None, False, ("arch", ["another architecture (aa64"])),
+    "no-initrd": ("bls", "/dev/vdf", 1, None, False, ("missing", ["/initrd-gone.img is missing"])),
 }
+# What each volume is (the scan must read every one of these file systems).
+FSTYPE = {"/dev/vda1": "vfat", "/dev/vda2": "ext4", "/dev/vdb": "ext4", "/dev/vdc": "xfs",
+          "/dev/vdd": "btrfs", "/dev/vde": "iso9660", "/dev/vdf": "ext4"}
 # Listed or not, never bootable: GRUB's firmware-setup entry (no kernel).
 MAYBE = {"uefi-firmware"}
 
@@ -75,6 +78,8 @@ def check_entries(tag, d, want):
             bad.append("%s: unexpected entry %r (%s)" % (tag, eid, json.dumps(e)[:300]))
             continue
         fmt, vol, ninit, mark, boot, why = want[eid]
+        if e.get("fstype") != FSTYPE[vol]:
+            bad.append("%s: %s: fstype %r, expected %r" % (tag, eid, e.get("fstype"), FSTYPE[vol]))
         initrd = e.get("initrd")
         for k, got, exp in (("format", e.get("format"), fmt), ("volume", e.get("volume"), vol),
                             ("initrd count", len(initrd) if isinstance(initrd, list) else initrd, ninit),
@@ -90,7 +95,10 @@ def check_entries(tag, d, want):
         if boot and reason is not None:
             bad.append("%s: %s: bootable, but reason is %r" % (tag, eid, reason))
         if why:
-            for w in why:
+            code, words = why
+            if e.get("reason_code") != code:
+                bad.append("%s: %s: reason_code %r, expected %r" % (tag, eid, e.get("reason_code"), code))
+            for w in words:
                 if w not in str(reason):
                     bad.append("%s: %s: reason %r lacks %r" % (tag, eid, reason, w))
         for k in ("title", "kernel"):
