@@ -63,6 +63,8 @@ e2e_check "no disk image changed (sha256 before and after)" cmp -s "$W/sums.befo
 tr -d '\r' <"$log" >"$W/console.txt"
 assert_no_kxt_fail "$W/console.txt"
 assert_log_has "$W/console.txt" "kx BLS, two initrds" "the menu should list the default entry"
+assert_log_has "$W/console.txt" "Booting 'kx BLS, two initrds' in 3 s" \
+	"the menu should count down loader.conf's timeout (3 s) to the default"
 assert_log_has "$W/console.txt" "Cannot boot: " "the menu should say why the last (hostile) entry cannot be booted"
 assert_log_has "$W/console.txt" "Command line of 'kx BLS, older' (Enter boots):" \
 	"the editor should open on a-older (two below the default)"

@@ -90,7 +90,9 @@ mkdir -p "$W/a"
 kxboot_modules "$W/a" $KXBOOT_MODS_ALL
 cat >"$W/a.sh" <<S
 . /t.sh
+kxt_note "A: modules from \$(cut -d' ' -f1 /proc/uptime) s"
 $KXBOOT_LOAD_MODULES
+kxt_note "A: checks from \$(cut -d' ' -f1 /proc/uptime) s"
 # json TAG ARGS...: kx boot ARGS's output on the console, each line tagged
 json() {
 	t=\$1
@@ -127,6 +129,7 @@ expect -n "A: refuses no-initrd" -r 1 -o "kx: boot entry no-initrd cannot be boo
 expect -n "A: refuses evil-symlink with --dry-run" -r 1 -o "kx: boot entry evil-symlink cannot be booted: " -- kx boot --scan --dry-run evil-symlink
 expect -n "A: an unknown entry" -r 1 -o "kx: no boot entry has the id or title nosuch-entry; kx boot --list shows them." -- kx boot --scan nosuch-entry
 kxt_summary
+kxt_note "A: checks done at \$(cut -d' ' -f1 /proc/uptime) s"
 kx boot --scan --default
 kxt_fail "A: kx boot --scan --default" "returned rc=\$? instead of booting the default"
 S
