@@ -10,15 +10,16 @@
 #     single devices (/dev/vda2: GRUB's "1>2" default; /dev/vdb: extlinux's
 #     "default l1"; /dev/vde: isolinux's "menu default"), --dry-run of
 #     entries on every file system, the refusal of each hostile entry
-#     (exit status and message) and of an unknown id; then
+#     (exit status and message) and of an unknown id, no PLACE (nothing in
+#     /boot, /efi, /boot/efi; then the ESP mounted on /efi); then
 #     kx boot --scan --default -> kernel B
 #   kernel B (the default: BLS kx-two, whose two initrds each carry a random
 #     marker file): reports both markers; kx boot --scan --load-only
 #     kx-uki.efi, then kx -e -> kernel C
 #   kernel C (the UKI: its own .cmdline and .initrd): kx boot /dev/vdb
-#     --default -> kernel D
+#     --default --append=kxboot.appended=1 -> kernel D
 #   kernel D (extlinux l1, initrd "A,B"): initrd B's payload and the second
-#     initrd's file intact, the entry's command line.
+#     initrd's file intact, the entry's command line and the text appended.
 # Afterwards every disk image has the sha256 it had before: nothing was
 # written (kx mounts read-only, without replaying journals).
 set -eu
@@ -48,7 +49,7 @@ cat >"$W/c.sh" <<S
 . /t.sh
 $KXBOOT_LOAD_MODULES
 expect_rc 0 -n "C: kx boot /dev/vdb --dry-run --default" -- kx boot /dev/vdb --dry-run --default
-kx boot /dev/vdb --default
+kx boot /dev/vdb --default --append=kxboot.appended=1
 kxt_fail "C: kx boot /dev/vdb --default" "returned rc=\$? instead of booting extlinux's default"
 S
 build_initrd_hop "$W/initrd-c.gz" "$W/c.sh" "$W/c"
@@ -122,6 +123,11 @@ dry_run "the xfs plain kernel" "vmlinuz-6.1.0-71-cloud-amd64" /dev/vdc "/dev/vdc
 dry_run "the btrfs plain kernel" "vmlinuz-6.1.0-72-cloud-amd64" /dev/vdd "/dev/vdd:/boot/vmlinuz-6.1.0-72-cloud-amd64" --scan vmlinuz-6.1.0-72-cloud-amd64
 dry_run "isolinux's menu default" "live-amd64" /dev/vde "kxboot.entry=iso-live kxboot.nonce=$nonce" /dev/vde --default
 dry_run "the UKI" "kx-uki.efi" /dev/vda1 "command line: $E2E_KARGS kxboot.entry=uki kxboot.nonce=$nonce" --scan kx-uki.efi
+# no PLACE and no --scan: /boot, /efi, /boot/efi (a directory is a volume too)
+expect -n "A: nothing in the usual places" -r 1 -o "kx: no boot entry found on the 0 file systems looked at; " -- kx boot --list
+mkdir -p /efi && mount -t vfat -o ro /dev/vda1 /efi
+expect -n "A: the ESP mounted at /efi" -o " kx-two " -o " /efi " -o "default: 0 (loader.conf default); timeout 3 s" -- kx boot --list
+umount /efi
 expect -n "A: refuses evil-symlink" -r 1 -o "kx: boot entry evil-symlink cannot be booted: /vmlinuz-evil leads out of its file system; kx does not follow it." -- kx boot --scan evil-symlink
 expect -n "A: refuses evil-dotdot" -r 1 -o "kx: boot entry evil-dotdot cannot be booted: /../../../etc/shadow leads out of its file system; kx does not follow it." -- kx boot --scan evil-dotdot
 expect -n "A: refuses other-arch" -r 1 -o "kx: boot entry other-arch cannot be booted: it is for another architecture (aa64; this is x86_64)." -- kx boot --scan other-arch
@@ -142,8 +148,8 @@ KX_E2E_QEMU_ARGS="${KX_E2E_QEMU_ARGS:-} $(kxboot_drives "$W/disks")" \
 log=$E2E_LOG
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_kxt_pass_count "$log" 15
-assert_log_has "$log" "KXT-SUMMARY pass=13 fail=0" "kernel A's checks should all pass"
+assert_kxt_pass_count "$log" 17
+assert_log_has "$log" "KXT-SUMMARY pass=15 fail=0" "kernel A's checks should all pass"
 
 # nothing was written
 kxboot_sums "$W/disks" >"$W/sums.after"
@@ -182,8 +188,8 @@ assert_log_line "$log" "KXA-UP:" "kxboot.entry=uki kxboot.nonce=$nonce" \
 	"kernel C should have the UKI's .cmdline"
 assert_log_has "$log" "KXT-PASS C: kx boot /dev/vdb --dry-run --default" "kernel C should run the UKI's initrd"
 # kernel D: extlinux's default label l1, initrd "A,B"
-assert_log_line "$log" "KXB-CMDLINE:" "kxboot.entry=sys-l1 kxboot.nonce=$nonce" \
-	"kernel D should have extlinux l1's append line"
+assert_log_line "$log" "KXB-CMDLINE:" "kxboot.entry=sys-l1 kxboot.nonce=$nonce kxboot.appended=1" \
+	"kernel D should have extlinux l1's append line, and --append's text after it"
 assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "kernel D should have l1's first initrd intact"
 assert_log_has "$log" "KXB-EXTRA: sys.bin $sys_sha" "kernel D should have l1's second initrd"
 assert_log_has "$log" "KXB-DONE"
