@@ -108,6 +108,7 @@ json KXJ --scan --list --json
 json KXG /dev/vda2 --list --json
 json KXS /dev/vdb --list --json
 json KXI /dev/vde --list --json
+json KXP /dev/vdb --dry-run --json l1
 # dry_run NAME ENTRY VOLUME MARKER ARGS...: kx boot ARGS --dry-run plans ENTRY
 # from VOLUME, with MARKER in its command line (or its file names)
 dry_run() {
@@ -157,7 +158,7 @@ e2e_check "no disk image changed (sha256 before and after)" cmp -s "$W/sums.befo
 
 # the listings, checked on the host
 tr -d '\r' <"$log" >"$W/console.txt"
-for t in KXL KXJ KXG KXS KXI; do
+for t in KXL KXJ KXG KXS KXI KXP; do
 	assert_log_has "$W/console.txt" "$t-RC: 0" "kx boot's listing $t should exit 0"
 done
 assert_log_line "$W/console.txt" "KXL: " "kx-two" "the --list table should name kx-two"
