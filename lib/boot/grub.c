@@ -123,6 +123,7 @@ struct g {
 	unsigned depth, nest, files;
 	size_t read_total, work;
 	int stop, replaced;
+	uint64_t issued; /* the volumes kx named kxvolN */
 	char det[G_DETAIL];
 	char tmp[G_WBUF];
 };
@@ -635,18 +636,22 @@ static void cmd_src(struct g *g, char *d, size_t cap, const char *prefix)
 }
 
 /* "kxvolN": a volume `search` found (or the one grub.cfg is on). */
-static void vol_name(char *d, unsigned vol)
+static void vol_name(struct g *g, char *d, unsigned vol)
 {
+	g->issued |= 1ull << vol;
 	d[0] = 'k', d[1] = 'x', d[2] = 'v', d[3] = 'o', d[4] = 'l';
 	utoa(d + 5, vol);
 }
 
-static int dev_vol(const char *d, unsigned n, unsigned *vol)
+/* Only the names kx handed out count: a configuration that writes "(kxvol3)"
+ * itself names a device kx does not know. */
+static int dev_vol(const struct g *g, const char *d, unsigned n, unsigned *vol)
 {
 	long long v;
 
 	if (n < 6 || d[0] != 'k' || d[1] != 'x' || d[2] != 'v' || d[3] != 'o' || d[4] != 'l' ||
-	    !num(d + 5, n - 5, &v) || v < 0 || v >= KX_BOOT_MAX_VOLS)
+	    !num(d + 5, n - 5, &v) || v < 0 || v >= KX_BOOT_MAX_VOLS ||
+	    !(g->issued & (1ull << v)))
 		return 0;
 	*vol = (unsigned)v;
 	return 1;
@@ -688,7 +693,7 @@ static int resolve(struct g *g, const char *p, unsigned n, unsigned *vol, const 
 		return KX_BOOT_PATH;
 	}
 	*rest = p;
-	if (dev_vol(dev, dl, vol))
+	if (dev_vol(g, dev, dl, vol))
 		return 0;
 	if (dl >= 7 && eqn(dev, 7, "kxnone:")) {
 		cat(g->det, sizeof(g->det), dev + 7, dl - 7);
@@ -1102,7 +1107,7 @@ static void cmd_search(struct g *g, unsigned fl, enum kx_boot_find how)
 	}
 	r = how && g->fs->find ? g->fs->find(g->fs->ctx, how, name) : -1;
 	if (r >= 0 && r < KX_BOOT_MAX_VOLS) {
-		vol_name(val, (unsigned)r);
+		vol_name(g, val, (unsigned)r);
 	} else {
 		val[0] = 0;
 		cats(val, sizeof(val), "kxnone:");
@@ -1803,7 +1808,7 @@ static void eval_menu(struct g *g, unsigned fl)
 	level_push(g);
 	/* config_directory: where this file is (GRUB's normal mode sets it) */
 	buf[0] = '(';
-	vol_name(buf + 1, g->src.vol);
+	vol_name(g, buf + 1, g->src.vol);
 	cats(buf, sizeof(buf), ")");
 	cats(buf, sizeof(buf), g->src.path ? g->src.path : "/");
 	{
@@ -1883,11 +1888,11 @@ void kx_grub_parse(struct kx_boot_list *bl, const struct kx_boot_fs *fs, unsigne
 		var_sets(g, features[i], "y", 0);
 	for (i = 0; unknown[i]; i++)
 		var_sets(g, unknown[i], "", KX_BOOT_SCRIPT);
-	vol_name(dir, vol);
+	vol_name(g, dir, vol);
 	var_sets(g, "root", dir, 0);
 	/* prefix: the directory grub.cfg is in */
 	dir[0] = '(';
-	vol_name(dir + 1, vol);
+	vol_name(g, dir + 1, vol);
 	cats(dir, sizeof(dir), ")");
 	cats(dir, sizeof(dir), path);
 	{

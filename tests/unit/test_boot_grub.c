@@ -746,6 +746,8 @@ static const struct lang_row lang_rows[] = {
 	  "x", "x", "/vmlinuz-1", "", "", KX_BOOT_OK, 0, 1 },
 	{ "search by label, not found", "menuentry x { search --label --set=root NOPE; linux /vmlinuz }", 1, 0,
 	  "x", "x", 0, 0, "", KX_BOOT_NO_VOLUME, "label NOPE", 0 },
+	{ "kx's own volume names are not forgeable", "menuentry x { linux (kxvol1)/vmlinuz-1 }", 1, 0, "x", "x",
+	  0, 0, "", KX_BOOT_NO_VOLUME, "(kxvol1)", 0 },
 	{ "unmapped device, file here", "menuentry x { linux (hd0,msdos1)/vmlinuz }", 1, 0, "x", "x",
 	  "/vmlinuz", "", "", KX_BOOT_OK, 0, 0 },
 	{ "unmapped device, file not here", "menuentry x { linux (hd0,msdos1)/vmlinuz-9 }", 1, 0, "x", "x",
