@@ -31,7 +31,7 @@
  *    fallback: the first entry), and the chosen entry's id is stored in
  *    bl->grub_default[vol]; a default kx cannot know stores nothing.
  *
- * The evaluator's state (about 140 KiB) is borrowed from the top of the
+ * The evaluator's state (about 125 KiB) is borrowed from the top of the
  * list's arena for the duration of the call: nothing large on the stack.
  */
 #include <kx/boot.h>
@@ -510,11 +510,14 @@ static int lex(struct g *g, int ex)
 			}
 			return TK_RBRACE;
 		} else if (c == '\\') {
-			if (s->pos + 1 < s->len && s->b[s->pos + 1] == '\n') {
-				s->line++;
-			} else if (s->pos + 1 < s->len) {
-				w_put(g, s->b[s->pos + 1], 0);
+			if (s->pos + 1 >= s->len) {
+				s->pos++;
+				continue;
 			}
+			if (s->b[s->pos + 1] == '\n')
+				s->line++;
+			else
+				w_put(g, s->b[s->pos + 1], 0);
 			s->pos += 2;
 		} else if (c == '\'') {
 			w_quoted(g);
@@ -1774,7 +1777,9 @@ static int run(struct g *g, unsigned fl)
 				bad(g, KX_BOOT_SYNTAX, "a block without its {");
 				continue;
 			}
-			if (kw(g, 0, "function"))
+			if (kw(g, 0, "function") && (fl & F_SKIP))
+				run(g, F_SKIP); /* not defined where GRUB does not run it */
+			else if (kw(g, 0, "function"))
 				do_function(g);
 			else
 				do_menu(g, fl, kw(g, 0, "submenu"));

@@ -789,6 +789,8 @@ static const struct lang_row lang_rows[] = {
 	  KX_BOOT_SCRIPT, "while true", 0 },
 	{ "function defining entries", "function add { menuentry \"$1\" --id \"$2\" { linux /vmlinuz $2 } }\nadd one a-1\nadd two a-2",
 	  2, 1, "a-2", "two", "/vmlinuz", "", "", KX_BOOT_OK, 0, 0 }, /* a body has no $2 */
+	{ "function defined where GRUB does not run", "if false; then function f { menuentry x { linux /vmlinuz } }; fi\nf\nmenuentry y { linux /vmlinuz }",
+	  1, 0, "y", "y", "/vmlinuz", "", "", KX_BOOT_OK, 0, 0 },
 	{ "function calling itself", "function f { f; menuentry x { linux /vmlinuz } }\nf", 8, 0, "x", "x",
 	  "/vmlinuz", "", "", KX_BOOT_OK, 0, 0 },
 	{ "source", "source /boot/grub/more.cfg\nmenuentry b { linux /vmlinuz $m }", 2, 0, "a", "a", "/vmlinuz",
