@@ -1270,20 +1270,21 @@ static int bls_each(void *arg, const char *name, int is_dir)
 	return 0;
 }
 
-/* $var and ${var} in a BLS entry's options, as GRUB's blscfg evaluates them. */
-static void bls_expand(struct g *g, struct kx_boot_entry *e)
+/*
+ * $var and ${var} in s, as GRUB expands the lines blscfg makes of a BLS
+ * entry, into d (cap bytes), words split and joined with one space: its
+ * length, or -1 with the entry marked (a variable kx does not know, too long).
+ */
+static long expand_line(struct g *g, struct kx_boot_entry *e, const char *s, char *d, size_t cap)
 {
-	const char *s = e->cmdline;
-	unsigned n = 0;
+	size_t n = 0, r, w = 0;
 
-	if (!s)
-		return;
-	while (*s && n + 1 < sizeof(g->tmp)) {
+	while (*s && n + 1 < cap) {
 		const char *nb, *val;
 		unsigned nl, vl, i;
-		int r;
+		int k;
 		if (*s != '$') {
-			g->tmp[n++] = *s++;
+			d[n++] = *s++;
 			continue;
 		}
 		if (s[1] == '{') {
@@ -1291,7 +1292,7 @@ static void bls_expand(struct g *g, struct kx_boot_entry *e)
 			for (nl = 0; nb[nl] && nb[nl] != '}'; nl++)
 				;
 			if (!nb[nl]) {
-				g->tmp[n++] = *s++;
+				d[n++] = *s++;
 				continue;
 			}
 			s = nb + nl + 1;
@@ -1301,33 +1302,70 @@ static void bls_expand(struct g *g, struct kx_boot_entry *e)
 				;
 			s = nb + nl;
 		} else {
-			g->tmp[n++] = *s++;
+			d[n++] = *s++;
 			continue;
 		}
-		r = var_get(g, nb, nl, &val, &vl);
-		if (r < 0) {
+		k = var_get(g, nb, nl, &val, &vl);
+		if (k < 0) {
 			g->det[0] = 0;
 			cats(g->det, sizeof(g->det), "$");
 			cat(g->det, sizeof(g->det), nb, nl);
-			kx_boot_bad(g->bl, e, (enum kx_boot_bad)-r, g->det);
-			return;
+			kx_boot_bad(g->bl, e, (enum kx_boot_bad)-k, g->det);
+			return -1;
 		}
-		for (i = 0; i < vl && n + 1 < sizeof(g->tmp); i++)
-			g->tmp[n++] = val[i];
+		for (i = 0; i < vl && n + 1 < cap; i++)
+			d[n++] = val[i];
 	}
 	if (*s) {
 		kx_boot_bad(g->bl, e, KX_BOOT_TOO_BIG, "options");
-		return;
+		return -1;
 	}
 	/* GRUB splits and rejoins the words: no leading, trailing or double spaces */
-	{
-		unsigned r2 = 0, w = 0;
-		for (; r2 < n; r2++)
-			if (g->tmp[r2] != ' ' || (w && g->tmp[w - 1] != ' '))
-				g->tmp[w++] = g->tmp[r2];
-		while (w && g->tmp[w - 1] == ' ')
-			w--;
-		e->cmdline = kx_boot_strn(g->bl, g->tmp, w);
+	for (r = 0; r < n; r++) {
+		char c = d[r] == '\t' || d[r] == '\n' ? ' ' : d[r];
+		if (c != ' ' || (w && d[w - 1] != ' '))
+			d[w++] = c;
+	}
+	while (w && d[w - 1] == ' ')
+		w--;
+	d[w] = 0;
+	return (long)w;
+}
+
+/* A BLS entry blscfg shows: its options and initrds after GRUB's expansion
+ * (Fedora's options $kernelopts, RHEL's initrd ... $tuned_initrd). */
+static void bls_expand(struct g *g, struct kx_boot_entry *e)
+{
+	const char *ini[KX_BOOT_MAX_INITRDS];
+	unsigned n = e->ninitrd, i;
+	long l;
+
+	if (e->cmdline && (l = expand_line(g, e, e->cmdline, g->tmp, sizeof(g->tmp))) >= 0)
+		e->cmdline = kx_boot_strn(g->bl, g->tmp, (size_t)l);
+	for (i = 0; i < n; i++)
+		ini[i] = e->initrd[i];
+	e->ninitrd = 0;
+	for (i = 0; i < n; i++) {
+		char *p = g->wbuf, *q;
+		if (expand_line(g, e, ini[i], g->wbuf, sizeof(g->wbuf)) < 0)
+			return;
+		while (*p) { /* each word a file; "/" alone was "/$empty" */
+			for (q = p; *q && *q != ' '; q++)
+				;
+			if (*q)
+				*q++ = 0;
+			while (p[0] == '/' && p[1] == '/')
+				p++;
+			if (p[0] == '/' && p[1])
+				kx_boot_initrd(g->bl, e, p, kx_strlen(p));
+			else if (p[0] && p[0] != '/') { /* relative: from the root, as BLS paths */
+				size_t pl = kx_strlen(p);
+				g->tmp[0] = '/';
+				kx_memcpy(g->tmp + 1, p, pl);
+				kx_boot_initrd(g->bl, e, g->tmp, pl + 1);
+			}
+			p = q;
+		}
 	}
 }
 
@@ -1337,10 +1375,21 @@ static void cmd_blscfg(struct g *g, unsigned fl)
 	struct bls_walk bw;
 	const char *rest, *dir;
 	unsigned vol, from = g->bl->n, i;
-	char dbuf[256];
+	char dbuf[256], why[G_DETAIL];
+	int r = resolve(g, "/", 1, &vol, &rest, 1);
 
-	if (resolve(g, "/", 1, &vol, &rest, 1))
-		return;
+	/* a root kx cannot map: the entries of this volume (GRUB's root before a
+	 * search that failed, or a device GRUB names), listed unbootable if
+	 * `search` found nothing or $root is unknown */
+	why[0] = 0;
+	if (r) {
+		const char *rv = var_str(g, "root");
+		vol = g->src.vol;
+		if (!rv || (kx_strlen(rv) >= 7 && !kx_memcmp(rv, "kxnone:", 7)))
+			cats(why, sizeof(why), g->det);
+		else
+			r = 0;
+	}
 	bw.g = g, bw.vol = vol, bw.n = 0;
 	dir = var_str(g, "blsdir");
 	dbuf[0] = 0;
@@ -1361,6 +1410,8 @@ static void cmd_blscfg(struct g *g, unsigned fl)
 	for (i = from; i < g->bl->n; i++) {
 		struct kx_boot_entry *e = &g->bl->e[i];
 		bls_expand(g, e);
+		if (r)
+			kx_boot_bad(g->bl, e, (enum kx_boot_bad)r, why);
 		if (fl & F_UNSURE)
 			kx_boot_bad(g->bl, e, KX_BOOT_SCRIPT, g->unsure);
 		node_add(g, (int)i, e->title ? e->title : e->id, e->id);

@@ -643,6 +643,53 @@ static int bls_sort_is_real(void)
 
 /* blscfg shows the newest first (the BLS order); with no saved entry, GRUB's
  * default 0 is the newest */
+/* RHEL 8: tuned's variables in the BLS entries, empty or not */
+TEST(grub_rhel8_tuned)
+{
+	static const char e1[] = "title Red Hat Enterprise Linux (4.18.0-513.el8.x86_64) 8.9 (Ootpa)\n"
+				 "version 4.18.0-513.el8.x86_64\n"
+				 "linux /vmlinuz-4.18.0-513.el8.x86_64\n"
+				 "initrd /initramfs-4.18.0-513.el8.x86_64.img $tuned_initrd\n"
+				 "options $kernelopts $tuned_params\n"
+				 "id rhel-20231012-4.18.0-513.el8.x86_64\n"
+				 "grub_users $grub_users\n"
+				 "grub_arg --unrestricted\n"
+				 "grub_class kernel\n";
+	static const char env1[] = "# GRUB Environment Block\nkernelopts=root=/dev/mapper/rhel-root ro crashkernel=auto\n"
+				   "tuned_params=\ntuned_initrd=\n####";
+	static const char env2[] = "# GRUB Environment Block\nkernelopts=root=/dev/mapper/rhel-root ro\n"
+				   "tuned_params=skew_tick=1 nohz=on\ntuned_initrd=/tuned-initrd.img\n####";
+	struct memfs *m = &fs_mem;
+	struct kx_boot_list *bl;
+
+	memset(m, 0, sizeof(*m));
+	memfs_volume(m, "/dev/sda1", "rhel-boot", 0);
+	memfs_file(m, 0, "/grub2/grub.cfg", fedora_cfg, (size_t)-1);
+	memfs_file(m, 0, "/grub2/grubenv", env1, (size_t)-1);
+	memfs_file(m, 0, "/loader/entries/ffffffff-4.18.0-513.el8.x86_64.conf", e1, (size_t)-1);
+	/* fedora_cfg searches for fedora-boot-uuid: not found, the entries say so */
+	bl = parse_at(m, 0, "/grub2/grub.cfg");
+	REQUIRE(bl->n == 1);
+	CHECK_EQ(bl->e[0].bad, KX_BOOT_NO_VOLUME);
+	CHECK_STR(bl->e[0].bad_detail, "fs-uuid fedora-boot-uuid");
+	m->v[0].uuid = "fedora-boot-uuid";
+	bl = parse_at(m, 0, "/grub2/grub.cfg");
+	REQUIRE(bl->n == 1);
+	CHECK_EQ(bl->e[0].bad, KX_BOOT_OK);
+	CHECK_STR(bl->e[0].cmdline, "root=/dev/mapper/rhel-root ro crashkernel=auto");
+	REQUIRE(bl->e[0].ninitrd == 1);
+	CHECK_STR(bl->e[0].initrd[0], "/initramfs-4.18.0-513.el8.x86_64.img");
+	m->f[1].data = (const uint8_t *)env2;
+	m->f[1].len = strlen(env2);
+	bl = parse_at(m, 0, "/grub2/grub.cfg");
+	REQUIRE(bl->n == 1);
+	CHECK_STR(bl->e[0].cmdline, "root=/dev/mapper/rhel-root ro skew_tick=1 nohz=on");
+	REQUIRE(bl->e[0].ninitrd == 2);
+	CHECK_STR(bl->e[0].initrd[0], "/initramfs-4.18.0-513.el8.x86_64.img");
+	CHECK_STR(bl->e[0].initrd[1], "/tuned-initrd.img");
+	CHECK_EQ(bl->e[0].bad, KX_BOOT_OK);
+}
+
 TEST(grub_fedora_blscfg_order)
 {
 	static const char e1[] = "title Fedora Linux (6.8.5-301.fc40.x86_64) 40\nversion 6.8.5-301.fc40.x86_64\n"
