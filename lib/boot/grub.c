@@ -690,6 +690,8 @@ static int resolve(struct g *g, const char *p, unsigned n, unsigned *vol, const 
 			return -r;
 		}
 		dev = rv, dl = rl;
+		if (dl >= 2 && dev[0] == '(' && dev[dl - 1] == ')') /* set root=(hd0,1) */
+			dev++, dl -= 2;
 	}
 	if (!n || p[0] != '/') {
 		cat(g->det, sizeof(g->det), p, n);

@@ -801,6 +801,8 @@ static const struct lang_row lang_rows[] = {
 	  0, 0, "", KX_BOOT_NO_VOLUME, "(hd0,msdos1)", 0 },
 	{ "set root unmapped, file here", "set root=hd1,gpt3\nmenuentry x { linux /vmlinuz }", 1, 0, "x", "x",
 	  "/vmlinuz", "", "", KX_BOOT_OK, 0, 0 },
+	{ "set root=(dev) with parentheses", "set root=(hd1,gpt3)\nmenuentry x { linux /vmlinuz-9 }", 1, 0, "x", "x",
+	  0, 0, "", KX_BOOT_NO_VOLUME, "(hd1,gpt3)", 0 },
 	{ "initrd on another volume", "menuentry x { linux /vmlinuz; search -u UUID-1 --set=r; initrd ($r)/vmlinuz-1 }",
 	  1, 0, "x", "x", "/vmlinuz", "", "", KX_BOOT_PATH, "on another file system than the kernel: (kxvol1)/vmlinuz-1", 0 },
 	{ "relative path", "menuentry x { linux vmlinuz }", 1, 0, "x", "x", 0, 0, "", KX_BOOT_PATH, "vmlinuz", 0 },
