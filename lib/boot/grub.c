@@ -220,6 +220,8 @@ static void pool_compact(struct g *g)
 	unsigned char moved[KX_BOOT_MAX_VARS] = { 0 };
 	unsigned at = 0, k, i;
 
+	g->work += g->pool_used + g->nv * g->nv; /* counted: it can be asked for often */
+
 	for (k = 0; k < g->nv; k++) {
 		int best = -1;
 		for (i = 0; i < g->nv; i++)

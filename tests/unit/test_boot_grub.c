@@ -314,6 +314,74 @@ TEST(grub_debian12)
 	CHECK_EQ(bl->dropped, 0);
 }
 
+/* 30_os-prober's entries: Windows (chainloader) and another Linux on its own volume */
+TEST(grub_os_prober)
+{
+	static const char cfg[] =
+		"if [ x\"${feature_menuentry_id}\" = xy ]; then\n"
+		"  menuentry_id_option=\"--id\"\n"
+		"else\n"
+		"  menuentry_id_option=\"\"\n"
+		"fi\n"
+		"export menuentry_id_option\n"
+		"### BEGIN /etc/grub.d/30_os-prober ###\n"
+		"menuentry 'Windows Boot Manager (on /dev/nvme0n1p1)' --class windows --class os $menuentry_id_option 'osprober-efi-A1B2-C3D4' {\n"
+		"\tinsmod part_gpt\n"
+		"\tinsmod fat\n"
+		"\tset root='hd0,gpt1'\n"
+		"\tif [ x$feature_platform_search_hint = xy ]; then\n"
+		"\t  search --no-floppy --fs-uuid --set=root --hint-bios=hd0,gpt1 --hint-efi=hd0,gpt1 --hint-baremetal=ahci0,gpt1  A1B2-C3D4\n"
+		"\telse\n"
+		"\t  search --no-floppy --fs-uuid --set=root A1B2-C3D4\n"
+		"\tfi\n"
+		"\tchainloader /EFI/Microsoft/Boot/bootmgfw.efi\n"
+		"}\n"
+		"menuentry 'Ubuntu 22.04.3 LTS (22.04) (on /dev/sda3)' --class gnu-linux --class gnu --class os $menuentry_id_option 'osprober-gnulinux-simple-u3' {\n"
+		"\tinsmod part_gpt\n"
+		"\tinsmod ext2\n"
+		"\tset root='hd1,gpt3'\n"
+		"\tif [ x$feature_platform_search_hint = xy ]; then\n"
+		"\t  search --no-floppy --fs-uuid --set=root --hint-bios=hd1,gpt3 --hint-efi=hd1,gpt3 --hint-baremetal=ahci1,gpt3  u3\n"
+		"\telse\n"
+		"\t  search --no-floppy --fs-uuid --set=root u3\n"
+		"\tfi\n"
+		"\tlinux /boot/vmlinuz-5.15.0-88-generic root=UUID=u3 ro quiet splash $vt_handoff\n"
+		"\tinitrd /boot/initrd.img-5.15.0-88-generic\n"
+		"}\n"
+		"submenu 'Advanced options for Ubuntu 22.04.3 LTS (22.04) (on /dev/sda3)' $menuentry_id_option 'osprober-gnulinux-advanced-u3' {\n"
+		"\tmenuentry 'Ubuntu (on /dev/sda3)' --class gnu-linux --class gnu --class os $menuentry_id_option 'osprober-gnulinux-/boot/vmlinuz-5.15.0-88-generic--u3' {\n"
+		"\t\tinsmod part_gpt\n"
+		"\t\tinsmod ext2\n"
+		"\t\tset root='hd1,gpt3'\n"
+		"\t\tsearch --no-floppy --fs-uuid --set=root u3\n"
+		"\t\tlinux /boot/vmlinuz-5.15.0-88-generic root=UUID=u3 ro quiet splash $vt_handoff\n"
+		"\t\tinitrd /boot/initrd.img-5.15.0-88-generic\n"
+		"\t}\n"
+		"}\n"
+		"\n"
+		"### END /etc/grub.d/30_os-prober ###\n";
+	struct memfs *m = &fs_mem;
+	struct kx_boot_list *bl;
+
+	memset(m, 0, sizeof(*m));
+	memfs_volume(m, "/dev/nvme0n1p1", "A1B2-C3D4", 0);
+	memfs_volume(m, "/dev/nvme0n1p2", "debian", 0);
+	memfs_volume(m, "/dev/sda3", "u3", 0);
+	memfs_file(m, 1, "/boot/grub/grub.cfg", cfg, (size_t)-1);
+	bl = parse_at(m, 1, "/boot/grub/grub.cfg");
+	REQUIRE(bl->n == 3);
+	CHECK_STR(bl->e[0].id, "osprober-efi-A1B2-C3D4");
+	CHECK_EQ(bl->e[0].bad, KX_BOOT_SCRIPT);
+	CHECK_STR(bl->e[0].bad_detail, "chainloader");
+	CHECK_EQ(bl->e[1].bad, KX_BOOT_OK);
+	CHECK_EQ(bl->e[1].vol, 2);
+	CHECK_STR(bl->e[1].cmdline, "root=UUID=u3 ro quiet splash");
+	CHECK_STR(bl->e[1].initrd[0], "/boot/initrd.img-5.15.0-88-generic");
+	CHECK_STR(bl->e[2].id, "osprober-gnulinux-/boot/vmlinuz-5.15.0-88-generic--u3");
+	CHECK_EQ(bl->e[2].vol, 2);
+	CHECK_STR(bl->grub_default[1], "osprober-efi-A1B2-C3D4"); /* default 0: GRUB would chainload */
+}
+
 /* GRUB_DEFAULT: an index, an id path, a title path, saved (grubenv), next_entry */
 TEST(grub_default_forms)
 {
@@ -1030,6 +1098,21 @@ TEST(grub_hostile)
 		CHECK(now() - t0 < 10);
 		CHECK(bl->n <= 1);
 		free(c);
+	}
+	free(b);
+	/* the variable pool full of live values, then one more value again and again */
+	b = repeat("set v=", "v", 4000, "\n", &len);
+	{
+		size_t l2, l3;
+		char *c = repeat(b, "set a0=$v\nset a1=$v\nset a2=$v\nset a3=$v\nset a4=$v\nset a5=$v\n"
+				 "set a6=$v\nset a7=$v\nset a8=$v\nset a9=$v\nset aa=$v\nset ab=$v\n"
+				 "set ac=$v\nset ad=$v\nset ae=$v\n", 1, "", &l2);
+		char *d = repeat(c, "set x=$v\n", 100000, "menuentry z { linux /vmlinuz }\n", &l3);
+		t0 = now();
+		bl = parse_buf(d, l3);
+		CHECK(now() - t0 < 10);
+		free(c);
+		free(d);
 	}
 	free(b);
 	/* unterminated everything */
