@@ -138,3 +138,40 @@ TEST(boot_walk_nothing)
 	CHECK_EQ(bl->n, 0);
 	CHECK_EQ(bl->dflt, -1);
 }
+
+TEST(boot_walk_esp_stub_default)
+{
+	static struct memfs m;
+	struct kx_boot_list *bl = memfs_list_new();
+	struct kx_boot_fs fs;
+	static const char stub[] =
+		"search.fs_uuid 0b5e1b2a-1111-2222-3333-444455556666 root\n"
+		"set prefix=($root)'/boot/grub'\nconfigfile $prefix/grub.cfg\n";
+	static const char cfg[] =
+		"set default=\"1\"\nset timeout=3\n"
+		"menuentry 'Debian' --id deb { linux /boot/vmlinuz-1 root=/dev/vda2\n"
+		"  initrd /boot/initrd-1 }\n"
+		"menuentry 'Debian old' --id deb-old { linux /boot/vmlinuz-0 root=/dev/vda2 old\n }\n";
+
+	memset(&m, 0, sizeof(m));
+	memfs_volume(&m, "/dev/vda1", "1234-ABCD", "ESP");
+	memfs_volume(&m, "/dev/vda2", "0b5e1b2a-1111-2222-3333-444455556666", "root");
+	memfs_file(&m, 0, "/EFI/debian/grub.cfg", stub, (size_t)-1);
+	memfs_file(&m, 1, "/boot/grub/grub.cfg", cfg, (size_t)-1);
+	memfs_file(&m, 1, "/boot/vmlinuz-1", "k", 1);
+	memfs_file(&m, 1, "/boot/vmlinuz-0", "k", 1);
+	memfs_file(&m, 1, "/boot/initrd-1", "i", 1);
+	fs = memfs_ops(&m);
+	kx_boot_walk(bl, &fs, 0, "x64");
+	kx_boot_walk(bl, &fs, 1, "x64");
+	kx_boot_finish(bl);
+	REQUIRE(bl->n == 2); /* found through the stub and directly: listed once */
+	CHECK_EQ(bl->e[0].vol, 1);
+	CHECK_STR(bl->e[0].id, "deb");
+	REQUIRE(bl->dflt == 1);
+	CHECK_STR(bl->e[1].id, "deb-old");
+	CHECK_EQ(bl->why, KX_WHY_GRUB);
+	CHECK_EQ(bl->timeout, 3);
+	CHECK_STR(bl->e[0].cmdline, "root=/dev/vda2");
+	CHECK_EQ(bl->e[0].ninitrd, 1);
+}
