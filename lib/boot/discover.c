@@ -386,11 +386,15 @@ static int configured(const struct kx_boot_list *bl, unsigned vol, enum kx_boot_
 				return *why = KX_WHY_LOADER_CONF, (int)i;
 	}
 	if (bl->grub_default[vol]) {
-		for (i = 0; i < bl->n; i++)
-			if (bl->e[i].vol == vol &&
-			    (bl->e[i].format == KX_BOOT_GRUB || bl->e[i].format == KX_BOOT_BLS) &&
-			    streq(bl->grub_default[vol], bl->e[i].id))
-				return *why = KX_WHY_GRUB, (int)i;
+		/* on this volume first; then anywhere: an ESP's stub grub.cfg sets the
+		 * default, and its configfile's entries are on the volume it searched */
+		unsigned pass;
+		for (pass = 0; pass < 2; pass++)
+			for (i = 0; i < bl->n; i++)
+				if ((pass || bl->e[i].vol == vol) &&
+				    (bl->e[i].format == KX_BOOT_GRUB || bl->e[i].format == KX_BOOT_BLS) &&
+				    streq(bl->grub_default[vol], bl->e[i].id))
+					return *why = KX_WHY_GRUB, (int)i;
 	}
 	if (bl->sys_default[vol]) {
 		for (i = 0; i < bl->n; i++)
@@ -417,11 +421,8 @@ void kx_boot_finish(struct kx_boot_list *bl)
 	bl->why = KX_WHY_NONE;
 	bl->dflt_unbootable = 0;
 	/* the first volume (in the order given or scanned) whose configuration names one */
-	for (i = 0; i < bl->n && d < 0; i++) {
-		vol = bl->e[i].vol;
-		if (vol < KX_BOOT_MAX_VOLS)
-			d = configured(bl, vol, &bl->why);
-	}
+	for (vol = 0; vol < KX_BOOT_MAX_VOLS && d < 0; vol++)
+		d = configured(bl, vol, &bl->why);
 	if (d >= 0 && bl->e[d].bad) {
 		bl->dflt_unbootable = 1;
 		d = -1;
