@@ -2,7 +2,7 @@
 """check-list.py CONSOLE NONCE V UUID - check the `kx boot --list --json`
 outputs kernel A of t-kxboot.sh printed (lines tagged KXJ: the whole scan,
 KXG: /dev/vda2, KXS: /dev/vdb, KXI: /dev/vde) against what mkdisks.sh put on
-the disks, and `kx boot /dev/vdb --dry-run --json l1` (KXP). Prints what it checked; exits 1 listing every difference."""
+the disks, and `kx boot /dev/vdb --dry-run --json --append=kxboot.appended=1 l1` (KXP). Prints what it checked; exits 1 listing every difference."""
 import json
 import sys
 
@@ -152,7 +152,7 @@ for tag, dev, dflt, rule, timeout in (("KXG", "/dev/vda2", grub(OLD, "advanced")
     check_default(tag, d, dflt, rule, timeout)
     print("%s: %s, %d entries, default %s" % (tag, dev, len(d.get("entries") or []), dflt))
 
-# kx boot /dev/vdb --dry-run --json l1: kx -l's JSON plan of the entry
+# kx boot /dev/vdb --dry-run --json --append=...: kx -l's JSON plan of l1
 d = doc("KXP")
 if d is not None:
     segs = [(s.get("purpose"), s.get("source")) for s in d.get("segments") or []]
@@ -160,7 +160,7 @@ if d is not None:
             ("initrd", "/dev/vdb:/boot/kxmarker-%s.img" % V)]
     if [x for x in segs if x[0] in ("kernel", "initrd")] != want:
         bad.append("KXP: segments %r, expected %r first" % (segs, want))
-    if "kxboot.entry=sys-l1 kxboot.nonce=" + nonce not in str(d.get("cmdline")):
+    if "kxboot.entry=sys-l1 kxboot.nonce=%s kxboot.appended=1" % nonce not in str(d.get("cmdline")):
         bad.append("KXP: cmdline %r" % d.get("cmdline"))
     print("KXP: the plan of l1: %s" % ", ".join("%s %s" % x for x in segs))
 
