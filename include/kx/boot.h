@@ -174,4 +174,10 @@ struct kx_fsinfo {
  * structure that runs past len is not recognised. */
 enum kx_probe kx_fsprobe(const uint8_t *buf, size_t len, struct kx_fsinfo *fi);
 
+/* The PARTUUID of partition partno (the kernel's number, from 1) from the first
+ * len bytes of its disk, as blkid prints it: GPT's unique partition GUID
+ * (lower-case), or for an MBR "ssssssss-nn" (the disk signature, the number).
+ * 1 with out set, or 0 (out "") when the table or the partition is not there. */
+int kx_partuuid(const uint8_t *disk, size_t len, unsigned partno, char out[40]);
+
 #endif

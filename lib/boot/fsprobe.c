@@ -370,3 +370,66 @@ enum kx_probe kx_fsprobe(const uint8_t *buf, size_t len, struct kx_fsinfo *fi)
 	kx_memset(fi, 0, sizeof(*fi));
 	return KX_PROBE_NONE;
 }
+
+/* ---- PARTUUID ------------------------------------------------------------------- */
+
+static void hexn(char *o, uint32_t v, unsigned digits)
+{
+	unsigned i;
+	for (i = 0; i < digits; i++)
+		o[i] = hexl[v >> (4 * (digits - 1 - i)) & 15];
+}
+
+int kx_partuuid(const uint8_t *d, size_t len, unsigned partno, char out[40])
+{
+	static const uint32_t sizes[] = { 512, 4096 };
+	unsigned i, k;
+
+	out[0] = 0;
+	if (!d || !partno)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		const uint8_t *h = d + sizes[i], *g;
+		uint64_t lba, off;
+		uint32_t n, esz;
+		if (!has(len, sizes[i], 92) || kx_memcmp(h, "EFI PART", 8))
+			continue;
+		lba = kx_le64(h + 72);
+		n = kx_le32(h + 80);
+		esz = kx_le32(h + 84);
+		if (partno > n || esz < 128 || esz > 4096 || lba > UINT64_MAX / sizes[i])
+			return 0;
+		off = lba * sizes[i];
+		if (off > UINT64_MAX - (uint64_t)(partno - 1) * esz)
+			return 0;
+		off += (uint64_t)(partno - 1) * esz;
+		if (!has(len, off, 32))
+			return 0;
+		g = d + off + 16;
+		for (k = 0; k < 16 && !g[k]; k++)
+			;
+		if (k == 16)
+			return 0;
+		/* a GUID: its first three fields little-endian */
+		hexn(out, kx_le32(g), 8);
+		out[8] = '-';
+		hexn(out + 9, kx_le16(g + 4), 4);
+		out[13] = '-';
+		hexn(out + 14, kx_le16(g + 6), 4);
+		out[18] = '-';
+		hexn(out + 19, (uint32_t)g[8] << 8 | g[9], 4);
+		out[23] = '-';
+		for (k = 0; k < 6; k++)
+			hexn(out + 24 + 2 * k, g[10 + k], 2);
+		out[36] = 0;
+		return 1;
+	}
+	if (ptable(d, len) && has(len, 0, 512) && kx_le32(d + 440) && partno < 256) {
+		hexn(out, kx_le32(d + 440), 8);
+		out[8] = '-';
+		hexn(out + 9, partno, 2);
+		out[11] = 0;
+		return 1;
+	}
+	return 0;
+}

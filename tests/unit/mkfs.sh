@@ -43,9 +43,12 @@ q xorriso -outdev isonj.img -volid "PLAIN_ISO" -joliet off -volume_date c 200102
 done_ isonj
 rm -rf isotree
 img gpt 8M; echo 'label: gpt
-size=2M, type=uefi
-type=linux' | q sfdisk -q gpt.img; done_ gpt
+label-id: 01234567-89AB-CDEF-0123-456789ABCDEF
+size=2M, type=uefi, uuid=A1B2C3D4-E5F6-0718-293A-4B5C6D7E8F90
+type=linux, uuid=0FEDCBA9-8765-4321-0FED-CBA987654321' | q sfdisk -q gpt.img
+sfdisk --part-uuid gpt.img 2 >gpt.partuuid 2>/dev/null || :; done_ gpt
 img dos 8M; echo 'label: dos
+label-id: 0x1234abcd
 size=2M, type=ef
 type=83' | q sfdisk -q dos.img; done_ dos
 # swap over an old ext4: mkswap clears only the first KiB, the ext superblock stays

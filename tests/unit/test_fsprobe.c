@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -322,6 +323,49 @@ TEST(fsprobe_edited)
 			CHECK_EQ(kx_fsprobe(b, len, &fi), KX_PROBE_FS);
 			CHECK_STR(fi.label, "Vol Thr\xc3\xa9" "e");
 		}
+		free(b);
+	}
+}
+
+/* PARTUUIDs of the tables sfdisk wrote (uuids given, so known); hostile headers */
+TEST(fsprobe_partuuid)
+{
+	char why[200], u[40];
+	const char *dir = make_fixtures(why, sizeof(why));
+	size_t len;
+	uint8_t *b;
+
+	if (!dir)
+		SKIP("%s", why);
+	if ((b = load(dir, "gpt", "head", &len))) {
+		CHECK_EQ(kx_partuuid(b, len, 1, u), 1);
+		CHECK_STR(u, "a1b2c3d4-e5f6-0718-293a-4b5c6d7e8f90");
+		CHECK_EQ(kx_partuuid(b, len, 2, u), 1);
+		CHECK_STR(u, "0fedcba9-8765-4321-0fed-cba987654321");
+		CHECK_EQ(kx_partuuid(b, len, 3, u), 0); /* an empty slot */
+		CHECK_STR(u, "");
+		CHECK_EQ(kx_partuuid(b, len, 0, u), 0);
+		CHECK_EQ(kx_partuuid(b, len, 129, u), 0); /* past the table */
+		CHECK_EQ(kx_partuuid(b, 1024, 1, u), 0);  /* entries cut off */
+		/* entries at an absurd LBA, an entry size past 4 KiB */
+		memset(b + 512 + 72, 0xff, 8);
+		CHECK_EQ(kx_partuuid(b, len, 1, u), 0);
+		memset(b + 512 + 72, 0, 8);
+		b[512 + 72] = 2;
+		b[512 + 85] = 0x20;
+		CHECK_EQ(kx_partuuid(b, len, 1, u), 0);
+		free(b);
+	}
+	if ((b = load(dir, "gpt", "partuuid", &len))) {
+		/* sfdisk's own answer for partition 2 */
+		CHECK(len >= 36 && !strncasecmp((char *)b, "0fedcba9-8765-4321-0fed-cba987654321", 36));
+		free(b);
+	}
+	if ((b = load(dir, "dos", "head", &len))) {
+		CHECK_EQ(kx_partuuid(b, len, 2, u), 1);
+		CHECK_STR(u, "1234abcd-02");
+		b[510] = 0;
+		CHECK_EQ(kx_partuuid(b, len, 2, u), 0);
 		free(b);
 	}
 }
