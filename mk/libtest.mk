@@ -64,3 +64,6 @@ $(B)/bootfs-test: $(BFS_SRC) tests/unit/t.h libkx/bootfs.h $(KX_OBJ)
 bootfs-test: $(B)/bootfs-test
 	$(B)/bootfs-test
 .PHONY: bootfs-test
+# tests/bootfs/vols.c: the volume layer by hand (tests/bootfs/loop.sh; QEMU guests)
+$(B)/vols: tests/bootfs/vols.c libkx/bootfs.h $(KX_OBJ)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Ilibkx -o $@ $< $(KX_OBJ) $(ARCH_LDLIBS)
