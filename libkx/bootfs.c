@@ -720,39 +720,65 @@ int kx_vols_add_device(struct kx_vols *vs, const char *dev, struct kx_error *err
 
 /* ---- directories ------------------------------------------------------------------- */
 
-/* The file system a directory is on, where it is a block device: its uuid and
- * label (by reading the device's first bytes, read-only), partuuid. */
-static void dir_identity(struct kx_vols *vs, struct kx_vol *v)
+/* udev's name for a device in /dev/disk/by-KIND whose node is rdev, into
+ * out (udev's \xHH escapes undone), or "" */
+static void udev_name(const char *kind, dev_t rdev, char *out, size_t cap)
 {
-	char devname[64], node[80], ue[512], *p;
-	struct stat st, ds;
-	struct kx_fsinfo fi;
-	uint8_t *buf;
-	long got;
+	char dir[64], path[64 + 256], d[4096] __attribute__((aligned(8)));
+	struct stat st;
+	long n, off;
 	int fd;
 
-	if (fstat(v->root, &st) || !major(st.st_dev) ||
-	    sysdev_text(st.st_dev, "uevent", ue, sizeof(ue)) || !(p = strstr(ue, "DEVNAME=")))
-		return; /* not on a block device (tmpfs, nfs, overlay...) */
-	snprintf(devname, sizeof(devname), "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
-	snprintf(node, sizeof(node), "/dev/%s", devname);
-	if ((fd = open(node, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	out[0] = 0;
+	snprintf(dir, sizeof(dir), "/dev/disk/by-%s", kind);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return;
-	if (fstat(fd, &ds) || !S_ISBLK(ds.st_mode) || ds.st_rdev != st.st_dev ||
-	    !(buf = sys_alloc(KX_FSPROBE_LEN))) {
-		close(fd);
-		return;
-	}
-	got = read_head(fd, buf, KX_FSPROBE_LEN);
+	while ((n = syscall(SYS_getdents64, fd, d, sizeof(d))) > 0)
+		for (off = 0; off + (long)sizeof(struct dirent64_) <= n;) {
+			struct dirent64_ *e = (struct dirent64_ *)(d + off);
+			size_t i, o = 0;
+			if (e->reclen < sizeof(*e) || e->reclen > n - off)
+				break;
+			off += e->reclen;
+			if (e->name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->name);
+			if (stat(path, &st) || !S_ISBLK(st.st_mode) || st.st_rdev != rdev)
+				continue;
+			for (i = 0; e->name[i] && o + 1 < cap; i++) {
+				unsigned v;
+				if (e->name[i] == '\\' && e->name[i + 1] == 'x' &&
+				    sscanf(e->name + i + 2, "%2x", &v) == 1 && e->name[i + 2] &&
+				    e->name[i + 3]) {
+					out[o++] = (char)v;
+					i += 3;
+				} else {
+					out[o++] = e->name[i];
+				}
+			}
+			out[o] = 0;
+			close(fd);
+			return;
+		}
 	close(fd);
-	if (got > 0 && kx_fsprobe(buf, (size_t)got, &fi) == KX_PROBE_FS) {
-		copy(v->uuid, sizeof(v->uuid), fi.uuid);
-		copy(v->label, sizeof(v->label), fi.label);
-		partuuid(vs, st.st_dev, v->partuuid, sizeof(v->partuuid), buf);
-		note(vs, "boot volumes: %s is on %s (%s uuid=%s label=%s)", v->name, node, fi.type,
-		     v->uuid, v->label);
-	}
-	sys_free(buf, KX_FSPROBE_LEN);
+}
+
+/* The file system a directory is on, where it is a block device: its uuid,
+ * label and partuuid as udev names them in /dev/disk (a directory's device
+ * is never read: without udev, a directory has no uuid; kx boot --scan or a
+ * device name gives one). */
+static void dir_identity(struct kx_vols *vs, struct kx_vol *v)
+{
+	struct stat st;
+
+	if (fstat(v->root, &st) || !major(st.st_dev))
+		return; /* not on a block device (tmpfs, nfs, overlay, btrfs's anonymous devices) */
+	udev_name("uuid", st.st_dev, v->uuid, sizeof(v->uuid));
+	udev_name("label", st.st_dev, v->label, sizeof(v->label));
+	udev_name("partuuid", st.st_dev, v->partuuid, sizeof(v->partuuid));
+	if (v->uuid[0] || v->label[0] || v->partuuid[0])
+		note(vs, "boot volumes: %s is on %u:%u uuid=%s label=%s partuuid=%s", v->name,
+		     major(st.st_dev), minor(st.st_dev), v->uuid, v->label, v->partuuid);
 }
 
 int kx_vols_add_dir(struct kx_vols *vs, const char *dir, struct kx_error *err)
@@ -767,8 +793,7 @@ int kx_vols_add_dir(struct kx_vols *vs, const char *dir, struct kx_error *err)
 		return fail_file(err, "boot directory", dir, -errno);
 	v->root = fd;
 	copy(v->name, sizeof(v->name), dir);
-	if (!sys_fault("dir_identity"))
-		dir_identity(vs, v);
+	dir_identity(vs, v);
 	vs->n++;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "bootfs.h"
 #include "t.h"
@@ -342,5 +343,47 @@ TEST(bootfs_add_errors)
 	CHECK_EQ(kx_vols_add_dir(&vs, p, &err), -1);
 	CHECK_EQ(err.code, KX_E_TOO_MANY);
 	CHECK_EQ(vs.n, KX_BOOT_MAX_VOLS);
+	kx_vols_free(&vs);
+}
+
+/* A directory's uuid, label and partuuid come from udev's /dev/disk links
+ * (its device is never opened): a fake /dev on a tmpfs in this namespace,
+ * with a node of the same numbers as the device "/" is on (stat only). */
+TEST(bootfs_dir_udev_names)
+{
+	static struct kx_vols vs;
+	struct stat st;
+	char why[256], node[64];
+
+	if (!setup(why, sizeof(why)))
+		SKIP("%s", why);
+	if (stat("/", &st) || !major(st.st_dev))
+		SKIP("/ is not on a block device here");
+	if (mount("kxdev", "/dev", "tmpfs", 0, "size=1m") || mkdir("/dev/disk", 0755) ||
+	    mkdir("/dev/disk/by-uuid", 0755) || mkdir("/dev/disk/by-label", 0755) ||
+	    mkdir("/dev/disk/by-partuuid", 0755))
+		SKIP("cannot make a private /dev: %s", strerror(errno));
+	snprintf(node, sizeof(node), "/dev/fake%u", minor(st.st_dev));
+	if (mknod(node, S_IFBLK | 0600, st.st_dev) || mknod("/dev/other", S_IFBLK | 0600, makedev(7, 200)))
+		SKIP("cannot make a device node here: %s", strerror(errno));
+	REQUIRE(!symlink("../../other", "/dev/disk/by-uuid/99999999-0000-4000-8000-000000000000"));
+	REQUIRE(!symlink(node, "/dev/disk/by-uuid/0e0e0e0e-0000-4000-8000-000000000001"));
+	REQUIRE(!symlink(node, "/dev/disk/by-label/my\\x20boot"));
+	REQUIRE(!symlink(node, "/dev/disk/by-partuuid/a1b2c3d4-01"));
+	kx_vols_init(&vs);
+	REQUIRE(kx_vols_add_dir(&vs, "/", 0) == 0);
+	CHECK_STR(vs.v[0].uuid, "0e0e0e0e-0000-4000-8000-000000000001");
+	CHECK_STR(vs.v[0].label, "my boot");
+	CHECK_STR(vs.v[0].partuuid, "a1b2c3d4-01");
+	CHECK_STR(vs.v[0].type, "");
+	CHECK_EQ(vs.v[0].mounted, 0);
+	{
+		struct kx_boot_fs fs = kx_vols_fs(&vs);
+		CHECK_EQ(fs.find(fs.ctx, KX_FIND_UUID, "0E0E0E0E-0000-4000-8000-000000000001"), 0);
+		CHECK_EQ(fs.find(fs.ctx, KX_FIND_LABEL, "my boot"), 0);
+		CHECK_EQ(fs.find(fs.ctx, KX_FIND_LABEL, "MY BOOT"), -1); /* labels: exact */
+		CHECK_EQ(fs.find(fs.ctx, KX_FIND_PARTUUID, "A1B2C3D4-01"), 0);
+		CHECK_EQ(fs.find(fs.ctx, KX_FIND_UUID, "99999999-0000-4000-8000-000000000000"), -1);
+	}
 	kx_vols_free(&vs);
 }
