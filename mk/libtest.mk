@@ -61,8 +61,13 @@ BFS_SRC := tests/bootfs/test_bootfs.c tests/unit/main.c
 $(B)/bootfs-test: $(BFS_SRC) tests/unit/t.h libkx/bootfs.h $(KX_OBJ)
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itests/unit -Ilibkx -o $@ \
 	  $(BFS_SRC) $(KX_OBJ) $(ARCH_LDLIBS)
-bootfs-test: $(B)/bootfs-test
+# and again under ASan + UBSan, with lib-test-san's instrumented objects
+$(B)/bootfs-test-san: $(BFS_SRC) tests/unit/t.h libkx/bootfs.h $(call LT_LIBOBJ,asan)
+	$(CC) $(CSTD) -O1 $(WARN) $(WERROR) $(LT_ASAN) -D_GNU_SOURCE -Iinclude -Itests/unit -Ilibkx -o $@ \
+	  $(BFS_SRC) $(call LT_LIBOBJ,asan) $(ARCH_LDLIBS)
+bootfs-test: $(B)/bootfs-test $(B)/bootfs-test-san
 	$(B)/bootfs-test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $(B)/bootfs-test-san
 .PHONY: bootfs-test
 # tests/bootfs/vols.c: the volume layer by hand (tests/bootfs/loop.sh; QEMU guests)
 $(B)/vols: tests/bootfs/vols.c libkx/bootfs.h $(KX_OBJ)
