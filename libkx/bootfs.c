@@ -800,35 +800,6 @@ int kx_vols_add_dir(struct kx_vols *vs, const char *dir, struct kx_error *err)
 
 /* ---- every block device ------------------------------------------------------------ */
 
-/* vda < vda1 < vda2 < vda10 < vdb: names compared with digit runs as numbers */
-static int natcmp(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-			const char *x = a, *y = b;
-			size_t la, lb;
-			while (*x == '0' && x[1] >= '0' && x[1] <= '9')
-				x++;
-			while (*y == '0' && y[1] >= '0' && y[1] <= '9')
-				y++;
-			for (a = x; *a >= '0' && *a <= '9'; a++)
-				;
-			for (b = y; *b >= '0' && *b <= '9'; b++)
-				;
-			la = (size_t)(a - x), lb = (size_t)(b - y);
-			if (la != lb)
-				return la < lb ? -1 : 1;
-			if (memcmp(x, y, la))
-				return memcmp(x, y, la);
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		a++, b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
 #define SCAN_MAX 1024
 #define SCAN_NAME 32
 
@@ -913,7 +884,7 @@ int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 	close(fd);
 	/* sorted by name (insertion: at most SCAN_MAX) */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && natcmp(names[j - 1], names[j]) > 0; j--) {
+		for (j = i; j > 0 && kx_devname_cmp(names[j - 1], names[j]) > 0; j--) {
 			char t[SCAN_NAME];
 			memcpy(t, names[j], SCAN_NAME);
 			memcpy(names[j], names[j - 1], SCAN_NAME);

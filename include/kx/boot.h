@@ -180,4 +180,9 @@ enum kx_probe kx_fsprobe(const uint8_t *buf, size_t len, struct kx_fsinfo *fi);
  * 1 with out set, or 0 (out "") when the table or the partition is not there. */
 int kx_partuuid(const uint8_t *disk, size_t len, unsigned partno, char out[40]);
 
+/* The order kx boot --scan looks at block devices in: names compared with runs
+ * of digits as numbers ("vda" < "vda1" < "vda2" < "vda10" < "vdb",
+ * "nvme0n1p2" < "nvme0n1p10" < "nvme1n1"): <0, 0, >0. */
+int kx_devname_cmp(const char *a, const char *b);
+
 #endif

@@ -433,3 +433,36 @@ int kx_partuuid(const uint8_t *d, size_t len, unsigned partno, char out[40])
 	}
 	return 0;
 }
+
+/* ---- the order of device names ---------------------------------------------------- */
+
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
+int kx_devname_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (digit(*a) && digit(*b)) {
+			const char *x = a, *y = b;
+			size_t la, lb;
+			int c;
+			while (*x == '0' && digit(x[1]))
+				x++;
+			while (*y == '0' && digit(y[1]))
+				y++;
+			for (a = x; digit(*a); a++)
+				;
+			for (b = y; digit(*b); b++)
+				;
+			la = (size_t)(a - x), lb = (size_t)(b - y);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			if ((c = kx_memcmp(x, y, la)))
+				return c < 0 ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++, b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}

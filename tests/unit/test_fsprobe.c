@@ -369,3 +369,24 @@ TEST(fsprobe_partuuid)
 		free(b);
 	}
 }
+
+/* --scan's order: digit runs as numbers, then the rest as bytes */
+TEST(fsprobe_devname_order)
+{
+	static const char *const sorted[] = { "dm-0", "dm-1", "dm-10", "md0", "md127", "nvme0n1",
+					      "nvme0n1p1", "nvme0n1p2", "nvme0n1p10", "nvme1n1", "sda",
+					      "sda1", "sda2", "sda10", "sdaa", "sdaa1", "sdb", "sr0",
+					      "vda", "vda1", "vda1a", "vda01x", "vda2", "vdb" };
+	unsigned i, j;
+
+	for (i = 0; i < T_ARRAY_SIZE(sorted); i++)
+		for (j = 0; j < T_ARRAY_SIZE(sorted); j++) {
+			int c = kx_devname_cmp(sorted[i], sorted[j]);
+			T_ROW("%s vs %s", sorted[i], sorted[j]);
+			if (!CHECK_EQ(c, i < j ? -1 : i > j ? 1 : 0))
+				return;
+		}
+	CHECK_EQ(kx_devname_cmp("", ""), 0);
+	CHECK_EQ(kx_devname_cmp("", "a"), -1);
+	CHECK_EQ(kx_devname_cmp("a00000000000000000000000000000001", "a2"), -1);
+}
