@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <kx/bytes.h>
 #include "bootfs.h"
 #include "load.h"
 
@@ -746,11 +747,11 @@ static void udev_name(const char *kind, dev_t rdev, char *out, size_t cap)
 			if (stat(path, &st) || !S_ISBLK(st.st_mode) || st.st_rdev != rdev)
 				continue;
 			for (i = 0; e->name[i] && o + 1 < cap; i++) {
-				unsigned v;
+				int hi, lo;
 				if (e->name[i] == '\\' && e->name[i + 1] == 'x' &&
-				    sscanf(e->name + i + 2, "%2x", &v) == 1 && e->name[i + 2] &&
-				    e->name[i + 3]) {
-					out[o++] = (char)v;
+				    (hi = kx_hexval(e->name[i + 2])) >= 0 &&
+				    (lo = kx_hexval(e->name[i + 3])) >= 0) {
+					out[o++] = (char)(hi << 4 | lo);
 					i += 3;
 				} else {
 					out[o++] = e->name[i];
@@ -911,10 +912,16 @@ int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 			if (*c == '!')
 				*c = '/';
 		{
-			char path[96];
+			char path[96], *end = devno;
+			int ok = 0;
 			snprintf(path, sizeof(path), "/sys/class/block/%s/dev", names[i]);
-			if (sys_read_text(path, devno, sizeof(devno), 0) ||
-			    sscanf(devno, "%u:%u", &ma, &mi) != 2) {
+			if (!sys_read_text(path, devno, sizeof(devno), 0)) {
+				ma = (unsigned)strtoul(devno, &end, 10);
+				ok = end > devno && *end == ':';
+				mi = ok ? (unsigned)strtoul(devno + (end - devno) + 1, &end, 10) : 0;
+				ok = ok && (!*end || *end == '\n');
+			}
+			if (!ok) {
 				note(vs, "boot volumes: %s skipped: no device number", names[i]);
 				continue;
 			}
