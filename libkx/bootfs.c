@@ -845,6 +845,33 @@ static const char *skip_reason(const char *name, char *buf, size_t cap)
 	return 0;
 }
 
+/* The disk a partition is on ("vda" for "vda1"), from sysfs: 1, or 0 for a
+ * whole disk. */
+static int parent_name(const char *name, char *out, size_t cap)
+{
+	char path[96], link[PATH_MAX], *slash;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+		return 0;
+	link[n] = 0;
+	/* .../block/vda/vda1 */
+	if (!(slash = strrchr(link, '/')))
+		return 0;
+	*slash = 0;
+	if (!(slash = strrchr(link, '/')) || strlen(slash + 1) >= cap)
+		return 0;
+	memcpy(out, slash + 1, strlen(slash + 1) + 1);
+	for (slash = out; *slash; slash++)
+		if (*slash == '!') /* sysfs's cciss!c0d0 is /dev/cciss/c0d0 */
+			*slash = '/';
+	return 1;
+}
+
 int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 {
 	char (*names)[SCAN_NAME];
@@ -892,7 +919,7 @@ int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 			memcpy(names[j - 1], t, SCAN_NAME);
 		}
 	for (i = 0; i < n; i++) {
-		char why[96], node[SCAN_NAME + 8], devno[32], *c;
+		char why[96], node[SCAN_NAME + 8], devno[32], parent[SCAN_NAME], *c;
 		const char *skip = skip_reason(names[i], why, sizeof(why));
 		struct kx_error e2;
 		struct stat st;
@@ -906,6 +933,19 @@ int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 			note(vs, "boot volumes: %u volumes already; %s and the rest not looked at",
 			     KX_BOOT_MAX_VOLS, names[i]);
 			break;
+		}
+		/* a partition of a disk mounted whole (a hybrid ISO: the disk is
+		 * iso9660, its partitions are the ISO again and an ESP image inside
+		 * it): the kernel would refuse it (EBUSY), and the disk has it all */
+		if (parent_name(names[i], parent, sizeof(parent))) {
+			for (j = first; j < vs->n; j++)
+				if (!strcmp(vs->v[j].name + 5, parent) && !strncmp(vs->v[j].name, "/dev/", 5))
+					break;
+			if (j < vs->n) {
+				note(vs, "boot volumes: %s skipped: a partition of %s, mounted whole (%s)",
+				     names[i], vs->v[j].name, vs->v[j].type);
+				continue;
+			}
 		}
 		snprintf(node, sizeof(node), "/dev/%s", names[i]);
 		for (c = node + 5; *c; c++)
@@ -944,28 +984,6 @@ int kx_vols_scan(struct kx_vols *vs, struct kx_error *err)
 			else
 				kx_error_message(&e2, m, sizeof(m));
 			note(vs, "boot volumes: %s skipped: %s", names[i], m);
-		} else {
-			/* a partition holding the same file system as its whole disk
-			 * (a hybrid ISO's first partition): the disk's volume is enough */
-			struct kx_vol *v = &vs->v[vs->n - 1];
-			for (j = first; j + 1 < vs->n; j++) {
-				const struct kx_vol *w = &vs->v[j];
-				size_t wl = strlen(w->name);
-				if (!strcmp(w->type, v->type) && w->uuid[0] && !strcmp(w->uuid, v->uuid) &&
-				    !strncmp(w->name, v->name, wl) && v->partuuid[0]) {
-					note(vs, "boot volumes: %s skipped: the same file system as %s",
-					     v->name, w->name);
-					close(v->root);
-					if (v->mnt[0]) {
-						umount2(v->mnt, MNT_DETACH);
-						rmdir(v->mnt);
-					}
-					memset(v, 0, sizeof(*v));
-					v->root = -1;
-					vs->n--;
-					break;
-				}
-			}
 		}
 		close(fd);
 	}
