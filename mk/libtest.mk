@@ -51,3 +51,24 @@ lib-test-san: $(LT)/lib-test-san
 lib-test-tsan: $(LT)/lib-test-tsan
 	$(LT_ENV) TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
 .PHONY: lib-test lib-test-san lib-test-tsan
+
+# ---- libkx/bootfs.c, kx boot's volumes, on the host (tests/bootfs) --------------------
+# bootfs.h is internal: the test links the library's objects. Each case runs in a
+# private mount namespace (a user namespace where not root) on a tmpfs of its own:
+# no real disk is read, mounted or written. Block devices: QEMU (t-kxboot) and,
+# by hand as root, tests/bootfs/loop.sh on loop devices of image files.
+BFS_SRC := tests/bootfs/test_bootfs.c tests/unit/main.c
+$(B)/bootfs-test: $(BFS_SRC) tests/unit/t.h libkx/bootfs.h $(KX_OBJ)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itests/unit -Ilibkx -o $@ \
+	  $(BFS_SRC) $(KX_OBJ) $(ARCH_LDLIBS)
+# and again under ASan + UBSan, with lib-test-san's instrumented objects
+$(B)/bootfs-test-san: $(BFS_SRC) tests/unit/t.h libkx/bootfs.h $(call LT_LIBOBJ,asan)
+	$(CC) $(CSTD) -O1 $(WARN) $(WERROR) $(LT_ASAN) -D_GNU_SOURCE -Iinclude -Itests/unit -Ilibkx -o $@ \
+	  $(BFS_SRC) $(call LT_LIBOBJ,asan) $(ARCH_LDLIBS)
+bootfs-test: $(B)/bootfs-test $(B)/bootfs-test-san
+	$(B)/bootfs-test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $(B)/bootfs-test-san
+.PHONY: bootfs-test
+# tests/bootfs/vols.c: the volume layer by hand (tests/bootfs/loop.sh; QEMU guests)
+$(B)/vols: tests/bootfs/vols.c libkx/bootfs.h $(KX_OBJ)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Ilibkx -o $@ $< $(KX_OBJ) $(ARCH_LDLIBS)

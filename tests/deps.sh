@@ -7,6 +7,7 @@ pkgs="make gcc gcc-i686-linux-gnu libc6-dev-i386-cross binutils musl-tools clang
       qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libfdt-dev zlib1g-dev
       gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
       abigail-tools pkgconf
+      e2fsprogs dosfstools xfsprogs btrfs-progs xorriso fdisk util-linux
       libbz2-dev liblzma-dev liblz4-dev liblzo2-dev libzstd-dev bzip2 xz-utils lzop zstd"
 [ -f "$here/e2e/deps.txt" ] && pkgs="$pkgs $(grep -v '^#' "$here/e2e/deps.txt" | tr '\n' ' ')"
 missing=""

@@ -137,4 +137,52 @@ int kx_glob(const char *p, const char *s);
 /* The UEFI architecture name for a kx_arch() name ("x86_64" -> "x64"), or NULL. */
 const char *kx_boot_uefi_arch(const char *kx_arch_name);
 
+/* ---- volumes: what file system a device holds (lib/boot/fsprobe.c) ---------------- */
+
+/* How many bytes from the start of a device kx_fsprobe looks at (btrfs's
+ * superblock is at 64 KiB; iso9660's descriptors from 32 KiB). */
+#define KX_FSPROBE_LEN (128u * 1024)
+
+/* What kx_fsprobe found. */
+enum kx_probe {
+	KX_PROBE_NONE = 0,  /* nothing kx knows */
+	KX_PROBE_FS,        /* a file system kx mounts: type "ext2", "ext3", "ext4", "vfat",
+			       "xfs", "btrfs" or "iso9660" */
+	KX_PROBE_PTABLE,    /* a partition table, no file system: type "gpt" or "dos" */
+	KX_PROBE_OTHER,     /* something kx does not mount: type "swap", "crypto_LUKS",
+			       "LVM2_member", "linux_raid_member", "ntfs", "exfat" */
+};
+
+/*
+ * A volume's identity, as blkid and GRUB print it: uuid lower-case with dashes
+ * (ext*, xfs, btrfs: btrfs's fsid), "XXXX-XXXX" upper-case (vfat's serial),
+ * "YYYY-MM-DD-HH-MM-SS-CC" (iso9660: the primary volume descriptor's
+ * modification date, else its creation date); label without its padding
+ * (vfat: the root directory's volume label if it is within the bytes given,
+ * else the boot sector's; iso9660: the Joliet volume id if there is one, else
+ * the primary one). Bytes below 0x20 and 0x7f in a label become '?'.
+ * Every field is NUL-terminated; "" when the volume has none.
+ */
+struct kx_fsinfo {
+	char type[24];
+	char uuid[40];
+	char label[256];
+};
+
+/* What the first len bytes of a device hold (give KX_FSPROBE_LEN, or all of
+ * a shorter device): enum kx_probe, with *fi filled (zeroed when NONE). A
+ * structure that runs past len is not recognised. */
+enum kx_probe kx_fsprobe(const uint8_t *buf, size_t len, struct kx_fsinfo *fi);
+
+/* The PARTUUID of partition partno (the kernel's number, from 1) from the first
+ * len bytes of its disk, as blkid prints it: GPT's unique partition GUID
+ * (lower-case), or for an MBR "ssssssss-nn" (the disk signature, the number).
+ * 1 with out set, or 0 (out "") when the table or the partition is not there. */
+int kx_partuuid(const uint8_t *disk, size_t len, unsigned partno, char out[40]);
+
+/* The order kx boot --scan looks at block devices in: names compared with runs
+ * of digits as numbers ("vda" < "vda1" < "vda2" < "vda10" < "vdb",
+ * "nvme0n1p2" < "nvme0n1p10" < "nvme1n1"): <0, 0, >0. */
+int kx_devname_cmp(const char *a, const char *b);
+
 #endif

@@ -7,7 +7,7 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out/fuzz_bzimage" "$out/fuzz_pe" "$out/fuzz_text" "$out/fuzz_elf" "$out/fuzz_plan" \
-	"$out/fuzz_multiboot" "$out/fuzz_unpack"
+	"$out/fuzz_multiboot" "$out/fuzz_unpack" "$out/fuzz_fsprobe"
 cp -r "$here/corpus/." "$out/"
 for k in "$here"/../../build/kernels/*.elf "$here"/../../build/kernels/*.bin; do
 	[ -f "$k" ] && cp "$k" "$out/fuzz_multiboot/" && cp "$k" "$out/fuzz_elf/"
@@ -24,6 +24,14 @@ head -c 512 /dev/urandom >"$out/fuzz_plan/random"
 # elf: this machine's own small executables are valid ELF64 x86-64 files
 for f in /bin/true /bin/sleep; do [ -f "$f" ] && head -c 65536 "$f" >"$out/fuzz_elf/$(basename "$f")"; done
 
+# fsprobe: the first 64 KiB of each file system tests/unit/mkfs.sh makes (when its tools are there)
+if sh "$here/../unit/mkfs.sh" "$out/fsprobe.tmp" 2>/dev/null; then
+	for f in "$out"/fsprobe.tmp/*.head; do head -c 65536 "$f" >"$out/fuzz_fsprobe/$(basename "$f" .head)"; done
+	# the superblocks beyond 32 KiB, moved to the front (the harness puts them back)
+	tail -c +32769 "$out/fsprobe.tmp/iso.head" | head -c 32768 >"$out/fuzz_fsprobe/iso-at-32k"
+	tail -c +65537 "$out/fsprobe.tmp/btrfs.head" | head -c 32768 >"$out/fuzz_fsprobe/btrfs-at-64k"
+fi
+rm -rf "$out/fsprobe.tmp"
 
 vmlinuz=$("$here/../e2e/fetch.sh" 2>/dev/null) || { echo "seeds: no kernel fixture; synthetic seeds only" >&2; exit 0; }
 head -c 32768 "$vmlinuz" >"$out/fuzz_bzimage/vmlinuz-head"
