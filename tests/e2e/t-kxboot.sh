@@ -117,6 +117,8 @@ mkdir -p /efi && mount -t vfat -o ro /dev/vda1 /efi
 expect -n "A: the ESP mounted at /efi" -o " kx-two " -o " /efi " -o "default: 0 (loader.conf default); timeout 3 s" -- kx boot --list
 umount /efi
 expect -n "A: refuses evil-symlink" -r 1 -o "kx: boot entry evil-symlink cannot be booted: /vmlinuz-evil leads out of its file system; kx does not follow it." -- kx boot --scan evil-symlink
+expect -n "A: refuses evil-relative" -r 1 -o "kx: boot entry evil-relative cannot be booted: /boot/vmlinuz-up leads out of its file system; kx does not follow it." -- kx boot /dev/vdf evil-relative
+expect -n "A: inside-link's symlink is followed (to a file that is not a kernel)" -r 1 -o "kx: /dev/vdf:/boot/vmlinuz-in is not a kernel image kx recognises" -x "leads out" -- kx boot /dev/vdf --dry-run inside-link
 expect -n "A: refuses evil-dotdot" -r 1 -o "kx: boot entry evil-dotdot cannot be booted: /../../../etc/shadow leads out of its file system; kx does not follow it." -- kx boot /dev/vdf evil-dotdot
 expect -n "A: refuses other-arch" -r 1 -o "kx: boot entry other-arch cannot be booted: it is for another architecture (aa64; this is x86_64)." -- kx boot /dev/vdf other-arch
 expect -n "A: refuses no-initrd" -r 1 -o "kx: boot entry no-initrd cannot be booted: /initrd-gone.img is missing." -- kx boot /dev/vdf no-initrd
@@ -136,8 +138,8 @@ KX_E2E_QEMU_ARGS="${KX_E2E_QEMU_ARGS:-} $(kxboot_drives "$W/disks")" \
 log=$E2E_LOG
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_kxt_pass_count "$log" 17
-assert_log_has "$log" "KXT-SUMMARY pass=16 fail=0" "kernel A's checks should all pass"
+assert_kxt_pass_count "$log" 19
+assert_log_has "$log" "KXT-SUMMARY pass=18 fail=0" "kernel A's checks should all pass"
 
 # nothing was written
 kxboot_sums "$W/disks" >"$W/sums.after"
@@ -151,7 +153,7 @@ done
 assert_log_line "$W/console.txt" "KXL: " "kx-two" "the --list table should name kx-two"
 e2e_check "--list: kx-two is marked the default (*)" grep -q -E '^KXL: +[0-9]+\* kx-two ' "$W/console.txt"
 e2e_check "--list: the default's rule and the timeout" grep -q -F 'KXL: default: 0 (loader.conf default); timeout 3 s' "$W/console.txt"
-for id in evil-symlink evil-dotdot other-arch no-initrd; do
+for id in evil-symlink evil-relative evil-dotdot other-arch no-initrd; do
 	e2e_check "--list: $id cannot boot" grep -q -E "^KXL: +[0-9]+  $id .* -- cannot boot: " "$W/console.txt"
 done
 if ! out=$(python3 "$E2E_DIR/boot/check-list.py" "$W/console.txt" "$nonce" "$V" "$uuid" 2>&1); then

@@ -46,6 +46,8 @@ E = {
     "live-amd64-failsafe": ("syslinux", "/dev/vde", 1, "kxboot.entry=iso-failsafe", True, None),
     "live-amd64": ("syslinux", "/dev/vde", 1, "kxboot.entry=iso-live ", True, None),
     "evil-symlink": ("bls", "/dev/vdf", 0, None, False, ("path", ["/vmlinuz-evil leads out of its file system"])),
+    "evil-relative": ("bls", "/dev/vdf", 0, None, False, ("path", ["/boot/vmlinuz-up leads out of its file system"])),
+    "inside-link": ("bls", "/dev/vdf", 0, None, True, None),
     "evil-dotdot": ("bls", "/dev/vdf", 1, None, False, ("path", ["/../../../etc/shadow leads out of its file system"])),
     "other-arch": ("bls", "/dev/vdf", 0, None, False, ("arch", ["another architecture (aa64"])),
     "no-initrd": ("bls", "/dev/vdf", 1, None, False, ("missing", ["/initrd-gone.img is missing"])),

@@ -36,9 +36,12 @@
 #   disk5 vde  iso9660 (Rock Ridge, Joliet): isolinux/isolinux.cfg as Debian
 #              live writes it, two labels, the second one "menu default"
 #   disk6 vdf  whole-disk ext4, hostile: BLS entries evil-symlink (kernel an
-#              absolute symlink to /etc/passwd), evil-dotdot (an initrd
+#              absolute symlink to /etc/passwd), evil-relative (a relative
+#              symlink climbing out), evil-dotdot (an initrd
 #              /../../../etc/shadow), other-arch (architecture aa64),
-#              no-initrd (its initrd is not there)
+#              no-initrd (its initrd is not there); and inside-link, whose
+#              kernel is a relative symlink that stays inside (listed as
+#              bootable: the file is not a kernel, which only loading finds)
 # The images are sparse; the kernel is the only big file.
 set -eu
 
@@ -391,6 +394,9 @@ ev=$w/evil
 mkdir -p "$ev/loader/entries"
 printf 'not a kernel: entries point at it, none can boot\n' >"$ev/vmlinuz-ok"
 ln -s /etc/passwd "$ev/vmlinuz-evil"
+mkdir -p "$ev/boot"
+ln -s ../../../../../etc/passwd "$ev/boot/vmlinuz-up" # relative, and out
+ln -s ../vmlinuz-ok "$ev/boot/vmlinuz-in"             # relative, and inside
 e() { # e ID TITLE LINES...
 	local id=$1 t=$2
 	shift 2
@@ -404,6 +410,8 @@ e evil-symlink "hostile: kernel is an absolute symlink" "linux /vmlinuz-evil"
 e evil-dotdot "hostile: initrd escapes with .." "linux /vmlinuz-ok" "initrd /../../../etc/shadow"
 e other-arch "hostile: an arm64 entry" "linux /vmlinuz-ok" "architecture aa64"
 e no-initrd "hostile: its initrd is missing" "linux /vmlinuz-ok" "initrd /initrd-gone.img"
+e evil-relative "hostile: kernel is a relative symlink out" "linux /boot/vmlinuz-up"
+e inside-link "a symlink that stays inside" "linux /boot/vmlinuz-in"
 rm -f "$out/disk6.img"
 mke2fs -q -F -t ext4 -L kxevil -E root_owner=0:0 -d "$ev" "$out/disk6.img" 8M >/dev/null
 
