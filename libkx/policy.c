@@ -171,7 +171,7 @@ const char *auto_why_text(const struct policy_state *s, enum kx_auto_why why)
 {
 	switch (why) {
 	case KX_AUTO_XEN:
-		return "a Xen dom0: kexec_load, as kexec-tools does";
+		return "a Xen dom0, where kexec-tools uses kexec_load too";
 	case KX_AUTO_LOCKDOWN:
 		return s->f.lockdown == 2 ? "the kernel is locked down (confidentiality): kexec_load is refused"
 					  : "the kernel is locked down (integrity): kexec_load is refused";
@@ -208,8 +208,8 @@ const char *auto_why_text(const struct policy_state *s, enum kx_auto_why why)
 		       "IMA's policy is unknown (ima/policy cannot be read): kexec_file_load, the safe "
 		       "side; kexec_load if the kernel cannot take the image";
 	default:
-		return "kexec_load, kx's own plan and purgatory (faster): nothing in the system's "
-		       "policy asks for kexec_file_load; kexec_file_load if kexec_load is refused";
+		return "kx's own plan and purgatory, the faster path: nothing in the system's policy "
+		       "asks for kexec_file_load; kexec_file_load if kexec_load is refused";
 	}
 }
 

@@ -368,7 +368,9 @@ static int read_securityfs_privately(const char *name, char *buf, size_t cap, si
 	int e = -ENOENT;
 
 	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		snprintf(dir, sizeof(dir), "%s/.kx-securityfs-%d", bases[i], (int)getpid());
+		/* per thread: threads loading at once each mount their own */
+		snprintf(dir, sizeof(dir), "%s/.kx-securityfs-%d-%ld", bases[i], (int)getpid(),
+			 (long)syscall(SYS_gettid));
 		if (!mkdir(dir, 0700))
 			break;
 	}
@@ -409,8 +411,8 @@ int sys_securityfs_read(const char *name, char *buf, size_t cap, size_t *len)
 	snprintf(path, sizeof(path), "/sys/kernel/security/%s", name);
 	e = sys_read_text(path, buf, cap, len);
 	/* securityfs always has lsm: without it, securityfs is not mounted there */
-	if (e == -ENOENT && sys_is_root() && access("/sys/kernel/security/lsm", F_OK))
-		e = read_securityfs_privately(name, buf, cap, len);
+	if (e == -ENOENT && access("/sys/kernel/security/lsm", F_OK))
+		e = sys_is_root() ? read_securityfs_privately(name, buf, cap, len) : -ENOMEDIUM;
 	return e;
 }
 

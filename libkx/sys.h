@@ -41,7 +41,8 @@ int sys_is_root(void);
  * securityfs, mounted privately for the question where it is not mounted. */
 int sys_lockdown(char *mode, size_t n);
 /* securityfs's file name ("ima/policy"), read like sys_read_text; where
- * securityfs is not mounted, root reads it through the same private mount. */
+ * securityfs is not mounted, root reads it through the same private mount
+ * (others get -ENOMEDIUM: cannot tell). */
 int sys_securityfs_read(const char *name, char *buf, size_t cap, size_t *len);
 /* 0 when path exists, else -errno (no privilege: stat). */
 int sys_exists(const char *path);

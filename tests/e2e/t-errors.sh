@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # t-errors.sh - bad input inside kernel A: each failure gets its exact
 # one-sentence message and exit status, and a failed load never unloads the
-# kernel loaded before it. At the end that kernel must still boot.
+# kernel loaded before it. Auto mode's choice of syscall (kexec_load here;
+# kexec_file_load without the kernel's config, which leaves IMA's policy
+# unknown, and with kernel.kexec_load_disabled=1). At the end the kernel
+# loaded first must still boot.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -52,6 +55,24 @@ expect -r 1 -n "failed load (missing initrd)" -- kx -l /b/vmlinuz --initrd=/miss
 expect -r 1 -n "failed load (command line)" -- kx -l /b/vmlinuz --append="\$long"
 expect -r 1 -o "permission denied" -n "failed load (not root)" -- su -s /bin/sh nobody -c "kx -l /b/vmlinuz"
 expect -r 1 -n "still loaded after failed loads (-l -S: the kernel -e boots)" -- kx -l -S
+# auto mode's choice (docs/syscalls.md): here nothing asks for kexec_file_load
+expect -r 0 -o "syscall: kexec_load (auto: kx's own plan and purgatory, the faster path" \
+	-n "auto: kexec_load" -- kx --dry-run /b/vmlinuz
+expect -r 0 -o "auto mode (bzImage)      kexec_load (kx's own plan and purgatory" -n "--check: auto's choice" -- kx --check
+expect -r 0 -o "kernel config            /boot/config-" -n "--check: the config read" -- kx --check
+expect -r 0 -o "IMA kexec rule           no  (no custom policy loaded, none built in or named on the command line)" \
+	-n "--check: no IMA kexec rule (inferred)" -- kx --check
+expect -r 0 -o '"auto_syscall":"kexec_load"' -n "--check --json: auto_syscall" -- kx --check --json
+mv /boot /boot.away
+expect -r 0 -o "syscall: kexec_file_load (auto: IMA's policy is unknown (ima/policy cannot be read)" \
+	-n "no kernel config: IMA unknown, the file path" -- kx --dry-run /b/vmlinuz
+mv /boot.away /boot
+echo 1 > /proc/sys/kernel/kexec_load_disabled
+expect -r 0 -o "syscall: kexec_file_load (auto: kernel.kexec_load_disabled=1: kexec_load is refused)" \
+	-n "kexec_load_disabled: auto takes kexec_file_load" -- kx --dry-run /b/vmlinuz
+expect -r 1 -o "kx: loading the kernel: refused because kexec is disabled (kernel.kexec_load_disabled=1); it stays off until reboot." \
+	-n "kexec_load_disabled: the load refused, explained" -- kx -l /b/vmlinuz
+expect -r 1 -n "kexec_load_disabled: B still loaded" -- kx -l -S
 kxt_summary
 kx -e
 kxt_fail "kx -e" "returned rc=\$? instead of booting kernel B"
@@ -62,7 +83,7 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=20 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=29 fail=0"
 assert_log_line "$log" "KXB-CMDLINE:" "kxtest.nonce=$nonce" \
 	"the kernel loaded before the failed loads should still boot"
 assert_log_has "$log" "KXB-DONE"
