@@ -210,6 +210,7 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 	return e;
 }
 
+
 /* Errors after which auto mode tries kexec_load: the kernel cannot take the
  * image or the call, nothing about trust or policy. */
 static int falls_back(int e)
@@ -249,10 +250,17 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	if (!l->use_file) {
 		e = classic_load(l, err);
 		if (e < 0 && refused(e) && classic_falls_to_file(l) && sys_is_root()) {
+			int refusal = e;
 			dbg(l, "kexec_load: %s; trying kexec_file_load", strerror(-e));
 			e = file_load(l, err);
 			if (e > 0)
 				return -1;
+			if (e < 0 && falls_back(e)) {
+				/* the file path cannot take it: kexec_load's refusal is the news */
+				dbg(l, "kexec_file_load: %s", strerror(-e));
+				fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, refusal);
+				return -1;
+			}
 			if (e < 0) {
 				fail_kexec(err, KX_E_KEXEC_FILE, 0, l->req.image.name, e);
 				err->a = (uint64_t)l->is_uki;

@@ -531,8 +531,10 @@ static int choose(struct kx_load *l, struct kx_error *err)
 		l->why = WHY_AUTO_CLASSIC_ONLY;
 	} else {
 		/* the fastest path the system's policy allows (docs/syscalls.md) */
-		if (!l->pol.read)
+		if (!l->pol.read) {
 			policy_read(l, &l->pol);
+			policy_debug(l, &l->pol);
+		}
 		l->au = kx_auto_choose(&l->pol.f);
 		l->use_file = l->au.use_file;
 		l->why = WHY_AUTO_POLICY;

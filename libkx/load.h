@@ -156,6 +156,8 @@ int map_file(struct kx_load *l, const char *role, const char *path, struct kx_bl
 
 /* policy.c: the facts (files only; the load's memory holds the texts). */
 void policy_read(struct kx_load *l, struct policy_state *s);
+/* The facts as one debug line (-d). */
+void policy_debug(struct kx_load *l, const struct policy_state *s);
 /* The reason auto mode chose, in words (no "auto: " prefix). */
 const char *auto_why_text(const struct policy_state *s, enum kx_auto_why why);
 /* One line per fact, for --check ("  NAME  VALUE  (effect)"), and as JSON members. */

@@ -259,3 +259,13 @@ void policy_print_json(FILE *f, const struct policy_state *s)
 		jtri(s->f.sig_force), jtri(s->f.sig_arch), jtri(s->secure_boot), jtri(s->f.ima),
 		jtri(s->f.kho), jtri(s->f.xen));
 }
+
+void policy_debug(struct kx_load *l, const struct policy_state *s)
+{
+	dbg(l, "auto mode's facts: lockdown %s, kexec_load_disabled %s, kernel config %s, "
+	       "KEXEC_SIG_FORCE %s, Secure Boot %s (kexec signatures enforced: %s), IMA kexec rule %s "
+	       "(%s), Kexec HandOver %s, Xen dom0 %s",
+	    s->lockdown, tri(s->f.load_disabled), s->config[0] ? s->config : "unknown",
+	    tri(s->f.sig_force), tri(s->secure_boot), tri(s->f.sig_arch), tri(s->f.ima), ima_source(s),
+	    tri(s->f.kho), tri(s->f.xen));
+}
