@@ -210,7 +210,6 @@ static int file_load(struct kx_load *l, struct kx_error *err)
 	return e;
 }
 
-
 /* Errors after which auto mode tries kexec_load: the kernel cannot take the
  * image or the call, nothing about trust or policy. */
 static int falls_back(int e)
@@ -224,15 +223,16 @@ static int falls_back(int e)
  * (both would be refused alike). */
 int classic_falls_to_file(const struct kx_load *l)
 {
-	return l->o.syscall == KX_SYSCALL_AUTO && l->why == WHY_AUTO_POLICY && !l->use_file &&
-	       l->au.why != KX_AUTO_XEN;
+	return l->o.syscall == KX_SYSCALL_AUTO && l->why == WHY_AUTO_POLICY && !l->au.use_file &&
+	       l->au.why != KX_AUTO_XEN && !l->fell_back;
 }
 
 /* ... and kexec_file_load, when chosen, falls to kexec_load on the errors of
  * falls_back() unless a policy kx knows requires the file path. */
 int file_falls_to_classic(const struct kx_load *l)
 {
-	return l->o.syscall == KX_SYSCALL_AUTO && l->use_file && !l->au.required;
+	return l->o.syscall == KX_SYSCALL_AUTO && l->why == WHY_AUTO_POLICY && l->au.use_file &&
+	       !l->au.required && !l->fell_back;
 }
 
 static int refused(int e)
@@ -267,6 +267,7 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 				return -1;
 			}
 			l->use_file = 1; /* what kx_load_info reports now */
+			l->fell_back = 1;
 			return 0;
 		}
 		if (e < 0) {
@@ -290,7 +291,9 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	e = classic_load(l, err);
 	if (e < 0)
 		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->req.image.name, e);
-	if (!e)
+	if (!e) {
 		l->use_file = 0; /* what kx_load_info reports now */
+		l->fell_back = 1;
+	}
 	return e ? -1 : 0;
 }

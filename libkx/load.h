@@ -97,6 +97,7 @@ struct kx_load {
 	enum why why;
 	struct policy_state pol;        /* read once, when auto mode has a choice */
 	struct kx_auto au;
+	int fell_back;                  /* committed with the other syscall */
 	char why_text[320];
 	char cmdline[CMDLINE_MAX];
 	struct kx_sysinfo si;
