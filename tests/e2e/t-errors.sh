@@ -3,8 +3,10 @@
 # one-sentence message and exit status, and a failed load never unloads the
 # kernel loaded before it. Auto mode's choice of syscall (kexec_load here;
 # kexec_file_load without the kernel's config, which leaves IMA's policy
-# unknown, and with kernel.kexec_load_disabled=1). At the end the kernel
-# loaded first must still boot.
+# unknown, with CONFIG_KEXEC_SIG_FORCE in the config, with kho=on or
+# ima_policy=secure_boot on the command line kx reads, and with
+# kernel.kexec_load_disabled=1). At the end the kernel loaded first must
+# still boot.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -67,6 +69,33 @@ mv /boot /boot.away
 expect -r 0 -o "syscall: kexec_file_load (auto: IMA's policy is unknown (ima/policy cannot be read)" \
 	-n "no kernel config: IMA unknown, the file path" -- kx --dry-run /b/vmlinuz
 mv /boot.away /boot
+# the other facts, each alone: a config that forces kexec signatures, and
+# command lines that enable KHO or name a built-in IMA policy with a kexec
+# rule (bound over /proc/cmdline, where kx reads them)
+cfg=\$(ls /boot/config-*)
+cp "\$cfg" /tmp/config.orig
+sed -i 's/^# CONFIG_KEXEC_SIG_FORCE is not set/CONFIG_KEXEC_SIG_FORCE=y/' "\$cfg"
+expect -r 0 -o "syscall: kexec_file_load (auto: the kernel enforces kexec signatures (CONFIG_KEXEC_SIG_FORCE)" \
+	-n "CONFIG_KEXEC_SIG_FORCE: auto takes kexec_file_load" -- kx --dry-run /b/vmlinuz
+cp /tmp/config.orig "\$cfg"
+orig=\$(cat /proc/cmdline)
+with_cmdline() { # WORDS: /proc/cmdline reads as kernel A's plus WORDS
+	umount /proc/cmdline 2>/dev/null
+	echo "\$orig \$1" > /tmp/cmdline
+	mount --bind /tmp/cmdline /proc/cmdline
+}
+with_cmdline "kho=on"
+expect -r 0 -o "syscall: kexec_file_load (auto: Kexec HandOver is enabled: it works through kexec_file_load only)" \
+	-n "kho=on: auto takes kexec_file_load" -- kx --dry-run /b/vmlinuz
+with_cmdline "ima_policy=tcb|secure_boot"
+expect -r 0 -o "syscall: kexec_file_load (auto: an IMA rule measures or appraises the kexec kernel (ima_policy= on the command line)" \
+	-n "ima_policy=secure_boot: auto takes kexec_file_load" -- kx --dry-run /b/vmlinuz
+with_cmdline "ima_policy=tcb"
+expect -r 0 -o "syscall: kexec_load (auto: kx's own plan and purgatory" \
+	-n "ima_policy=tcb (no kexec rule): auto keeps kexec_load" -- kx --dry-run /b/vmlinuz
+umount /proc/cmdline
+expect -r 0 -o "syscall: kexec_load (auto: kx's own plan and purgatory" \
+	-n "all restored: kexec_load again" -- kx --dry-run /b/vmlinuz
 echo 1 > /proc/sys/kernel/kexec_load_disabled
 expect -r 0 -o "syscall: kexec_file_load (auto: kernel.kexec_load_disabled=1: kexec_load is refused)" \
 	-n "kexec_load_disabled: auto takes kexec_file_load" -- kx --dry-run /b/vmlinuz
@@ -83,7 +112,7 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" ""
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=29 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=34 fail=0"
 assert_log_line "$log" "KXB-CMDLINE:" "kxtest.nonce=$nonce" \
 	"the kernel loaded before the failed loads should still boot"
 assert_log_has "$log" "KXB-DONE"
