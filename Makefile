@@ -262,7 +262,7 @@ deps:
 check: deps
 	$(MAKE) -s all static static-full examples kernels embed
 	tests/e2e/fetch.sh >/dev/null && tests/e2e/mkuki.sh --stub >/dev/null
-	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test menu-test fuzz-smoke abi-check state-check
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test menu-test bootfs-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386

@@ -111,7 +111,7 @@ WHAT = {
     "kx-c": "kexec_load, kx's purgatory, XXH64 check",
     "kx-c-i": "kexec_load, kx's purgatory, no check",
     "kx-s": "kexec_file_load, the kernel's purgatory (SHA-256)",
-    "kx-auto": "auto: kexec_file_load for a bzImage",
+    "kx-auto": "auto: kexec_load where no policy asks for kexec_file_load",
     "kx-c-below": "kx -c --mem-max=START: initrd below kernel A's freed initrd",
     "kexec": "kexec_load, kexec-tools' purgatory, SHA-256 check",
     "kexec-i": "kexec_load, kexec-tools' purgatory, no check",
@@ -304,10 +304,14 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
     r = rss * 1024 / payload if rss is not None else None
     tgt("peak RSS `kx -c` (kexec_load) ≤ 1.1× payload", "%s (%s MB)" % (
         fnum(r, "%.3f×"), fnum(rss / 1024 if rss else None, "%.1f")), None if r is None else r <= 1.1)
-    for t in ("kx-s", "kx-auto"):
-        rss = g(t, "rss")
-        tgt("peak RSS `%s` (kexec_file_load) ≤ 4 MB" % LABEL[t].replace(" (default: auto)", ""),
-            fnum(rss / 1024 if rss else None, "%.2f MB"), None if rss is None else rss * 1024 <= 4e6)
+    rss = g("kx-s", "rss")
+    tgt("peak RSS `kx -s` (kexec_file_load) ≤ 4 MB",
+        fnum(rss / 1024 if rss else None, "%.2f MB"), None if rss is None else rss * 1024 <= 4e6)
+    # the default takes kexec_load where no policy asks for kexec_file_load (issue 14)
+    rss = g("kx-auto", "rss")
+    r = rss * 1024 / payload if rss is not None else None
+    tgt("peak RSS `kx` (default: kexec_load) ≤ 1.1× payload", "%s (%s MB)" % (
+        fnum(r, "%.3f×"), fnum(rss / 1024 if rss else None, "%.1f")), None if r is None else r <= 1.1)
     if readonce_txt and os.path.exists(readonce_txt):
         ro = [ln.strip() for ln in open(readonce_txt) if ln.startswith("read-once:")]
         if ro and not any("skipped" in x for x in ro):

@@ -269,12 +269,13 @@ static const char *format_name(enum kx_boot_format f)
 	return "?";
 }
 
-/* Text from a disk, printed: no control characters reach the terminal. */
+/* Text from a disk, printed: no control characters reach the terminal;
+ * padded to width (never cut). */
 static void safe(FILE *f, const char *s, int width)
 {
 	int n = 0;
 
-	for (; s && *s && (width < 0 || n < width); s++, n++)
+	for (; s && *s; s++, n++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 	for (; n < width; n++)
 		fputc(' ', f);
@@ -287,9 +288,9 @@ int kx_boot_print(const struct kx_boot *b, FILE *f)
 	for (i = 0; i < b->list.n; i++) {
 		const struct kx_boot_entry *e = &b->list.e[i];
 		fprintf(f, "%2u%c ", i, (int)i == b->list.dflt ? '*' : ' ');
-		safe(f, e->id, 28);
+		safe(f, e->id, 24);
 		fprintf(f, " %-8s ", format_name(e->format));
-		safe(f, kx_boot_volume(b, e->vol), 12);
+		safe(f, kx_boot_volume(b, e->vol), 10);
 		fputc(' ', f);
 		safe(f, e->title, -1);
 		if (e->bad) {

@@ -106,6 +106,16 @@ void kx_preflight(struct kx_preflight *pf)
 	}
 }
 
+/* The policy facts, read with a scratch load (its memory holds the texts). */
+static int policy_now(struct policy_state *s, struct kx_load **l)
+{
+	*l = kx_load_new(0, 0);
+	if (!*l)
+		return -1;
+	policy_read(*l, s);
+	return 0;
+}
+
 static const char *yes_no(int v) { return v < 0 ? "unknown" : v ? "yes" : "no"; }
 
 void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
@@ -136,6 +146,14 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 			"needs CONFIG_HOTPLUG_CPU and PSCI, or boot with nosmp\n");
 		break;
 	}
+	{
+		struct policy_state s;
+		struct kx_load *l;
+		if (!policy_now(&s, &l)) {
+			policy_print(f, &s);
+			kx_load_free(l);
+		}
+	}
 	fprintf(f, "  kernel loaded            %s\n", yes_no(pf->loaded));
 	fprintf(f, "  crash kernel loaded      %s\n", yes_no(pf->crash_loaded));
 	if (pf->crash_size)
@@ -159,8 +177,17 @@ void kx_preflight_print_json(FILE *f, const struct kx_preflight *pf)
 		"\"kexec_load_disabled\":%s,\"has_kexec_load\":%s,\"has_kexec_file_load\":%s,"
 		"\"kexec_load_usable\":%s,\"kexec_file_load_usable\":%s,\"loaded\":%s,"
 		"\"crash_loaded\":%s,\"crash_size\":%" PRIu64 ",\"mem_total\":%" PRIu64
-		",\"mem_available\":%" PRIu64 "}",
+		",\"mem_available\":%" PRIu64,
 		pf->kernel, kx_arch_name, jb(pf->root), pf->lockdown, jb(pf->load_disabled),
 		jb(pf->has_load), jb(pf->has_file), jb(pf->load_ok), jb(pf->file_ok), jb(pf->loaded),
 		jb(pf->crash_loaded), pf->crash_size, pf->mem_total, pf->mem_avail);
+	{
+		struct policy_state s;
+		struct kx_load *l;
+		if (!policy_now(&s, &l)) {
+			policy_print_json(f, &s);
+			kx_load_free(l);
+		}
+	}
+	fputc('}', f);
 }

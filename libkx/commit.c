@@ -217,6 +217,29 @@ static int falls_back(int e)
 	return e == -ENOSYS || e == -ENOEXEC || e == -EINVAL || e == -EOPNOTSUPP;
 }
 
+/* Auto mode chose kexec_load though the kernel could take the image: a
+ * refusal (lockdown or IMA kx did not see, a security module) sends it to
+ * kexec_file_load, the stricter path. Not under Xen, nor when not root
+ * (both would be refused alike). */
+int classic_falls_to_file(const struct kx_load *l)
+{
+	return l->o.syscall == KX_SYSCALL_AUTO && l->why == WHY_AUTO_POLICY && !l->au.use_file &&
+	       l->au.why != KX_AUTO_XEN && !l->fell_back;
+}
+
+/* ... and kexec_file_load, when chosen, falls to kexec_load on the errors of
+ * falls_back() unless a policy kx knows requires the file path. */
+int file_falls_to_classic(const struct kx_load *l)
+{
+	return l->o.syscall == KX_SYSCALL_AUTO && l->why == WHY_AUTO_POLICY && l->au.use_file &&
+	       !l->au.required && !l->fell_back;
+}
+
+static int refused(int e)
+{
+	return e == -EPERM || e == -EACCES;
+}
+
 int kx_load_commit(struct kx_load *l, struct kx_error *err)
 {
 	int e;
@@ -226,6 +249,27 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 		return -1;
 	if (!l->use_file) {
 		e = classic_load(l, err);
+		if (e < 0 && refused(e) && classic_falls_to_file(l) && sys_is_root()) {
+			int refusal = e;
+			dbg(l, "kexec_load: %s; trying kexec_file_load", strerror(-e));
+			e = file_load(l, err);
+			if (e > 0)
+				return -1;
+			if (e < 0 && falls_back(e)) {
+				/* the file path cannot take it: kexec_load's refusal is the news */
+				dbg(l, "kexec_file_load: %s", strerror(-e));
+				fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, refusal);
+				return -1;
+			}
+			if (e < 0) {
+				fail_kexec(err, KX_E_KEXEC_FILE, 0, l->req.image.name, e);
+				err->a = (uint64_t)l->is_uki;
+				return -1;
+			}
+			l->use_file = 1; /* what kx_load_info reports now */
+			l->fell_back = 1;
+			return 0;
+		}
 		if (e < 0) {
 			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, e);
 			if (e == -EINVAL && arch_smp_stuck() == 1)
@@ -234,7 +278,7 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 		return e ? -1 : 0;
 	}
 	e = file_load(l, err);
-	if (e <= 0 && (!e || l->o.syscall != KX_SYSCALL_AUTO || !falls_back(e))) {
+	if (e <= 0 && (!e || !file_falls_to_classic(l) || !falls_back(e))) {
 		if (e) {
 			fail_kexec(err, KX_E_KEXEC_FILE, 0, l->req.image.name, e);
 			err->a = (uint64_t)l->is_uki;
@@ -247,7 +291,9 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 	e = classic_load(l, err);
 	if (e < 0)
 		fail_kexec(err, KX_E_KEXEC_FALLBACK, 0, l->req.image.name, e);
-	if (!e)
+	if (!e) {
 		l->use_file = 0; /* what kx_load_info reports now */
+		l->fell_back = 1;
+	}
 	return e ? -1 : 0;
 }

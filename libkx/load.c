@@ -530,8 +530,14 @@ static int choose(struct kx_load *l, struct kx_error *err)
 	} else if (l->classic_only) {
 		l->why = WHY_AUTO_CLASSIC_ONLY;
 	} else {
-		l->use_file = 1;
-		l->why = WHY_AUTO_FILE;
+		/* the fastest path the system's policy allows (docs/syscalls.md) */
+		if (!l->pol.read) {
+			policy_read(l, &l->pol);
+			policy_debug(l, &l->pol);
+		}
+		l->au = kx_auto_choose(&l->pol.f);
+		l->use_file = l->au.use_file;
+		l->why = WHY_AUTO_POLICY;
 	}
 	dbg(l, "syscall: %s (%s)", l->use_file ? "kexec_file_load" : "kexec_load", why_text(l));
 	return 0;

@@ -11,6 +11,7 @@
 #include <kx/elf.h>
 #include <kx/loader.h>
 #include <kx/pe.h>
+#include <kx/policy.h>
 #include "sys.h"
 
 #define MAX_BLOBS    (KX_MAX_INITRDS + 2)  /* a UKI's .ucode and .initrd, then the files */
@@ -27,7 +28,19 @@
 
 /* How the syscall was chosen, for the plan's "why". */
 enum why {
-	WHY_ASKED_CLASSIC, WHY_ASKED_FILE, WHY_AUTO_FORMAT, WHY_AUTO_CLASSIC_ONLY, WHY_AUTO_FILE,
+	WHY_ASKED_CLASSIC, WHY_ASKED_FILE, WHY_AUTO_FORMAT, WHY_AUTO_CLASSIC_ONLY,
+	WHY_AUTO_POLICY,        /* the system's policy facts decided: l->au */
+};
+
+/* The policy facts auto mode weighs, and where they came from (policy.c). */
+struct policy_state {
+	int read;
+	struct kx_policy_facts f;
+	char lockdown[32];
+	char config[300];       /* where the kernel's .config was read; "" if nowhere */
+	int secure_boot;
+	int ima_present;
+	enum kx_ima_read ima_read;
 };
 
 /* kdump: the reserved region and what the files need (crash.c). */
@@ -82,7 +95,10 @@ struct kx_load {
 	enum kx_classic_reason classic_only;
 	int use_file;                   /* the syscall chosen: kexec_file_load */
 	enum why why;
-	char why_text[160];
+	struct policy_state pol;        /* read once, when auto mode has a choice */
+	struct kx_auto au;
+	int fell_back;                  /* committed with the other syscall */
+	char why_text[320];
 	char cmdline[CMDLINE_MAX];
 	struct kx_sysinfo si;
 	struct kx_efi efi;              /* x86: what si.efi points to */
@@ -139,6 +155,16 @@ const char *wrap_name(const struct wrap *w);
 int map_file(struct kx_load *l, const char *role, const char *path, struct kx_blob *b,
 	     struct kx_error *err);
 
+/* policy.c: the facts (files only; the load's memory holds the texts). */
+void policy_read(struct kx_load *l, struct policy_state *s);
+/* The facts as one debug line (-d). */
+void policy_debug(struct kx_load *l, const struct policy_state *s);
+/* The reason auto mode chose, in words (no "auto: " prefix). */
+const char *auto_why_text(const struct policy_state *s, enum kx_auto_why why);
+/* One line per fact, for --check ("  NAME  VALUE  (effect)"), and as JSON members. */
+void policy_print(FILE *f, const struct policy_state *s);
+void policy_print_json(FILE *f, const struct policy_state *s);
+
 /* The syscall's words for the plan ("auto: ..."). */
 const char *why_text(struct kx_load *l);
 /* Render the plan as kx --dry-run shows it into l->text (show.c). */
@@ -160,6 +186,9 @@ int crash_setup(struct kx_load *l, struct kx_error *err);
 int crash_region(struct kx_load *l, struct kx_window *w, struct kx_error *err);
 int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err);
 
+/* commit.c: auto mode's fallbacks, from the syscall chosen to the other */
+int classic_falls_to_file(const struct kx_load *l);
+int file_falls_to_classic(const struct kx_load *l);
 /* plan.c: the kexec_load plan (kx_load_plan); commit.c uses it */
 int plan_classic(struct kx_load *l, struct kx_error *err);
 /* The purgatory's serial port (params.serial_port) */

@@ -33,8 +33,8 @@ const char *why_text(struct kx_load *l)
 		snprintf(b, n, "auto: %s needs kx's own plan", kx_classic_option(l->classic_only));
 		return b;
 	default:
-		return "auto: tried first (the kernel parses the image and checks its signature); "
-		       "kexec_load with the plan below if the kernel cannot take it";
+		snprintf(b, n, "auto: %s", auto_why_text(&l->pol, l->au.why));
+		return b;
 	}
 }
 
@@ -128,7 +128,8 @@ int kx_load_info(struct kx_load *l, struct kx_load_info *info, struct kx_error *
 	info->type = l->ld->name;
 	info->arch = kx_arch_name;
 	info->syscall = syscall_name(l);
-	info->fallback = l->use_file && l->o.syscall == KX_SYSCALL_AUTO ? "kexec_load" : 0;
+	info->fallback = file_falls_to_classic(l) ? "kexec_load" :
+			 classic_falls_to_file(l) ? "kexec_file_load" : 0;
 	info->reason = why_text(l);
 	info->cmdline = l->cmdline;
 	info->file_syscall_ok = l->ld->kernel_parses;

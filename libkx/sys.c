@@ -360,7 +360,7 @@ int sys_is_root(void) { return geteuid() == 0; }
 
 /* securityfs's file `name`, where it is not mounted (an initramfs): mounted
  * read-only on a fresh directory for the question, then detached. Root only. */
-static int read_securityfs_privately(const char *name, char *buf, size_t cap)
+static int read_securityfs_privately(const char *name, char *buf, size_t cap, size_t *len)
 {
 	static const char *const bases[] = { "/run", "/tmp", "/dev" };
 	char dir[64], path[128];
@@ -368,7 +368,9 @@ static int read_securityfs_privately(const char *name, char *buf, size_t cap)
 	int e = -ENOENT;
 
 	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		snprintf(dir, sizeof(dir), "%s/.kx-securityfs-%d", bases[i], (int)getpid());
+		/* per thread: threads loading at once each mount their own */
+		snprintf(dir, sizeof(dir), "%s/.kx-securityfs-%d-%ld", bases[i], (int)getpid(),
+			 (long)syscall(SYS_gettid));
 		if (!mkdir(dir, 0700))
 			break;
 	}
@@ -376,7 +378,7 @@ static int read_securityfs_privately(const char *name, char *buf, size_t cap)
 		return -errno;
 	if (!mount("securityfs", dir, "securityfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0)) {
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		e = sys_read_text(path, buf, cap, 0);
+		e = sys_read_text(path, buf, cap, len);
 		umount2(dir, MNT_DETACH);
 	} else {
 		e = -errno;
@@ -391,7 +393,7 @@ int sys_lockdown(char *mode, size_t n)
 	int e = sys_read_text("/sys/kernel/security/lockdown", b, sizeof(b), 0);
 
 	if (e == -ENOENT && sys_is_root())
-		e = read_securityfs_privately("lockdown", b, sizeof(b));
+		e = read_securityfs_privately("lockdown", b, sizeof(b), 0);
 	if (e)
 		return e;
 	if (!(a = strchr(b, '[')) || !(z = strchr(a, ']')))
@@ -399,4 +401,23 @@ int sys_lockdown(char *mode, size_t n)
 	*z = 0;
 	snprintf(mode, n, "%s", a + 1);
 	return 0;
+}
+
+int sys_securityfs_read(const char *name, char *buf, size_t cap, size_t *len)
+{
+	char path[128];
+	int e;
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/%s", name);
+	e = sys_read_text(path, buf, cap, len);
+	/* securityfs always has lsm: without it, securityfs is not mounted there */
+	if (e == -ENOENT && access("/sys/kernel/security/lsm", F_OK))
+		e = sys_is_root() ? read_securityfs_privately(name, buf, cap, len) : -ENOMEDIUM;
+	return e;
+}
+
+int sys_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -errno : 0;
 }

@@ -40,6 +40,12 @@ int sys_is_root(void);
 /* The lockdown mode in force ("none", "integrity", "confidentiality"), from
  * securityfs, mounted privately for the question where it is not mounted. */
 int sys_lockdown(char *mode, size_t n);
+/* securityfs's file name ("ima/policy"), read like sys_read_text; where
+ * securityfs is not mounted, root reads it through the same private mount
+ * (others get -ENOMEDIUM: cannot tell). */
+int sys_securityfs_read(const char *name, char *buf, size_t cap, size_t *len);
+/* 0 when path exists, else -errno (no privilege: stat). */
+int sys_exists(const char *path);
 /* KX_FAULT test hook: -errno when the op is to fail, else 0 (see sys.c). */
 int sys_fault(const char *op);
 #endif

@@ -215,8 +215,10 @@ static int load_entry(struct kx_boot *b, unsigned i, const char *cmdline,
 	    (o->append && kx_load_append(l, o->append, &err)) || kx_load_prepare(l, &err)) {
 		rc = report(&err);
 	} else if (o->dry_run) {
+		char id[160], title[160];
 		if (!o->json)
-			printf("%s: dry run: boot entry %s (%s) from %s\n", prog, e->id, e->title,
+			printf("%s: dry run: boot entry %s (%s) from %s\n", prog,
+			       clean(id, sizeof(id), e->id), clean(title, sizeof(title), e->title),
 			       kx_boot_volume(b, e->vol));
 		if (o->json ? kx_load_print_json(l, stdout, &err) : kx_load_print(l, stdout, &err))
 			rc = report(&err);

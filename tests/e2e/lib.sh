@@ -231,6 +231,14 @@ _e2e_stage_guest() {
 	cp "$E2E_DIR/guest/t.sh" "$d/t.sh"
 	cp "$scenario" "$d/scenario.sh"
 	chmod 755 "$d/init" "$d/scenario.sh"
+	# kernel A's configuration where Debian installs it (/boot/config-RELEASE):
+	# auto mode reads it for the kexec policy (CONFIG_IMA_*, KEXEC_SIG_FORCE)
+	local cfg
+	cfg=$(dirname "$E2E_VMLINUZ")/config-$(basename "$E2E_VMLINUZ" | sed 's/^vmlinuz-//')
+	if [ -f "$cfg" ]; then
+		mkdir -p "$d/boot"
+		cp "$cfg" "$d/boot/"
+	fi
 	if [ -n "${KX_E2E_EXTRA_DIR:-}" ]; then
 		cp -a "$KX_E2E_EXTRA_DIR/." "$d/"
 	fi

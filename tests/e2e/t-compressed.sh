@@ -10,8 +10,8 @@
 #     a truncated xz file is refused; then it loads the ELF vmlinux inside the
 #     bzImage, wrapped by lz4 -l (the legacy frame, as Linux's KERNEL_LZ4), in
 #     auto mode (an ELF: kexec_load with kx's plan) -> kernel B
-#   kernel B loads the bzImage wrapped by lzop in auto mode (kexec_file_load
-#     gets the unpacked bzImage through a memfd) -> kernel C
+#   kernel B loads the bzImage wrapped by lzop in auto mode (kexec_load with
+#     kx's plan: no policy asks for the file path) -> kernel C
 #   kernel C loads the zstd-wrapped bzImage in auto mode -> kernel D
 #   kernel D loads the bzip2-wrapped bzImage with -c (kx's plan and
 #     purgatory) -> kernel E
@@ -99,11 +99,11 @@ hop_initrd "$E2E_WORK/initrd-d.cpio" D 4 "-c " vmlinuz.bz2 \
 # kernel C: the bzImage zstd'd, auto -> D
 zstd -q -3 -c "$bz" >"$n/vmlinuz.zst"
 hop_initrd "$E2E_WORK/initrd-c.cpio" C 3 "" vmlinuz.zst \
-	"/b/vmlinuz.zst: zstd-compressed, " kexec_file_load "$E2E_WORK/initrd-d.cpio"
+	"/b/vmlinuz.zst: zstd-compressed, " kexec_load "$E2E_WORK/initrd-d.cpio"
 # kernel B: the bzImage lzop'd, auto -> C
 lzop -1 -c "$bz" >"$n/vmlinuz.lzo"
 hop_initrd "$E2E_WORK/initrd-bb.cpio" B 2 "" vmlinuz.lzo \
-	"/b/vmlinuz.lzo: lzo-compressed, " kexec_file_load "$E2E_WORK/initrd-c.cpio"
+	"/b/vmlinuz.lzo: lzo-compressed, " kexec_load "$E2E_WORK/initrd-c.cpio"
 rm -rf "$E2E_WORK/next"
 
 # kernel A: plans the lz4 frame, refuses a cut xz; the ELF vmlinux, lz4 -l'd,
@@ -118,7 +118,7 @@ cp "$E2E_WORK/initrd-bb.cpio" "$x/b/initrd"
 {
 	echo '. /t.sh'
 	echo "$said_fn"
-	echo 'expect -n "A: lz4 frame planned" -o "kx plan: lz4-compressed bzimage image" -- kx --dry-run /b/vmlinuz.lz4'
+	echo 'expect -n "A: lz4 frame planned" -o "kx plan: lz4-compressed bzimage image" -- kx --dry-run -s /b/vmlinuz.lz4'
 	echo 'said "A: lz4 frame through a memfd" "kexec_file_load gets: kernel (memfd of the unpacked kernel)"'
 	echo 'expect -n "truncated xz refused" -r 1 -o "/b/cut.xz: its xz data ends early (the file is truncated); copy it again." -- kx --dry-run /b/cut.xz'
 	hop_script A 1 "" vmlinux.lz4 "kx plan: lz4-legacy-compressed elf-linux image" kexec_load

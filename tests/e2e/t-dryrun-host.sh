@@ -25,14 +25,20 @@ if "${run[@]}" "$kx" --dry-run --json "$E2E_WORK/vmlinuz" --initrd="$E2E_WORK/in
 else
 	e2e_check "dry-run should exit 0; stderr: $(cat "$E2E_WORK/err")" false
 fi
-out=$(python3 - "$json" "$E2E_WORK/vmlinuz" "$E2E_WORK/initrd.gz" <<'PY'
+"${run[@]}" "$kx" --check --json >"$E2E_WORK/check.json" || true
+out=$(python3 - "$json" "$E2E_WORK/vmlinuz" "$E2E_WORK/initrd.gz" "$E2E_WORK/check.json" <<'PY'
 import json, os, sys
 p = json.load(open(sys.argv[1]))
 k, rd = os.path.getsize(sys.argv[2]), os.path.getsize(sys.argv[3])
 err = []
 def want(c, m):
     if not c: err.append(m)
-want(p["syscall"] == "kexec_file_load" and p["fallback"] == "kexec_load", "auto: kexec_file_load, then kexec_load")
+# auto: the syscall --check says auto mode would use on this host, the other
+# one as the fallback unless a policy requires kexec_file_load
+c = json.load(open(sys.argv[4]))
+want(p["syscall"] == c["auto_syscall"], "auto: the syscall --check names (%s, %s)" % (p["syscall"], c["auto_syscall"]))
+want(p["syscall_reason"] == "auto: " + c["auto_reason"], "auto: the reason --check gives")
+want(p["fallback"] in (None, "kexec_load" if p["syscall"] == "kexec_file_load" else "kexec_file_load"), "the fallback is the other syscall")
 want("lockdown" in p["preflight"], "preflight in the plan")
 want(isinstance(p["entry"], int), "entry is a number")
 segs = p["segments"]

@@ -67,7 +67,7 @@ expect -o "elfcorehdr=0x" -n "kx --dry-run -p -c" -- kx --dry-run -p -c $files -
 echo "KXA-DRYRUN: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 expect -r 0 -o "warning: the crash kernel region" -n "kx -p (auto) loads, with a warning" -- kx -p -d $files
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
-case \$KXT_OUT in *"loaded with kexec_file_load"*) kxt_pass "auto uses kexec_file_load" ;; *) kxt_fail "auto uses kexec_file_load" "\$KXT_OUT" ;; esac
+case \$KXT_OUT in *"loaded with kexec_load"*) kxt_pass "auto uses kexec_load (no policy asks for the file path)" ;; *) kxt_fail "auto uses kexec_load (no policy asks for the file path)" "\$KXT_OUT" ;; esac
 expect_out "a crash kernel is loaded" -r 1 -n "kx -S -p -d (loaded)" -- kx -S -p -d
 expect_rc 1 -n "kx -S (the crash kernel, no -l)" -- kx -S
 expect_rc 0 -n "kx -l -S (the normal kernel)" -- kx -l -S

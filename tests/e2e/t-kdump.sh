@@ -105,7 +105,7 @@ assert_qemu_rc 0
 assert_no_kxt_fail "$log"
 assert_kxt_pass_count "$log" 4
 case $KDUMP_SYSCALL in
-	-c) assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_load" "kx -p -c should use kexec_load" ;;
+	-c|-a) assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_load" "kx -p $KDUMP_SYSCALL should use kexec_load" ;;
 	*) assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_file_load" "kx -p $KDUMP_SYSCALL should use kexec_file_load" ;;
 esac
 assert_log_line "$log" "KXA-LOAD-OUTPUT:" "--elf64-core-headers changes nothing" \

@@ -3,7 +3,8 @@
 # refused and kx says why; kexec_file_load of an image the kernel does not
 # trust is refused with the signature explained (Debian's signing key is
 # trusted only through UEFI's db, absent here); auto mode does not fall back
-# on a policy refusal; --check reports it; -u still works. Then
+# on a policy refusal; auto mode chooses kexec_file_load because of the
+# lockdown (--dry-run, --check); --check reports it; -u still works. Then
 # kernel.kexec_load_disabled=1 gets its own message.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +20,8 @@ L="/b/vmlinuz --initrd=/b/initrd.gz --append=quiet"
 expect -r 1 -o "kx: loading the kernel: refused because the kernel is locked down (integrity)" \\
 	-n "lockdown, securityfs not mounted: kexec_load refused, the cause named" -- kx -c -l \$L
 expect -r 0 -o "lockdown                 integrity" -n "lockdown, securityfs not mounted: --check" -- kx --check
+expect -r 0 -o "syscall: kexec_file_load (auto: the kernel is locked down (integrity): kexec_load is refused)" \
+	-n "lockdown, securityfs not mounted: auto takes kexec_file_load" -- kx --dry-run \$L
 expect -r 1 -n "securityfs still not mounted afterwards" -- grep -q securityfs /proc/mounts
 mount -t securityfs securityfs /sys/kernel/security
 expect -o "[integrity]" -n "kernel A is locked down" -- cat /sys/kernel/security/lockdown
@@ -31,6 +34,8 @@ expect -r 1 -o "does not trust the image's signature" -x "trying kexec_load" \\
 expect -r 0 -o "lockdown                 integrity  (kexec_load refused; kexec_file_load takes signed kernels only)" \\
 	-n "lockdown: --check" -- kx --check
 expect -r 0 -o '"lockdown":"integrity"' -n "lockdown: --check --json" -- kx --check --json
+expect -r 0 -o "auto mode (bzImage)      kexec_file_load (the kernel is locked down (integrity): kexec_load is refused)" \
+	-n "lockdown: --check names auto's choice" -- kx --check
 expect -r 0 -o "kx: debug: no kernel is loaded" -n "lockdown: -l -S -d" -- kx -l -S -d
 expect -r 0 -n "lockdown: -u works through kexec_file_load" -- kx -u
 echo 1 > /proc/sys/kernel/kexec_load_disabled
@@ -47,6 +52,6 @@ run_qemu "$log" "$E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "lockdown=
 
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=14 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=16 fail=0"
 assert_log_lacks "$log" "KXB-" "nothing may boot"
 e2e_finish

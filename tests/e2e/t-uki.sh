@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # t-uki.sh - a unified kernel image built here from the Debian kernel, initrd B
 # and a command line (objcopy + systemd's EFI stub, see mkuki.sh), booted with
-# plain `kx -l uki.efi`: auto mode hands .linux and .initrd to kexec_file_load
-# through memfds, and kernel B must show the UKI's embedded command line.
-# Then the same UKI through kexec_load (-c) with a user --initrd appended after
-# .initrd and --append added to the embedded command line.
+# `kx -s -l uki.efi`: .linux and .initrd reach kexec_file_load through memfds,
+# and kernel B must show the UKI's embedded command line. Then the same UKI in
+# auto mode, which takes kexec_load (kx's plan: no policy asks for the file
+# path), with a user --initrd appended after .initrd and --append added to the
+# embedded command line.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 e2e_init
 
-uki_boot() { # MODE: auto | classic
+uki_boot() { # MODE: file | auto
 	local mode=$1 nonce log root
 	nonce=$(e2e_nonce)
 	log=$E2E_WORK/console-$mode.log
@@ -20,11 +21,11 @@ uki_boot() { # MODE: auto | classic
 	"$E2E_DIR/mkuki.sh" "$E2E_VMLINUZ" "$E2E_WORK/initrd-b.gz" \
 		"$E2E_KARGS kxtest.uki=$nonce" "$root/b/uki.efi" >/dev/null 2>"$E2E_WORK/mkuki.err" ||
 		e2e_die "mkuki.sh failed: $(cat "$E2E_WORK/mkuki.err")"
-	if [ "$mode" = auto ]; then
-		cmd="kx -d -l /b/uki.efi"
+	if [ "$mode" = file ]; then
+		cmd="kx -d -s -l /b/uki.efi"
 	else
 		build_initrd_extra "$root/b/extra.gz" second.bin
-		cmd="kx -d -c -l /b/uki.efi --initrd=/b/extra.gz --append=kxtest.more=$nonce"
+		cmd="kx -d -l /b/uki.efi --initrd=/b/extra.gz --append=kxtest.more=$nonce"
 	fi
 	cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
@@ -41,16 +42,18 @@ EOF
 		"kernel B should get the UKI's embedded command line; got: $(log_value "$log" KXB-CMDLINE:)"
 	assert_log_has "$log" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "the UKI's .initrd should reach kernel B intact"
 	assert_log_has "$log" "KXB-DONE"
-	if [ "$mode" = auto ]; then
-		assert_log_has "$log" "loaded with kexec_file_load" "auto should hand the UKI to kexec_file_load"
+	if [ "$mode" = file ]; then
+		assert_log_has "$log" "loaded with kexec_file_load" "-s should hand the UKI to kexec_file_load"
 	else
 		assert_log_line "$log" "KXB-CMDLINE:" "kxtest.more=$nonce" "--append should add to the embedded command line"
 		assert_log_has "$log" "KXB-EXTRA: second.bin $KXB_EXTRA_SHA256" "the user's --initrd should follow .initrd"
 		assert_log_has "$log" "loaded with kexec_load"
+		assert_log_has "$log" "syscall: kexec_load (auto: kx's own plan and purgatory" \
+			"auto should take kexec_load for the UKI"
 		assert_log_has "$log" "uki image, 5 segments"
 	fi
 }
 
+uki_boot file
 uki_boot auto
-uki_boot classic
 e2e_finish

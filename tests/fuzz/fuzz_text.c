@@ -1,5 +1,8 @@
-/* Text from /proc and the user: /proc/iomem, memory type names, command lines. */
+/* Text from /proc and the user: /proc/iomem, memory type names, command
+ * lines; auto mode's policy texts (a kernel .config, an IMA policy, the
+ * built-in policies and kho= a command line names). */
 #include <kx/cmdline.h>
+#include <kx/policy.h>
 #include <kx/range.h>
 #include "fuzz.h"
 
@@ -18,5 +21,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)kx_cmdline_append(buf, sizeof(buf), (const char *)data, size);
 	if (memchr(buf, 0, sizeof(buf)) == 0)
 		__builtin_trap(); /* the line stays terminated */
+	{
+		const char *t = (const char *)data, *v = 0;
+		size_t vl = 0;
+		struct kx_ima_raw r = { 1, KX_IMA_READ_OK, t, size, t, size, -1, -1, -1, -1, -1 };
+		enum kx_ima_source src;
+		(void)kx_kconfig(t, size, "CONFIG_KEXEC_SIG_FORCE");
+		(void)kx_ima_policy_kexec(t, size);
+		(void)kx_ima_builtin_kexec(t, size);
+		(void)kx_kho_infer(t, size, -1);
+		if (kx_cmdline_value(t, size, "ima_policy", &v, &vl) &&
+		    (v < t || v + vl > t + size))
+			__builtin_trap(); /* the value lies inside the text */
+		(void)kx_ima_infer(&r, &src);
+		r.read = KX_IMA_READ_DENIED;
+		(void)kx_ima_infer(&r, &src);
+	}
 	return 0;
 }

@@ -48,7 +48,9 @@ static uint8_t *gz(const uint8_t *buf, size_t n, size_t *out)
 /* The kernel segment's size and the plan's text of a load of buf. */
 static int plan_of(const uint8_t *buf, size_t n, uint64_t *kbytes, char **text)
 {
-	struct kx_load *l = kx_load_new(0, 0);
+	/* -s: what kexec_file_load gets (auto's choice depends on the host) */
+	static const struct kx_options file = { .syscall = KX_SYSCALL_FILE };
+	struct kx_load *l = kx_load_new(&file, 0);
 	struct kx_load_info in;
 	struct kx_error e;
 	size_t tl;
