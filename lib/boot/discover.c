@@ -319,6 +319,9 @@ static int same_files(const struct kx_boot_entry *a, const struct kx_boot_entry 
 {
 	unsigned i;
 
+	if (!a->kernel && !b->kernel) /* nothing to boot (fwsetup...): the same entry if it looks it */
+		return a->vol == b->vol && a->format == b->format && a->bad == b->bad &&
+		       streq(a->id, b->id) && streq(a->title, b->title);
 	if (a->vol != b->vol || !streq(a->kernel, b->kernel) || a->ninitrd != b->ninitrd ||
 	    !streq(a->cmdline, b->cmdline) || !streq(a->dtb, b->dtb) || a->profile != b->profile ||
 	    a->bad != b->bad || !a->kernel)

@@ -167,3 +167,15 @@ TEST(boot_uefi_arch)
 	CHECK(kx_boot_uefi_arch("x86") == 0);
 	CHECK(kx_boot_uefi_arch(0) == 0);
 }
+
+TEST(boot_duplicates_without_kernel)
+{
+	struct kx_boot_list *bl = memfs_list_new();
+
+	/* GRUB's "UEFI Firmware Settings" (fwsetup) found through an ESP stub and directly */
+	kx_boot_bad(bl, entry(bl, KX_BOOT_GRUB, 1, "uefi-firmware", 0), KX_BOOT_SCRIPT, "fwsetup");
+	kx_boot_bad(bl, entry(bl, KX_BOOT_GRUB, 1, "uefi-firmware", 0), KX_BOOT_SCRIPT, "fwsetup");
+	kx_boot_bad(bl, entry(bl, KX_BOOT_GRUB, 1, "other", 0), KX_BOOT_SCRIPT, "fwsetup");
+	kx_boot_finish(bl);
+	CHECK_EQ(bl->n, 2);
+}

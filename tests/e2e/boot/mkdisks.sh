@@ -115,6 +115,11 @@ C
 KX_UKI_OFFLINE=${KX_UKI_OFFLINE:-0} "$here/mkuki.sh" "$kernel" "$ukird" \
 	"$args kxboot.entry=uki kxboot.nonce=$nonce" "$esp/EFI/Linux/kx-uki.efi" >/dev/null 2>"$w/mkuki.log" ||
 	{ cat "$w/mkuki.log" >&2; die "mkuki.sh failed"; }
+# the stub grub-install writes on every Debian UEFI system: its entries are the
+# root file system's, found twice (here and there) and listed once
+mkdir -p "$esp/EFI/debian"
+printf "search.fs_uuid %s root hd0,gpt2 \nset prefix=(\$root)'/boot/grub'\nconfigfile \$prefix/grub.cfg\n" \
+	"$root_uuid" >"$esp/EFI/debian/grub.cfg"
 mkfs.vfat -C -n KXESP -i 4b58e5f0 "$w/p1.img" $((80 * 1024)) >/dev/null
 (cd "$esp" && find . -mindepth 1 -type d | LC_ALL=C sort | sed 's|^\./||' |
 	while read -r d; do mmd -i "$w/p1.img" "::$d"; done)
