@@ -88,7 +88,8 @@ enum kx_syscode {
 	KX_E_BOOT_NONE,        /* kx boot found no entry; a: volumes looked at */
 	KX_E_BOOT_MATCH,       /* subject: the id or glob no entry matches */
 	KX_E_BOOT_BAD,         /* subject: the entry's id; a: enum kx_boot_bad; what: its detail */
-	KX_E_MOUNT,            /* subject: the device; what: the file system type; sys_errno */
+	KX_E_MOUNT,            /* subject: the device; what: the file system type; sys_errno;
+				  a: 1 if it holds no file system kx mounts (what: what it holds) */
 	KX_E_BOOT_PATH,        /* subject: a path an entry names that leaves its file system */
 	KX_E_SYS__END
 };

@@ -659,6 +659,7 @@ static int add_device(struct kx_vols *vs, const char *dev, int fd, dev_t rdev, u
 					err->what = names[i];
 		}
 		err->sys_errno = ENODEV;
+		err->a = 1; /* not a file system kx mounts: nothing was tried */
 		return -1;
 	}
 	mtype = mount_type(fi.type);

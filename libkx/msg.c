@@ -483,8 +483,12 @@ static void render_sys(struct out *o, const struct kx_error *e)
 		break;
 	}
 	case KX_E_MOUNT:
-		put(o, "cannot mount %s (%s) read-only: %s.", e->subject, e->what ? e->what : "?",
-		    strerror(e->sys_errno));
+		if (e->a == 1)
+			put(o, "%s holds %s, not a file system kx boot reads (ext2/3/4, vfat, xfs, "
+			    "btrfs, iso9660).", e->subject, e->what ? e->what : "something else");
+		else
+			put(o, "cannot mount %s (%s) read-only: %s.", e->subject,
+			    e->what ? e->what : "?", strerror(e->sys_errno));
 		break;
 	case KX_E_BOOT_PATH:
 		put(o, "%s leads out of its file system (\"..\", an absolute symlink, or a symlink "
