@@ -1,5 +1,7 @@
-/* Text from /proc and the user: /proc/iomem, memory type names, command lines. */
+/* Text from /proc and the user: /proc/iomem, memory type names, command lines
+ * (and what kx -p adds to them). */
 #include <kx/cmdline.h>
+#include <kx/crash.h>
 #include <kx/range.h>
 #include "fuzz.h"
 
@@ -16,6 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, drop);
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, 0);
 	(void)kx_cmdline_append(buf, sizeof(buf), (const char *)data, size);
+	/* a crash kernel's additions (32-bit ARM: mem=, then elfcorehdr=) */
+	(void)kx_crash_cmdline_mem(buf, sizeof(buf), (struct kx_range){ 0x68000000, 0x6bf00000 });
+	(void)kx_crash_cmdline(buf, sizeof(buf), 0x6bf00000);
 	if (memchr(buf, 0, sizeof(buf)) == 0)
 		__builtin_trap(); /* the line stays terminated */
 	return 0;
