@@ -13,24 +13,48 @@
 #   VMCOREINFO naming kernel A's release, whose PT_LOADs add up to what
 #   kernel A computed, and whose RAM holds kernel A's panic message (its log
 #   buffer) and reads to its end.
-# No makedumpfile here (Debian's armhf build would need the armhf apt lists
-# and its libraries; see docs/kdump.md).
+#   Then Debian's armhf makedumpfile (fetch.sh makedumpfile) reads the dump
+#   as kdump-tools would (-l -d 31, to stdout: the crash kernel's 46 MiB
+#   hold no dump file) and reads kernel A's log out of it (--dump-dmesg).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# build_initrd_crash OUT: busybox + ../guest/init-crash32 as /init
+# build_initrd_crash OUT: busybox + ../guest/init-crash32 as /init, and
+# Debian's armhf makedumpfile with the libraries its ELF header names
+# (readelf -d, recursively), from fetch.sh makedumpfile
 build_initrd_crash() {
-	local out=$1 stage
+	local out=$1 stage mdf=$ARM_CACHE/makedumpfile lib f queue=(usr/bin/makedumpfile)
+	local -A seen=()
 	stage=$(mktemp -d "$E2E_WORK/stage-c.XXXXXX")
 	_e2e_stage_base "$stage"
 	cp "$ARM_DIR/../guest/init-crash32" "$stage/init"
 	chmod 755 "$stage/init"
+	mkdir -p "$stage/lib/arm-linux-gnueabihf"
+	cp "$mdf/usr/bin/makedumpfile" "$stage/usr/bin/"
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for lib in $(readelf -d "$mdf/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -z "${seen[$lib]:-}" ] || continue
+			seen[$lib]=1
+			for d in lib/arm-linux-gnueabihf usr/lib/arm-linux-gnueabihf; do
+				if [ -e "$mdf/$d/$lib" ]; then
+					cp -L "$mdf/$d/$lib" "$stage/lib/arm-linux-gnueabihf/"
+					queue+=("$d/$lib")
+					break
+				fi
+			done
+			[ -e "$stage/lib/arm-linux-gnueabihf/$lib" ] || e2e_die "makedumpfile needs $lib, not in $mdf"
+		done
+	done
+	ln -s arm-linux-gnueabihf/ld-linux-armhf.so.3 "$stage/lib/ld-linux-armhf.so.3"
 	make_initramfs "$stage" "$out"
 	rm -rf "$stage"
 	e2e_log "crash initrd: $out ($(du -k "$out" | cut -f1) KiB)"
 }
 
 e2e_init
+KX_E2E_CACHE=$E2E_CACHE "$ARM_DIR/fetch.sh" makedumpfile >/dev/null || e2e_die "fetch.sh makedumpfile failed"
 log=$E2E_WORK/console.log
 nonce=$(e2e_nonce)
 build_initrd_crash "$E2E_WORK/initrd-crash.gz"
@@ -99,7 +123,11 @@ assert_log_has "$log" "KXC-PANIC-TEXT: found" "kernel A's panic should be in its
 tail=$(log_value "$log" "KXC-TAIL:")
 e2e_check "the dump's last MiB (kernel A's last RAM) should read: $tail" \
 	bash -c "[ -n '$tail' ] && [ '${tail%% *}' = 'bytes=${tail##*want=}' ]"
+assert_log_has "$log" "KXC-MAKEDUMPFILE: rc=0" "makedumpfile -F -l -d 31 /proc/vmcore should succeed"
+assert_log_has "$log" "KXC-DMESG-READ: rc=0" "makedumpfile --dump-dmesg /proc/vmcore should succeed"
+assert_log_line "$log" "KXC-DMESG:" "Kernel panic - not syncing" "kernel A's log read by makedumpfile should show the panic"
+assert_log_line "$log" "KXC-DMESG:" "Linux version $release" "the log makedumpfile read should be kernel A's"
 assert_log_has "$log" "KXC-DONE"
-grep -E 'KXC-(UP|CMDLINE|MEM|RAM|ELF|LOAD|PANIC|TAIL)' "$log" | tr -d '\r' | sed 's/^/    /' >&2 || true
+grep -E 'KXC-(UP|CMDLINE|MEM|RAM|ELF|LOAD|PANIC|TAIL|MAKEDUMPFILE|DMESG)' "$log" | tr -d '\r' | sed 's/^/    /' >&2 || true
 e2e_log "QEMU time: ${E2E_QEMU_SECS}s"
 e2e_finish
