@@ -64,6 +64,8 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 			continue;
 		}
 		stop = w->end;
+		if (c->direct_end > w->cur && c->direct_end < stop)
+			stop = c->direct_end; /* direct map and highmem apart */
 		for (i = 0; i < c->nexclude; i++) {
 			const struct kx_range *x = &c->exclude[i];
 			if (x->start < x->end && x->start > w->cur && x->start < stop)
@@ -211,7 +213,9 @@ struct kx_err kx_crash_core_build(const struct kx_crash_core *c, uint8_t *buf, s
 		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, c->text_paddr, c->text_vaddr, c->text_paddr,
 			      c->text_size);
 	while (next_piece(&w, &s, &e))
-		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, s, c->page_offset ? c->page_offset + s : 0,
+		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, s,
+			      c->page_offset && (!c->direct_end || e <= c->direct_end)
+				      ? c->page_offset + s : 0,
 			      s, e - s);
 	*len = (size_t)size;
 	return KX_NOERR;

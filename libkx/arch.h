@@ -28,6 +28,11 @@ extern const uint16_t kx_arch_crash_machine;
 extern const uint8_t kx_arch_crash_elf32;
 extern const uint64_t kx_arch_crash_low;
 extern const int kx_arch_crash_mem_arg;
+/* when /proc/kcore does not say: the direct map's p_vaddr - p_paddr for the
+ * core header's RAM, and where the direct map ends (i386: PAGE_OFFSET
+ * 0xc0000000 and lowmem); 0: none (p_vaddr 0) */
+extern const uint64_t kx_arch_crash_page_offset;
+extern const uint64_t kx_arch_crash_direct_end;
 /* kexec_load's crash-hotplug flag: x86 sends KEXEC_UPDATE_ELFCOREHDR (0x4),
  * which every x86 kernel with crash hotplug takes (6.5 to 6.9 refuse the
  * generic 0x8); others send KEXEC_CRASH_HOTPLUG_SUPPORT (0x8) */

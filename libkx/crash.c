@@ -314,6 +314,10 @@ static int gather(struct kx_load *l, struct kx_crash_core *c, struct kx_range *e
 	if (KX_FAILED(kx_iomem_parse(l->iomem, len, &cs->ram)))
 		return -EINVAL;
 	read_kcore(l, c);
+	if (!c->page_offset && kx_arch_crash_page_offset) {
+		c->page_offset = kx_arch_crash_page_offset;
+		c->direct_end = kx_arch_crash_direct_end;
+	}
 	c->ram = &cs->ram;
 	/* not dumped: the regions, and on x86 the first 1 MiB (the crash kernel
 	 * uses it; empty elsewhere) */

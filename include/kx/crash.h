@@ -61,6 +61,10 @@ struct kx_crash_core {
 	 * "32-bit core header"); a direct-map p_vaddr that would not fit (RAM
 	 * above the linear map) is written as 0 */
 	uint8_t elf32;
+	/* the end of the direct map (i386: lowmem): RAM pieces are split there
+	 * and those above get p_vaddr 0 (highmem has no fixed mapping);
+	 * 0: no limit */
+	uint64_t direct_end;
 };
 
 /*

@@ -296,7 +296,8 @@ TEST(crash_core_exclusion_table)
 }
 
 /* Random maps and exclusions on a small page grid: the PT_LOADs are exactly
- * RAM minus the exclusions, in order, never empty, never overlapping. */
+ * RAM minus the exclusions, in order, never empty, never overlapping; with a
+ * direct map's end, no piece crosses it and only those below are mapped. */
 TEST(crash_core_matches_reference)
 {
 	enum { PAGES = 256 };
@@ -354,6 +355,12 @@ TEST(crash_core_matches_reference)
 		c.ram = &m;
 		c.exclude = ex;
 		c.nexclude = nex;
+		if (round % 2) {
+			/* a direct map ending somewhere (i386's lowmem): split there */
+			seed = seed * 1103515245 + 12345;
+			c.page_offset = 0x10000000;
+			c.direct_end = (uint64_t)((seed >> 16) % (PAGES + 1)) * 4096;
+		}
 		if (!CHECK_OK(kx_crash_core_build(&c, buf, sizeof(buf), &len)))
 			continue;
 		n = kx_le16(buf + 56);
@@ -361,6 +368,10 @@ TEST(crash_core_matches_reference)
 			struct phdr h = ph(buf, i);
 			if (!CHECK(h.filesz > 0 && h.paddr % 4096 == 0 && h.filesz % 4096 == 0 &&
 				   h.paddr >= last_end && h.paddr + h.filesz <= PAGES * 4096ull))
+				break;
+			if (c.direct_end &&
+			    !CHECK(h.paddr + h.filesz <= c.direct_end ? h.vaddr == 0x10000000 + h.paddr
+								       : h.paddr >= c.direct_end && !h.vaddr))
 				break;
 			last_end = h.paddr + h.filesz;
 			for (p = (unsigned)(h.paddr / 4096); p < (h.paddr + h.filesz) / 4096; p++)
@@ -538,6 +549,56 @@ TEST(crash_core_header_arm32_limits)
 	f.c.text_paddr = 0x40000000;
 	f.c.text_size = 0x200000;
 	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+}
+
+/* i386 without /proc/kcore: the direct map (PAGE_OFFSET 0xc0000000) ends
+ * inside lowmem; RAM pieces are split there and highmem gets p_vaddr 0. */
+TEST(crash_core_direct_end_i386)
+{
+	static const struct mm_ent e[] = {
+		{ 0x1000, 0x9fc00, KX_MEM_RAM },
+		{ 0x100000, 0x3ffdf000, KX_MEM_RAM },
+	};
+	static const struct { uint64_t paddr, vaddr, size; } want[] = {
+		{ 0x100000, 0xc0100000, 0x1c000000 - 0x100000 },
+		{ 0x20000000, 0xe0000000, 0x37000000 - 0x20000000 },
+		{ 0x37000000, 0, 0x3ffdf000 - 0x37000000 },
+	};
+	struct arm_fix f;
+	uint8_t buf[1024];
+	size_t len = 0;
+	unsigned i;
+
+	arm_fix(&f);
+	REQUIRE(mm_set(&f.ram, e, T_ARRAY_SIZE(e)));
+	f.c.machine = KX_EM_386;
+	f.ex[0] = (struct kx_range){ 0, KX_CRASH_LOW };
+	f.ex[1] = (struct kx_range){ 0x1c000000, 0x20000000 };
+	f.c.page_offset = 0xc0000000;
+	f.c.direct_end = 0x37000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 18), 3);
+	REQUIRE(CHECK_EQ(kx_le16(buf + 44), 2 + 3));
+	for (i = 0; i < 3; i++) {
+		struct phdr h = ph32(buf, 2 + i);
+		T_ROW("load %u", i);
+		CHECK_EQ(h.type, KX_PT_LOAD);
+		CHECK_EQ(h.paddr, want[i].paddr);
+		CHECK_EQ(h.off, want[i].paddr);
+		CHECK_EQ(h.vaddr, want[i].vaddr);
+		CHECK_EQ(h.filesz, want[i].size);
+	}
+	T_ROW("direct_end inside an excluded range: nothing extra");
+	f.c.direct_end = 0x1e000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 44), 2 + 2);
+	CHECK_EQ(ph32(buf, 2).vaddr, 0xc0100000);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0);
+	T_ROW("direct_end 0: no split, every piece mapped");
+	f.c.direct_end = 0;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 44), 2 + 2);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0xe0000000);
 }
 
 /* ELF32 and ELF64 headers of the same description say the same thing. */

@@ -17,6 +17,11 @@ const uint16_t kx_arch_crash_machine = 3; /* EM_386 */
 const uint8_t kx_arch_crash_elf32 = 1;
 const uint64_t kx_arch_crash_low = KX_CRASH_LOW;
 const int kx_arch_crash_mem_arg = 0;
+/* the direct map without /proc/kcore (ELF32 there): PAGE_OFFSET of the
+ * 3G/1G split, and 880 MiB, inside lowmem (896 MiB less the vmalloc
+ * reserve's default); RAM above has p_vaddr 0 in the core header */
+const uint64_t kx_arch_crash_page_offset = 0xc0000000ull;
+const uint64_t kx_arch_crash_direct_end = 0x37000000ull;
 const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as on x86_64 */
 const uint64_t kx_arch_kernel_map = 0xc0000000ull; /* PAGE_OFFSET with the 3G/1G split */
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

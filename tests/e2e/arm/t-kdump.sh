@@ -19,45 +19,15 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# build_initrd_crash OUT: busybox + ../guest/init-crash32 as /init, and
-# Debian's armhf makedumpfile with the libraries its ELF header names
-# (readelf -d, recursively), from fetch.sh makedumpfile
-build_initrd_crash() {
-	local out=$1 stage mdf=$ARM_CACHE/makedumpfile lib f queue=(usr/bin/makedumpfile)
-	local -A seen=()
-	stage=$(mktemp -d "$E2E_WORK/stage-c.XXXXXX")
-	_e2e_stage_base "$stage"
-	cp "$ARM_DIR/../guest/init-crash32" "$stage/init"
-	chmod 755 "$stage/init"
-	mkdir -p "$stage/lib/arm-linux-gnueabihf"
-	cp "$mdf/usr/bin/makedumpfile" "$stage/usr/bin/"
-	while [ ${#queue[@]} -gt 0 ]; do
-		f=${queue[0]}
-		queue=("${queue[@]:1}")
-		for lib in $(readelf -d "$mdf/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			[ -z "${seen[$lib]:-}" ] || continue
-			seen[$lib]=1
-			for d in lib/arm-linux-gnueabihf usr/lib/arm-linux-gnueabihf; do
-				if [ -e "$mdf/$d/$lib" ]; then
-					cp -L "$mdf/$d/$lib" "$stage/lib/arm-linux-gnueabihf/"
-					queue+=("$d/$lib")
-					break
-				fi
-			done
-			[ -e "$stage/lib/arm-linux-gnueabihf/$lib" ] || e2e_die "makedumpfile needs $lib, not in $mdf"
-		done
-	done
-	ln -s arm-linux-gnueabihf/ld-linux-armhf.so.3 "$stage/lib/ld-linux-armhf.so.3"
-	make_initramfs "$stage" "$out"
-	rm -rf "$stage"
-	e2e_log "crash initrd: $out ($(du -k "$out" | cut -f1) KiB)"
-}
+# shellcheck source=../kdump32.sh
+. "$(dirname "$0")/../kdump32.sh"
 
 e2e_init
 KX_E2E_CACHE=$E2E_CACHE "$ARM_DIR/fetch.sh" makedumpfile >/dev/null || e2e_die "fetch.sh makedumpfile failed"
 log=$E2E_WORK/console.log
 nonce=$(e2e_nonce)
-build_initrd_crash "$E2E_WORK/initrd-crash.gz"
+build_initrd_crash32 "$E2E_WORK/initrd-crash.gz" "$ARM_CACHE/makedumpfile" arm-linux-gnueabihf \
+	ld-linux-armhf.so.3
 cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
 # what /proc/vmcore must cover: the top-level System RAM minus the region

@@ -13,26 +13,20 @@
 #   VMCOREINFO naming kernel A's release, whose PT_LOADs add up to what
 #   kernel A computed, and whose RAM holds kernel A's panic message (its log
 #   buffer) and reads to its end.
-# No makedumpfile here (as arm/t-kdump.sh; see docs/kdump.md).
+#   Then Debian's i386 makedumpfile (fetch.sh makedumpfile) reads the dump
+#   (-l -d 31, to stdout) and kernel A's log out of it (--dump-dmesg).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# build_initrd_crash OUT: busybox + ../guest/init-crash32 as /init
-build_initrd_crash() {
-	local out=$1 stage
-	stage=$(mktemp -d "$E2E_WORK/stage-c.XXXXXX")
-	_e2e_stage_base "$stage"
-	cp "$I386_DIR/../guest/init-crash32" "$stage/init"
-	chmod 755 "$stage/init"
-	make_initramfs "$stage" "$out"
-	rm -rf "$stage"
-	e2e_log "crash initrd: $out ($(du -k "$out" | cut -f1) KiB)"
-}
+# shellcheck source=../kdump32.sh
+. "$(dirname "$0")/../kdump32.sh"
 
 e2e_init
+KX_E2E_CACHE=$E2E_CACHE "$I386_DIR/fetch.sh" makedumpfile >/dev/null || e2e_die "fetch.sh makedumpfile failed"
 log=$E2E_WORK/console.log
 nonce=$(e2e_nonce)
-build_initrd_crash "$E2E_WORK/initrd-crash.gz"
+build_initrd_crash32 "$E2E_WORK/initrd-crash.gz" "$E2E_CACHE/i386/makedumpfile" i386-linux-gnu \
+	ld-linux.so.2
 cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
 # what /proc/vmcore must cover: the top-level System RAM minus the region
@@ -97,6 +91,8 @@ assert_log_has "$log" "KXC-VMCORE: present"
 assert_log_line "$log" "KXC-ELF:" "ident=7f454c46010101 type=4 machine=3 " "vmcore should be an ELF32 LE EM_386 core"
 assert_log_line "$log" "KXC-ELF:" "notes=1" "vmcore should merge the notes into one PT_NOTE"
 assert_log_line "$log" "KXC-ELF:" "loadbytes=$dumpable" "the PT_LOADs should cover kernel A's RAM minus the region ($dumpable)"
+# without /proc/kcore: lowmem's RAM at PAGE_OFFSET 0xc0000000 (makedumpfile needs it)
+assert_log_has "$log" "KXC-LOAD: paddr=0x00100000 vaddr=0xc0100000" "lowmem RAM should have its direct-map address"
 assert_log_line "$log" "KXC-NOTE-NAMES:" "CORE" "the CPU's crash note (NT_PRSTATUS) should be in vmcore"
 assert_log_line "$log" "KXC-NOTE-NAMES:" "VMCOREINFO"
 assert_log_has "$log" "KXC-VMCOREINFO: OSRELEASE=$release" "VMCOREINFO should name kernel A ($release)"
@@ -104,7 +100,11 @@ assert_log_has "$log" "KXC-PANIC-TEXT: found" "kernel A's panic should be in its
 tail=$(log_value "$log" "KXC-TAIL:")
 e2e_check "the dump's last MiB (kernel A's last RAM) should read: $tail" \
 	bash -c "[ -n '$tail' ] && [ '${tail%% *}' = 'bytes=${tail##*want=}' ]"
+assert_log_has "$log" "KXC-MAKEDUMPFILE: rc=0" "makedumpfile -F -l -d 31 /proc/vmcore should succeed"
+assert_log_has "$log" "KXC-DMESG-READ: rc=0" "makedumpfile --dump-dmesg /proc/vmcore should succeed"
+assert_log_line "$log" "KXC-DMESG:" "Kernel panic - not syncing" "kernel A's log read by makedumpfile should show the panic"
+assert_log_line "$log" "KXC-DMESG:" "Linux version $release" "the log makedumpfile read should be kernel A's"
 assert_log_has "$log" "KXC-DONE"
-grep -E 'KXC-(UP|CMDLINE|MEM|RAM|ELF|LOAD|PANIC|TAIL)' "$log" | tr -d '\r' | sed 's/^/    /' >&2 || true
+grep -E 'KXC-(UP|CMDLINE|MEM|RAM|ELF|LOAD|PANIC|TAIL|MAKEDUMPFILE|DMESG)' "$log" | tr -d '\r' | sed 's/^/    /' >&2 || true
 e2e_log "QEMU time: ${E2E_QEMU_SECS}s"
 e2e_finish
