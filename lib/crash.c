@@ -11,6 +11,7 @@
 #define EI_CLASS    4
 #define EI_DATA     5
 #define EI_VERSION  6
+#define ELFCLASS32  1
 #define ELFCLASS64  2
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
@@ -63,6 +64,8 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 			continue;
 		}
 		stop = w->end;
+		if (c->direct_end > w->cur && c->direct_end < stop)
+			stop = c->direct_end; /* direct map and highmem apart */
 		for (i = 0; i < c->nexclude; i++) {
 			const struct kx_range *x = &c->exclude[i];
 			if (x->start < x->end && x->start > w->cur && x->start < stop)
@@ -95,6 +98,18 @@ static struct kx_err check_core(const struct kx_crash_core *c)
 	if (c->text_size && (!kx_range_ok(kx_range_at(c->text_vaddr, c->text_size)) ||
 			     !kx_range_ok(kx_range_at(c->text_paddr, c->text_size))))
 		return kx_err(KX_E_BAD_HEADER, "kernel text", c->text_vaddr, c->text_size);
+	if (c->elf32) {
+		/* ELF32: every note, the text mapping must end at or below 4 GiB */
+		const uint64_t lim = 0x100000000ull;
+		for (i = 0; i < c->ncpu; i++)
+			if (c->cpu[i].paddr + c->cpu[i].size > lim)
+				return kx_err(KX_E_BAD_HEADER, "32-bit core header", c->cpu[i].paddr, i);
+		if (c->vmcoreinfo.size && c->vmcoreinfo.paddr + c->vmcoreinfo.size > lim)
+			return kx_err(KX_E_BAD_HEADER, "32-bit core header", c->vmcoreinfo.paddr, 0);
+		if (c->text_size && (c->text_vaddr + c->text_size > lim ||
+				     c->text_paddr + c->text_size > lim))
+			return kx_err(KX_E_BAD_HEADER, "32-bit core header", c->text_vaddr, c->text_size);
+	}
 	return KX_NOERR;
 }
 
@@ -110,20 +125,36 @@ struct kx_err kx_crash_core_size(const struct kx_crash_core *c, uint64_t *size, 
 	while (next_piece(&w, &s, &e)) {
 		if (c->page_offset && c->page_offset + e < c->page_offset)
 			return kx_err(KX_E_BAD_HEADER, "page offset", c->page_offset, s);
+		if (c->elf32 && e > 0x100000000ull)
+			return kx_err(KX_E_BAD_HEADER, "32-bit core header", s, e);
 		n++;
 	}
 	/* e_phnum is 16 bits; PN_XNUM (0xffff) means "see section 0" */
 	if (n >= PN_XNUM)
 		return kx_err(KX_E_TOO_MANY, "program headers", PN_XNUM - 1, 0);
-	*size = KX_ELF64_EHDR + n * KX_ELF64_PHDR;
+	*size = c->elf32 ? KX_ELF32_EHDR + n * KX_ELF32_PHDR : KX_ELF64_EHDR + n * KX_ELF64_PHDR;
 	if (phnum)
 		*phnum = (unsigned)n;
 	return KX_NOERR;
 }
 
-static void put_phdr(uint8_t *p, uint32_t type, uint32_t flags, uint64_t off, uint64_t vaddr,
-		     uint64_t paddr, uint64_t size)
+/* One program header; returns the next one's place. ELF32's fields come in
+ * another order (p_flags after p_memsz) and are 4 bytes wide; the values
+ * were checked to fit (check_core, kx_crash_core_size). */
+static uint8_t *put_phdr(uint8_t *p, int elf32, uint32_t type, uint32_t flags, uint64_t off,
+			 uint64_t vaddr, uint64_t paddr, uint64_t size)
 {
+	if (elf32) {
+		kx_put32(p, type);
+		kx_put32(p + 4, (uint32_t)off);
+		kx_put32(p + 8, vaddr > 0xffffffffull ? 0 : (uint32_t)vaddr); /* not linearly mapped */
+		kx_put32(p + 12, (uint32_t)paddr);
+		kx_put32(p + 16, (uint32_t)size); /* p_filesz */
+		kx_put32(p + 20, (uint32_t)size); /* p_memsz */
+		kx_put32(p + 24, flags);
+		kx_put32(p + 28, 0);              /* p_align */
+		return p + KX_ELF32_PHDR;
+	}
 	kx_put32(p, type);
 	kx_put32(p + 4, flags);
 	kx_put64(p + 8, off);
@@ -132,6 +163,7 @@ static void put_phdr(uint8_t *p, uint32_t type, uint32_t flags, uint64_t off, ui
 	kx_put64(p + 32, size);  /* p_filesz */
 	kx_put64(p + 40, size);  /* p_memsz */
 	kx_put64(p + 48, 0);     /* p_align */
+	return p + KX_ELF64_PHDR;
 }
 
 struct kx_err kx_crash_core_build(const struct kx_crash_core *c, uint8_t *buf, size_t cap,
@@ -150,36 +182,41 @@ struct kx_err kx_crash_core_build(const struct kx_crash_core *c, uint8_t *buf, s
 		return kx_err(KX_E_SCRATCH, "ELF core header", size, cap);
 	kx_memset(buf, 0, (size_t)size);
 	buf[0] = 0x7f, buf[1] = 'E', buf[2] = 'L', buf[3] = 'F';
-	buf[EI_CLASS] = ELFCLASS64;
+	buf[EI_CLASS] = c->elf32 ? ELFCLASS32 : ELFCLASS64;
 	buf[EI_DATA] = ELFDATA2LSB;
 	buf[EI_VERSION] = EV_CURRENT;       /* EI_OSABI 0: ELFOSABI_NONE */
 	kx_put16(buf + 16, KX_ET_CORE);     /* e_type */
 	kx_put16(buf + 18, c->machine);     /* e_machine */
 	kx_put32(buf + 20, EV_CURRENT);     /* e_version */
-	kx_put64(buf + 32, KX_ELF64_EHDR);  /* e_phoff; e_entry, e_shoff, e_flags 0 */
-	kx_put16(buf + 52, KX_ELF64_EHDR);  /* e_ehsize */
-	kx_put16(buf + 54, KX_ELF64_PHDR);  /* e_phentsize */
-	kx_put16(buf + 56, (uint16_t)phnum);/* e_phnum; no sections */
-
-	ph = buf + KX_ELF64_EHDR;
+	if (c->elf32) {
+		kx_put32(buf + 28, KX_ELF32_EHDR);  /* e_phoff; e_entry, e_shoff, e_flags 0 */
+		kx_put16(buf + 40, KX_ELF32_EHDR);  /* e_ehsize */
+		kx_put16(buf + 42, KX_ELF32_PHDR);  /* e_phentsize */
+		kx_put16(buf + 44, (uint16_t)phnum);/* e_phnum; no sections */
+		ph = buf + KX_ELF32_EHDR;
+	} else {
+		kx_put64(buf + 32, KX_ELF64_EHDR);  /* e_phoff; e_entry, e_shoff, e_flags 0 */
+		kx_put16(buf + 52, KX_ELF64_EHDR);  /* e_ehsize */
+		kx_put16(buf + 54, KX_ELF64_PHDR);  /* e_phentsize */
+		kx_put16(buf + 56, (uint16_t)phnum);/* e_phnum; no sections */
+		ph = buf + KX_ELF64_EHDR;
+	}
 	/* the notes: read from the crashed kernel's memory at p_offset */
-	for (i = 0; i < c->ncpu; i++, ph += KX_ELF64_PHDR)
-		put_phdr(ph, KX_PT_NOTE, 0, c->cpu[i].paddr, 0, c->cpu[i].paddr, c->cpu[i].size);
-	if (c->vmcoreinfo.size) {
-		put_phdr(ph, KX_PT_NOTE, 0, c->vmcoreinfo.paddr, 0, c->vmcoreinfo.paddr,
-			 c->vmcoreinfo.size);
-		ph += KX_ELF64_PHDR;
-	}
+	for (i = 0; i < c->ncpu; i++)
+		ph = put_phdr(ph, c->elf32, KX_PT_NOTE, 0, c->cpu[i].paddr, 0, c->cpu[i].paddr,
+			      c->cpu[i].size);
+	if (c->vmcoreinfo.size)
+		ph = put_phdr(ph, c->elf32, KX_PT_NOTE, 0, c->vmcoreinfo.paddr, 0, c->vmcoreinfo.paddr,
+			      c->vmcoreinfo.size);
 	/* the kernel image mapping, as kexec-tools and Linux add it */
-	if (c->text_size) {
-		put_phdr(ph, KX_PT_LOAD, rwx, c->text_paddr, c->text_vaddr, c->text_paddr,
-			 c->text_size);
-		ph += KX_ELF64_PHDR;
-	}
-	while (next_piece(&w, &s, &e)) {
-		put_phdr(ph, KX_PT_LOAD, rwx, s, c->page_offset ? c->page_offset + s : 0, s, e - s);
-		ph += KX_ELF64_PHDR;
-	}
+	if (c->text_size)
+		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, c->text_paddr, c->text_vaddr, c->text_paddr,
+			      c->text_size);
+	while (next_piece(&w, &s, &e))
+		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, s,
+			      c->page_offset && (!c->direct_end || e <= c->direct_end)
+				      ? c->page_offset + s : 0,
+			      s, e - s);
 	*len = (size_t)size;
 	return KX_NOERR;
 }
@@ -238,11 +275,24 @@ static struct kx_err add(char *buf, size_t cap, const char *w)
 	return kx_cmdline_add(buf, cap, w, kx_strlen(w), 0);
 }
 
+/* "0x<hex>" of v at out (room for 19 bytes); returns the length. */
+static size_t put_hex(char *out, uint64_t v)
+{
+	size_t n = 0;
+	int shift;
+
+	out[n++] = '0', out[n++] = 'x';
+	for (shift = 60; shift > 0 && !(v >> shift); shift -= 4)
+		;
+	for (; shift >= 0; shift -= 4)
+		out[n++] = "0123456789abcdef"[(v >> shift) & 15];
+	return n;
+}
+
 struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr)
 {
-	char hdr[32] = "elfcorehdr=0x";
-	size_t n = 13;
-	int shift;
+	char hdr[40] = "elfcorehdr=";
+	size_t n = 11;
 
 	if (!cap)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, 0, 0);
@@ -251,12 +301,26 @@ struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr)
 	kx_cmdline_drop(buf, "elfcorehdr");
 	if (!elfcorehdr)
 		return KX_NOERR;
-	for (shift = 60; shift > 0 && !(elfcorehdr >> shift); shift -= 4)
-		;
-	for (; shift >= 0; shift -= 4)
-		hdr[n++] = "0123456789abcdef"[(elfcorehdr >> shift) & 15];
+	n += put_hex(hdr + n, elfcorehdr);
 	hdr[n] = 0;
 	return add(buf, cap, hdr);
+}
+
+struct kx_err kx_crash_cmdline_mem(char *buf, size_t cap, struct kx_range usable)
+{
+	char w[64] = "mem=";
+	size_t n = 4;
+
+	if (!cap)
+		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, 0, 0);
+	kx_cmdline_drop(buf, "mem");
+	if (usable.end <= usable.start)
+		return KX_NOERR;
+	n += put_hex(w + n, usable.end - usable.start);
+	w[n++] = '@';
+	n += put_hex(w + n, usable.start);
+	w[n] = 0;
+	return add(buf, cap, w);
 }
 
 /* ---- /proc/iomem ----------------------------------------------------------- */

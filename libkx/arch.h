@@ -20,6 +20,19 @@ extern const uint8_t kx_arch_uimage_arch;        /* a uImage's ih_arch for this 
 /* kdump with kexec_load: the ELF machine of the core header kx builds (0: kx
  * builds none on this architecture) and where the kernel text is mapped. */
 extern const uint16_t kx_arch_crash_machine;
+/* ... its class (1: ELF32, 0: ELF64), the low memory never dumped (x86_64:
+ * the first 1 MiB, the crash kernel's own), and how the crash kernel learns
+ * the memory it may use: 0 from the memory map kx passes (x86: e820), 1 from
+ * "mem=SIZE@START" on its command line (32-bit ARM; the core header then
+ * sits 1 MiB aligned at the top of the region, above that memory) */
+extern const uint8_t kx_arch_crash_elf32;
+extern const uint64_t kx_arch_crash_low;
+extern const int kx_arch_crash_mem_arg;
+/* when /proc/kcore does not say: the direct map's p_vaddr - p_paddr for the
+ * core header's RAM, and where the direct map ends (i386: PAGE_OFFSET
+ * 0xc0000000 and lowmem); 0: none (p_vaddr 0) */
+extern const uint64_t kx_arch_crash_page_offset;
+extern const uint64_t kx_arch_crash_direct_end;
 /* kexec_load's crash-hotplug flag: x86 sends KEXEC_UPDATE_ELFCOREHDR (0x4),
  * which every x86 kernel with crash hotplug takes (6.5 to 6.9 refuse the
  * generic 0x8); others send KEXEC_CRASH_HOTPLUG_SUPPORT (0x8) */

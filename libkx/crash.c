@@ -296,6 +296,7 @@ static int gather(struct kx_load *l, struct kx_crash_core *c, struct kx_range *e
 
 	memset(c, 0, sizeof(*c));
 	c->machine = kx_arch_crash_machine;
+	c->elf32 = kx_arch_crash_elf32;
 	*what = "CPU crash notes";
 	if ((e = read_cpu_notes(cs, &c->ncpu, path, plen)))
 		return e;
@@ -313,9 +314,14 @@ static int gather(struct kx_load *l, struct kx_crash_core *c, struct kx_range *e
 	if (KX_FAILED(kx_iomem_parse(l->iomem, len, &cs->ram)))
 		return -EINVAL;
 	read_kcore(l, c);
+	if (!c->page_offset && kx_arch_crash_page_offset) {
+		c->page_offset = kx_arch_crash_page_offset;
+		c->direct_end = kx_arch_crash_direct_end;
+	}
 	c->ram = &cs->ram;
-	/* not dumped: the first 1 MiB (the crash kernel uses it) and the regions */
-	ex[0] = (struct kx_range){ 0, KX_CRASH_LOW };
+	/* not dumped: the regions, and on x86 the first 1 MiB (the crash kernel
+	 * uses it; empty elsewhere) */
+	ex[0] = (struct kx_range){ 0, kx_arch_crash_low };
 	for (i = 0; i < cs->nregion && i + 1 < KX_CRASH_MAX_EXCLUDE; i++)
 		ex[i + 1] = cs->region[i];
 	c->exclude = ex;
@@ -336,11 +342,19 @@ static int build_header(struct kx_load *l, size_t *len, struct kx_error *err)
 
 	if (!r) {
 		e = kx_crash_core_build(&c, l->cs.hdr, sizeof(l->cs.hdr), len);
+		if (e.code == KX_E_BAD_HEADER && c.elf32 && e.what &&
+		    !strcmp(e.what, "32-bit core header")) {
+			/* RAM or notes above 4 GiB (LPAE, PAE): ELF32 cannot say
+			 * them; the crash kernel's vmcore reads ELF64 as well */
+			dbg(l, "ELF core header: memory above 4 GiB (0x%" PRIx64 "), so ELF64", e.a);
+			c.elf32 = 0;
+			e = kx_crash_core_build(&c, l->cs.hdr, sizeof(l->cs.hdr), len);
+		}
 		if (KX_FAILED(e))
 			return fail_lib(err, e, "the ELF core header");
-		dbg(l, "ELF core header: %zu bytes: %u CPU notes, VMCOREINFO at 0x%" PRIx64
-		    ", %u program headers", *len, c.ncpu, c.vmcoreinfo.paddr,
-		    (unsigned)kx_le16(l->cs.hdr + 56));
+		dbg(l, "ELF core header: ELF%d, %zu bytes: %u CPU notes, VMCOREINFO at 0x%" PRIx64
+		    ", %u program headers", c.elf32 ? 32 : 64, *len, c.ncpu, c.vmcoreinfo.paddr,
+		    (unsigned)kx_le16(l->cs.hdr + (c.elf32 ? 44 : 56)));
 		return 1;
 	}
 	if (l->o.crash_sizing) {
@@ -363,7 +377,8 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 
 	read_regions(l);
 	if (!kx_arch_crash_machine && !l->o.crash_sizing)
-		/* e.g. arm64 passes elfcorehdr and the usable memory in the device tree */
+		/* arm64 passes elfcorehdr and the usable memory in the device tree:
+		 * kx does not build that (kexec_file_load does) */
 		return fail(err, KX_E_CRASH_ARCH, 0, 0);
 	if (!l->o.crash_sizing && w.min >= (1ull << 32))
 		/* crashkernel=X,high: the kernel takes segments only in the high
@@ -387,9 +402,14 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 		dbg(l, "--hotplug: the core header gets %" PRIu64 " bytes (%s) and is not verified",
 		    memsz, f);
 	}
+	if (kx_arch_crash_mem_arg)
+		/* 32-bit ARM: the crash kernel's memory ends where the header starts,
+		 * and memory banks are mapped in 1 MiB sections */
+		memsz = kx_align_up(memsz, MiB, &at) ? at : memsz;
 	/* at the top of the region: the kernel goes to its bottom, aligned */
 	if (!kx_plan_place(&l->plan, mem, w,
-			   &(struct kx_place){ .size = memsz, .align = KX_PAGE,
+			   &(struct kx_place){ .size = memsz,
+					       .align = kx_arch_crash_mem_arg ? MiB : KX_PAGE,
 					       .within = { w.min, w.max }, .top_down = true }, &at))
 		return fail_n(err, KX_E_CRASH_NO_ROOM, 0, w.min, w.max, memsz, 0);
 	e = kx_plan_add(&l->plan, "elfcorehdr", "built", built ? l->cs.hdr : 0, built ? len : 0, at,
@@ -401,12 +421,22 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 	dbg(l, "ELF core header at 0x%" PRIx64, at);
 	if (!l->o.crash_sizing) {
 		/* the loader sees (and passes on) the crash kernel's memory */
+		/* (with mem=, the header's top leftovers are no use to it either) */
+		struct kx_range hole = { at, kx_arch_crash_mem_arg ? w.max : at + memsz };
 		cs->view = l->si;
-		e = kx_crash_memmap(mem, cs->region, cs->nregion, (struct kx_range){ at, at + memsz },
-				    &cs->view.mem);
+		e = kx_crash_memmap(mem, cs->region, cs->nregion, hole, &cs->view.mem);
 		if (KX_FAILED(e))
 			return fail_lib(err, e, "the crash kernel's memory map");
 		l->req.sys = &cs->view;
+	}
+	if (kx_arch_crash_mem_arg) {
+		/* the region's bottom (the kernel's PHYS_OFFSET: the region is
+		 * 128 MiB aligned) up to the header */
+		e = kx_crash_cmdline_mem(l->cmdline, sizeof(l->cmdline),
+					 l->o.crash_sizing ? (struct kx_range){ 0, 0 }
+							   : (struct kx_range){ w.min, at });
+		if (KX_FAILED(e))
+			return fail_lib(err, e, "the crash kernel's command line");
 	}
 	e = kx_crash_cmdline(l->cmdline, sizeof(l->cmdline), at);
 	return KX_FAILED(e) ? fail_lib(err, e, "the crash kernel's command line") : 0;

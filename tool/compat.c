@@ -14,9 +14,16 @@ static const struct compat {
 	uint8_t refuse;  /* ignoring it would change what boots */
 	const char *why;
 } compat[] = {
+#if defined(__arm__) || defined(__i386__)
+	{ "elf64-core-headers", 0, 0, "kx's ELF core headers are ELF32 here, ELF64 when memory "
+				      "lies above 4 GiB; the crash kernel reads either" },
+	{ "elf32-core-headers", 0, 0, "kx's ELF core headers are ELF32 here already (ELF64 only "
+				      "when memory lies above 4 GiB)" },
+#else
 	{ "elf64-core-headers", 0, 0, "kx's ELF core headers are ELF64 already" },
 	{ "elf32-core-headers", 0, 0, "kx builds ELF64 core headers, which makedumpfile and crash "
 				      "read as well" },
+#endif
 	{ "args-linux", 0, 0, "kx boots an ELF vmlinux as Linux already" },
 	{ "noefi", 0, 0, "no EFI runtime state with kexec_load (KX_SET_NO_EFI)" },
 	{ "console-serial", 0, 0, "kx's purgatory always writes to a serial port (--serial, default "

@@ -29,6 +29,8 @@
 					    crash kernel's to use (Linux >= 5.8) */
 #define KX_ELF64_EHDR        64
 #define KX_ELF64_PHDR        56
+#define KX_ELF32_EHDR        52
+#define KX_ELF32_PHDR        32
 #define KX_PT_LOAD           1
 #define KX_PT_NOTE           4
 #define KX_ET_CORE           4
@@ -54,6 +56,15 @@ struct kx_crash_core {
 	 * overlap; empty ranges are ignored) */
 	const struct kx_range *exclude;
 	unsigned nexclude;                /* <= KX_CRASH_MAX_EXCLUDE */
+	/* 0: ELF64 (x86_64); 1: ELF32 (32-bit ARM, i386): every address,
+	 * offset and size must then fit 32 bits, else KX_E_BAD_HEADER (what:
+	 * "32-bit core header"); a direct-map p_vaddr that would not fit (RAM
+	 * above the linear map) is written as 0 */
+	uint8_t elf32;
+	/* the end of the direct map (i386: lowmem): RAM pieces are split there
+	 * and those above get p_vaddr 0 (highmem has no fixed mapping);
+	 * 0: no limit */
+	uint64_t direct_end;
 };
 
 /*
@@ -64,7 +75,8 @@ struct kx_crash_core {
 struct kx_err kx_crash_core_size(const struct kx_crash_core *c, uint64_t *size, unsigned *phnum);
 
 /*
- * Write the ELF64 core header into buf[0, cap): ET_CORE, little endian;
+ * Write the ELF64 (or, with c->elf32, ELF32) core header into buf[0, cap):
+ * ET_CORE, little endian;
  * PT_NOTEs (p_offset = p_paddr = the buffer), then the kernel text PT_LOAD,
  * then one PT_LOAD per dumped RAM piece (p_offset = p_paddr, p_vaddr =
  * page_offset + p_paddr, RWX). *len = bytes written. Errors: as
@@ -99,6 +111,15 @@ struct kx_err kx_crash_memmap(const struct kx_memmap *sys, const struct kx_range
  * b: cap - 1).
  */
 struct kx_err kx_crash_cmdline(char *buf, size_t cap, uint64_t elfcorehdr);
+
+/*
+ * 32-bit ARM: the crash kernel's memory is given on its command line, as
+ * kexec-tools gives it (arch/arm/kernel/setup.c early_mem: "mem=SIZE@START"
+ * replaces every memory bank of the device tree). In place: every mem= word
+ * is removed, then, for a nonempty usable, "mem=0x<size>@0x<start>" is
+ * appended. Errors: KX_E_CMDLINE_TOO_LONG.
+ */
+struct kx_err kx_crash_cmdline_mem(char *buf, size_t cap, struct kx_range usable);
 
 /*
  * /proc/iomem: every line named `name` (at any nesting depth), as

@@ -1,7 +1,8 @@
 /* Text from /proc and the user: /proc/iomem, memory type names, command
- * lines; auto mode's policy texts (a kernel .config, an IMA policy, the
- * built-in policies and kho= a command line names). */
+ * lines (and what kx -p adds to them); auto mode's policy texts (a kernel
+ * .config, an IMA policy, the built-in policies and kho= a command line names). */
 #include <kx/cmdline.h>
+#include <kx/crash.h>
 #include <kx/policy.h>
 #include <kx/range.h>
 #include "fuzz.h"
@@ -19,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, drop);
 	(void)kx_cmdline_add(buf, sizeof(buf), (const char *)data, size, 0);
 	(void)kx_cmdline_append(buf, sizeof(buf), (const char *)data, size);
+	/* a crash kernel's additions (32-bit ARM: mem=, then elfcorehdr=) */
+	(void)kx_crash_cmdline_mem(buf, sizeof(buf), (struct kx_range){ 0x68000000, 0x6bf00000 });
+	(void)kx_crash_cmdline(buf, sizeof(buf), 0x6bf00000);
 	if (memchr(buf, 0, sizeof(buf)) == 0)
 		__builtin_trap(); /* the line stays terminated */
 	{

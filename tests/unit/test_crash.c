@@ -25,6 +25,15 @@ static struct phdr ph(const uint8_t *hdr, unsigned i)
 	return h;
 }
 
+/* An ELF32 program header, widened (p_flags comes after p_memsz there). */
+static struct phdr ph32(const uint8_t *hdr, unsigned i)
+{
+	const uint8_t *p = hdr + KX_ELF32_EHDR + (size_t)i * KX_ELF32_PHDR;
+	struct phdr h = { kx_le32(p), kx_le32(p + 24), kx_le32(p + 4), kx_le32(p + 8),
+			  kx_le32(p + 12), kx_le32(p + 16), kx_le32(p + 20), kx_le32(p + 28) };
+	return h;
+}
+
 /* The QEMU guest of tests/e2e/t-kdump.sh: 1 GiB, crashkernel=256M at 0x25000000. */
 static void qemu_ram(struct kx_memmap *m)
 {
@@ -287,7 +296,8 @@ TEST(crash_core_exclusion_table)
 }
 
 /* Random maps and exclusions on a small page grid: the PT_LOADs are exactly
- * RAM minus the exclusions, in order, never empty, never overlapping. */
+ * RAM minus the exclusions, in order, never empty, never overlapping; with a
+ * direct map's end, no piece crosses it and only those below are mapped. */
 TEST(crash_core_matches_reference)
 {
 	enum { PAGES = 256 };
@@ -345,6 +355,12 @@ TEST(crash_core_matches_reference)
 		c.ram = &m;
 		c.exclude = ex;
 		c.nexclude = nex;
+		if (round % 2) {
+			/* a direct map ending somewhere (i386's lowmem): split there */
+			seed = seed * 1103515245 + 12345;
+			c.page_offset = 0x10000000;
+			c.direct_end = (uint64_t)((seed >> 16) % (PAGES + 1)) * 4096;
+		}
 		if (!CHECK_OK(kx_crash_core_build(&c, buf, sizeof(buf), &len)))
 			continue;
 		n = kx_le16(buf + 56);
@@ -353,12 +369,305 @@ TEST(crash_core_matches_reference)
 			if (!CHECK(h.filesz > 0 && h.paddr % 4096 == 0 && h.filesz % 4096 == 0 &&
 				   h.paddr >= last_end && h.paddr + h.filesz <= PAGES * 4096ull))
 				break;
+			if (c.direct_end &&
+			    !CHECK(h.paddr + h.filesz <= c.direct_end ? h.vaddr == 0x10000000 + h.paddr
+								       : h.paddr >= c.direct_end && !h.vaddr))
+				break;
 			last_end = h.paddr + h.filesz;
 			for (p = (unsigned)(h.paddr / 4096); p < (h.paddr + h.filesz) / 4096; p++)
 				got[p] = 1;
 		}
 		CHECK_MEM(got, want, PAGES);
 	}
+}
+
+/* ---- ELF32 (32-bit ARM) -------------------------------------------------------- */
+
+/* The guest of tests/e2e/arm/t-kdump.sh: QEMU virt, 1 GiB of RAM at 1 GiB,
+ * crashkernel=64M at 0x78000000 (128 MiB aligned), one CPU. */
+struct arm_fix {
+	struct kx_memmap ram;
+	struct kx_crash_note cpu[1];
+	struct kx_range ex[2];
+	struct kx_crash_core c;
+};
+
+static void arm_fix(struct arm_fix *f)
+{
+	static const struct mm_ent e[] = {
+		{ 0x4000000, 0x8000000, KX_MEM_RESERVED }, /* flash: not dumped */
+		{ 0x40000000, 0x80000000, KX_MEM_RAM },
+	};
+	memset(f, 0, sizeof(*f));
+	if (!mm_set(&f->ram, e, T_ARRAY_SIZE(e)))
+		abort();
+	f->cpu[0] = (struct kx_crash_note){ 0x7fd2e0a0, 0xa4 };
+	f->ex[0] = (struct kx_range){ 0, 0 }; /* no low 1 MiB on ARM */
+	f->ex[1] = (struct kx_range){ 0x78000000, 0x7c000000 };
+	f->c.machine = 40; /* EM_ARM */
+	f->c.elf32 = 1;
+	f->c.cpu = f->cpu;
+	f->c.ncpu = 1;
+	f->c.vmcoreinfo = (struct kx_crash_note){ 0x41a5f000, 0x1000 };
+	f->c.ram = &f->ram;
+	f->c.exclude = f->ex;
+	f->c.nexclude = 2;
+}
+
+TEST(crash_core_header_arm32)
+{
+	struct arm_fix f;
+	uint8_t buf[1024];
+	size_t len = 0;
+	uint64_t size = 0;
+	unsigned phnum = 0;
+	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 1, 1, 1, 0 };
+	struct phdr h;
+
+	arm_fix(&f);
+	CHECK_OK(kx_crash_core_size(&f.c, &size, &phnum));
+	CHECK_EQ(phnum, 4); /* a CPU note + VMCOREINFO + RAM below and above the region */
+	CHECK_EQ(size, 52 + 4 * 32);
+	memset(buf, 0xee, sizeof(buf));
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(len, size);
+	CHECK_MEM(buf, ident, 16);
+	CHECK_EQ(kx_le16(buf + 16), 4);     /* ET_CORE */
+	CHECK_EQ(kx_le16(buf + 18), 40);    /* EM_ARM */
+	CHECK_EQ(kx_le32(buf + 20), 1);     /* EV_CURRENT */
+	CHECK_EQ(kx_le32(buf + 24), 0);     /* e_entry */
+	CHECK_EQ(kx_le32(buf + 28), 52);    /* e_phoff */
+	CHECK_EQ(kx_le32(buf + 32), 0);     /* e_shoff */
+	CHECK_EQ(kx_le32(buf + 36), 0);     /* e_flags */
+	CHECK_EQ(kx_le16(buf + 40), 52);    /* e_ehsize */
+	CHECK_EQ(kx_le16(buf + 42), 32);    /* e_phentsize */
+	CHECK_EQ(kx_le16(buf + 44), 4);     /* e_phnum */
+	CHECK_EQ(kx_le16(buf + 46), 0);     /* e_shentsize */
+	CHECK_EQ(kx_le16(buf + 48), 0);     /* e_shnum */
+	CHECK_EQ(kx_le16(buf + 50), 0);     /* e_shstrndx */
+	CHECK_EQ(buf[len], 0xee);
+	T_ROW("cpu note");
+	h = ph32(buf, 0);
+	CHECK_EQ(h.type, KX_PT_NOTE);
+	CHECK_EQ(h.flags, 0);
+	CHECK_EQ(h.off, 0x7fd2e0a0);
+	CHECK_EQ(h.paddr, 0x7fd2e0a0);
+	CHECK_EQ(h.vaddr, 0);
+	CHECK_EQ(h.filesz, 0xa4);
+	CHECK_EQ(h.memsz, 0xa4);
+	CHECK_EQ(h.align, 0);
+	T_ROW("vmcoreinfo");
+	h = ph32(buf, 1);
+	CHECK_EQ(h.type, KX_PT_NOTE);
+	CHECK_EQ(h.off, 0x41a5f000);
+	CHECK_EQ(h.filesz, 0x1000);
+	T_ROW("RAM below the region: from the very start of RAM");
+	h = ph32(buf, 2);
+	CHECK_EQ(h.type, KX_PT_LOAD);
+	CHECK_EQ(h.flags, 7);
+	CHECK_EQ(h.off, 0x40000000);
+	CHECK_EQ(h.paddr, 0x40000000);
+	CHECK_EQ(h.vaddr, 0);
+	CHECK_EQ(h.filesz, 0x38000000);
+	CHECK_EQ(h.memsz, 0x38000000);
+	T_ROW("RAM above the region, to the end of the 32-bit space");
+	h = ph32(buf, 3);
+	CHECK_EQ(h.paddr, 0x7c000000);
+	CHECK_EQ(h.filesz, 0x4000000);
+
+	T_ROW("direct map: PAGE_OFFSET 0xc0000000 - PHYS_OFFSET 0x40000000");
+	f.c.page_offset = 0x80000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(ph32(buf, 2).vaddr, 0xc0000000);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0xfc000000);
+	T_ROW("a direct-map address beyond 32 bits is written as 0");
+	f.c.page_offset = 0xc0000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(ph32(buf, 2).vaddr, 0);
+	CHECK_EQ(ph32(buf, 2).paddr, 0x40000000);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0);
+	f.c.page_offset = 0x80000000;
+
+	T_ROW("the same with a kernel text mapping: 32-bit fields");
+	f.c.text_vaddr = 0xc0208000;
+	f.c.text_paddr = 0x40208000;
+	f.c.text_size = 0x1000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(len, 52 + 5 * 32);
+	h = ph32(buf, 2);
+	CHECK_EQ(h.type, KX_PT_LOAD);
+	CHECK_EQ(h.vaddr, 0xc0208000);
+	CHECK_EQ(h.paddr, 0x40208000);
+	CHECK_EQ(h.filesz, 0x1000000);
+}
+
+/* What ELF32 cannot say is refused, not truncated. */
+TEST(crash_core_header_arm32_limits)
+{
+	struct arm_fix f;
+	uint8_t buf[1024];
+	size_t len = 0;
+	uint64_t size;
+	static const struct mm_ent high[] = {
+		{ 0x40000000, 0x80000000, KX_MEM_RAM },
+		{ 0x100000000ull, 0x140000000ull, KX_MEM_RAM }, /* LPAE: RAM above 4 GiB */
+	};
+	static const struct mm_ent top[] = { { 0xc0000000ull, 0x100000000ull, KX_MEM_RAM } };
+
+	arm_fix(&f);
+	T_ROW("buffer one byte short");
+	CHECK_ERR(kx_crash_core_build(&f.c, buf, 52 + 4 * 32 - 1, &len), KX_E_SCRATCH);
+	T_ROW("exactly enough");
+	CHECK_OK(kx_crash_core_build(&f.c, buf, 52 + 4 * 32, &len));
+	T_ROW("RAM above 4 GiB");
+	REQUIRE(mm_set(&f.ram, high, T_ARRAY_SIZE(high)));
+	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+	T_ROW("the same excluded: fine");
+	f.ex[0] = (struct kx_range){ 0x100000000ull, 0x140000000ull };
+	CHECK_OK(kx_crash_core_size(&f.c, &size, 0));
+	T_ROW("RAM ending exactly at 4 GiB");
+	arm_fix(&f);
+	REQUIRE(mm_set(&f.ram, top, T_ARRAY_SIZE(top)));
+	if (CHECK_OK(kx_crash_core_build(&f.c, buf, sizeof(buf), &len))) {
+		CHECK_EQ(ph32(buf, 2).paddr, 0xc0000000);
+		CHECK_EQ(ph32(buf, 2).filesz, 0x40000000);
+	}
+	T_ROW("crash note above 4 GiB");
+	arm_fix(&f);
+	f.cpu[0].paddr = 0x100000000ull;
+	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+	T_ROW("crash note crossing 4 GiB");
+	f.cpu[0].paddr = 0xfffffff0;
+	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+	T_ROW("VMCOREINFO above 4 GiB");
+	arm_fix(&f);
+	f.c.vmcoreinfo.paddr = 0x100000000ull;
+	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+	T_ROW("kernel text above 4 GiB");
+	arm_fix(&f);
+	f.c.text_vaddr = 0xfff00000;
+	f.c.text_paddr = 0x40000000;
+	f.c.text_size = 0x200000;
+	CHECK_ERR(kx_crash_core_size(&f.c, &size, 0), KX_E_BAD_HEADER);
+}
+
+/* i386 without /proc/kcore: the direct map (PAGE_OFFSET 0xc0000000) ends
+ * inside lowmem; RAM pieces are split there and highmem gets p_vaddr 0. */
+TEST(crash_core_direct_end_i386)
+{
+	static const struct mm_ent e[] = {
+		{ 0x1000, 0x9fc00, KX_MEM_RAM },
+		{ 0x100000, 0x3ffdf000, KX_MEM_RAM },
+	};
+	static const struct { uint64_t paddr, vaddr, size; } want[] = {
+		{ 0x100000, 0xc0100000, 0x1c000000 - 0x100000 },
+		{ 0x20000000, 0xe0000000, 0x37000000 - 0x20000000 },
+		{ 0x37000000, 0, 0x3ffdf000 - 0x37000000 },
+	};
+	struct arm_fix f;
+	uint8_t buf[1024];
+	size_t len = 0;
+	unsigned i;
+
+	arm_fix(&f);
+	REQUIRE(mm_set(&f.ram, e, T_ARRAY_SIZE(e)));
+	f.c.machine = KX_EM_386;
+	f.ex[0] = (struct kx_range){ 0, KX_CRASH_LOW };
+	f.ex[1] = (struct kx_range){ 0x1c000000, 0x20000000 };
+	f.c.page_offset = 0xc0000000;
+	f.c.direct_end = 0x37000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 18), 3);
+	REQUIRE(CHECK_EQ(kx_le16(buf + 44), 2 + 3));
+	for (i = 0; i < 3; i++) {
+		struct phdr h = ph32(buf, 2 + i);
+		T_ROW("load %u", i);
+		CHECK_EQ(h.type, KX_PT_LOAD);
+		CHECK_EQ(h.paddr, want[i].paddr);
+		CHECK_EQ(h.off, want[i].paddr);
+		CHECK_EQ(h.vaddr, want[i].vaddr);
+		CHECK_EQ(h.filesz, want[i].size);
+	}
+	T_ROW("direct_end inside an excluded range: nothing extra");
+	f.c.direct_end = 0x1e000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 44), 2 + 2);
+	CHECK_EQ(ph32(buf, 2).vaddr, 0xc0100000);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0);
+	T_ROW("direct_end 0: no split, every piece mapped");
+	f.c.direct_end = 0;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, buf, sizeof(buf), &len)));
+	CHECK_EQ(kx_le16(buf + 44), 2 + 2);
+	CHECK_EQ(ph32(buf, 3).vaddr, 0xe0000000);
+}
+
+/* ELF32 and ELF64 headers of the same description say the same thing. */
+TEST(crash_core_elf32_matches_elf64)
+{
+	struct arm_fix f;
+	uint8_t b32[1024], b64[1024];
+	size_t l32, l64;
+	unsigned i;
+
+	arm_fix(&f);
+	f.c.page_offset = 0x80000000;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, b32, sizeof(b32), &l32)));
+	f.c.elf32 = 0;
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&f.c, b64, sizeof(b64), &l64)));
+	CHECK_EQ(b32[4], 1);
+	CHECK_EQ(b64[4], 2);
+	CHECK_EQ(kx_le16(b32 + 44), kx_le16(b64 + 56));
+	for (i = 0; i < kx_le16(b32 + 44); i++) {
+		struct phdr a = ph32(b32, i), b = ph(b64, i);
+		T_ROW("phdr %u", i);
+		CHECK_EQ(a.type, b.type);
+		CHECK_EQ(a.flags, b.flags);
+		CHECK_EQ(a.off, b.off);
+		CHECK_EQ(a.paddr, b.paddr);
+		CHECK_EQ(a.filesz, b.filesz);
+		CHECK_EQ(a.memsz, b.memsz);
+		/* a vaddr ELF32 cannot hold is 0 there */
+		CHECK_EQ(a.vaddr, b.vaddr > 0xffffffffull ? 0 : b.vaddr);
+	}
+}
+
+TEST(crash_cmdline_mem_table)
+{
+	static const struct {
+		const char *in;
+		struct kx_range usable;
+		const char *want;
+	} rows[] = {
+		{ "", { 0x78000000, 0x7bf00000 }, "mem=0x3f00000@0x78000000" },
+		{ "console=ttyAMA0", { 0x78000000, 0x7bf00000 }, "console=ttyAMA0 mem=0x3f00000@0x78000000" },
+		{ "mem=512M a mem=1G@0x40000000 b", { 0x80000000, 0x80100000 }, "a b mem=0x100000@0x80000000" },
+		{ "mem=1G quiet", { 0, 0 }, "quiet" },
+		{ "memmap=1G memtest=1 xmem=3", { 0x1000, 0x2000 }, "memmap=1G memtest=1 xmem=3 mem=0x1000@0x1000" },
+		{ "x=\"mem=5 y\"", { 0x1000, 0x2000 }, "x=\"mem=5 y\" mem=0x1000@0x1000" },
+	};
+	char buf[256];
+	unsigned r;
+
+	for (r = 0; r < T_ARRAY_SIZE(rows); r++) {
+		T_ROW("'%s'", rows[r].in);
+		snprintf(buf, sizeof(buf), "%s", rows[r].in);
+		if (CHECK_OK(kx_crash_cmdline_mem(buf, sizeof(buf), rows[r].usable)))
+			CHECK_STR(buf, rows[r].want);
+		/* twice: the same line (no growth) */
+		if (CHECK_OK(kx_crash_cmdline_mem(buf, sizeof(buf), rows[r].usable)))
+			CHECK_STR(buf, rows[r].want);
+	}
+	T_ROW("then elfcorehdr=, as kx -p on arm composes it");
+	snprintf(buf, sizeof(buf), "console=ttyAMA0");
+	CHECK_OK(kx_crash_cmdline_mem(buf, sizeof(buf), (struct kx_range){ 0x78000000, 0x7bf00000 }));
+	CHECK_OK(kx_crash_cmdline(buf, sizeof(buf), 0x7bf00000));
+	CHECK_STR(buf, "console=ttyAMA0 mem=0x3f00000@0x78000000 elfcorehdr=0x7bf00000");
+	T_ROW("too long");
+	snprintf(buf, sizeof(buf), "a");
+	CHECK_ERR(kx_crash_cmdline_mem(buf, 20, (struct kx_range){ 0x78000000, 0x7bf00000 }),
+		  KX_E_CMDLINE_TOO_LONG);
+	CHECK_STR(buf, "a");
+	CHECK_ERR(kx_crash_cmdline_mem(buf, 0, (struct kx_range){ 0, 0 }), KX_E_CMDLINE_TOO_LONG);
 }
 
 /* ---- the crash kernel's memory map ------------------------------------------------ */

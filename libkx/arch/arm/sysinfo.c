@@ -24,8 +24,14 @@ const int kx_arch_console_baud = 0;
 /* a uImage's ih_arch (IH_ARCH_ARM): U-Boot legacy images are undone by the
  * library's arch-neutral unwrapping, where it has one (libkx/unwrap.c) */
 const uint8_t kx_arch_uimage_arch = 2;
-/* kdump through kexec_load needs a core header kx does not build here yet */
-const uint16_t kx_arch_crash_machine = 0;
+/* kdump through kexec_load: an ELF32 core header (EM_ARM), the crash
+ * kernel's memory as mem= (docs/kdump.md) */
+const uint16_t kx_arch_crash_machine = 40; /* EM_ARM */
+const uint8_t kx_arch_crash_elf32 = 1;
+const uint64_t kx_arch_crash_low = 0;
+const int kx_arch_crash_mem_arg = 1;
+const uint64_t kx_arch_crash_page_offset = 0;
+const uint64_t kx_arch_crash_direct_end = 0;
 const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT, the generic one */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

@@ -25,6 +25,11 @@ const int kx_arch_console_baud = 0;
 const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_ARM64;
 /* the crash kernel gets elfcorehdr and its memory in the device tree: not yet */
 const uint16_t kx_arch_crash_machine = 0;
+const uint8_t kx_arch_crash_elf32 = 0;
+const uint64_t kx_arch_crash_low = 0;
+const int kx_arch_crash_mem_arg = 0;
+const uint64_t kx_arch_crash_page_offset = 0;
+const uint64_t kx_arch_crash_direct_end = 0;
 const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

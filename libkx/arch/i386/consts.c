@@ -1,5 +1,6 @@
 /* i386: what libkx/arch.h asks each architecture to name. */
 #include <kx/arch/x86_64.h>
+#include <kx/crash.h>
 #include "arch.h"
 
 const char kx_arch_name[] = "i386";
@@ -10,8 +11,17 @@ const uint16_t kx_arch_serial_port = 0x3f8;
 const uint64_t kx_arch_console_max = 0xffff;
 const int kx_arch_console_baud = 1;
 const uint8_t kx_arch_uimage_arch = 3; /* IH_ARCH_I386 */
-/* no kdump core headers built by kx on i386 (kexec_load -p): see docs/i386.md */
-const uint16_t kx_arch_crash_machine = 0;
+/* kdump with kexec_load as on x86_64 (boot parameters with the crash
+ * kernel's e820, elfcorehdr=), with an ELF32 core header: docs/i386.md */
+const uint16_t kx_arch_crash_machine = 3; /* EM_386 */
+const uint8_t kx_arch_crash_elf32 = 1;
+const uint64_t kx_arch_crash_low = KX_CRASH_LOW;
+const int kx_arch_crash_mem_arg = 0;
+/* the direct map without /proc/kcore (ELF32 there): PAGE_OFFSET of the
+ * 3G/1G split, and 880 MiB, inside lowmem (896 MiB less the vmalloc
+ * reserve's default); RAM above has p_vaddr 0 in the core header */
+const uint64_t kx_arch_crash_page_offset = 0xc0000000ull;
+const uint64_t kx_arch_crash_direct_end = 0x37000000ull;
 const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as on x86_64 */
 const uint64_t kx_arch_kernel_map = 0xc0000000ull; /* PAGE_OFFSET with the 3G/1G split */
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

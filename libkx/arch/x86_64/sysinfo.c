@@ -8,6 +8,7 @@
 #include <kx/bzimage.h>
 #include <kx/elf.h>
 #include <kx/uimage.h>
+#include <kx/crash.h>
 #include "arch.h"
 #include "load.h"
 
@@ -22,6 +23,11 @@ const uint64_t kx_arch_console_max = 0xffff;
 const int kx_arch_console_baud = 1;
 const uint8_t kx_arch_uimage_arch = KX_UI_ARCH_X86_64;
 const uint16_t kx_arch_crash_machine = KX_EM_X86_64;
+const uint8_t kx_arch_crash_elf32 = 0;
+const uint64_t kx_arch_crash_low = KX_CRASH_LOW;
+const int kx_arch_crash_mem_arg = 0;
+const uint64_t kx_arch_crash_page_offset = 0;
+const uint64_t kx_arch_crash_direct_end = 0;
 const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as kexec-tools on x86 */
 const uint64_t kx_arch_kernel_map = KX_X86_64_KERNEL_MAP;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

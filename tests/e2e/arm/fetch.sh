@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh [kexec-tools] - download (never install) what the 32-bit ARM QEMU tests
+# fetch.sh [kexec-tools|makedumpfile] - download (never install) what the 32-bit ARM QEMU tests
 # boot, from Debian's armhf packages, into the cache (default
 # tests/e2e/cache/arm, gitignored; override with KX_E2E_CACHE, which gets
 # an arm/ subdirectory):
@@ -10,6 +10,8 @@
 #   kexec-tools/                  with the argument: kexec-tools and the
 #                                 libraries it needs (glibc, zlib, Xen's...),
 #                                 for bench.sh's comparison; never committed
+#   makedumpfile/                 with the argument: makedumpfile and its
+#                                 libraries, for t-kdump's crash kernel
 # The host's dpkg setup is not touched: mk/arm/apt-armhf.sh keeps
 # its own armhf package lists in the cache. Idempotent; prints the kernel's
 # path on stdout.
@@ -89,6 +91,11 @@ if [ "${1:-}" = kexec-tools ] && [ ! -x "$cache/kexec-tools/sbin/kexec" ]; then
 	# shellcheck disable=SC2046 # one package per word
 	unpack "$cache/kexec-tools" "" $(closure kexec-tools)
 	[ -x "$cache/kexec-tools/sbin/kexec" ] || die "kexec-tools has no sbin/kexec"
+fi
+if [ "${1:-}" = makedumpfile ] && [ ! -x "$cache/makedumpfile/usr/bin/makedumpfile" ]; then
+	# shellcheck disable=SC2046 # one package per word
+	unpack "$cache/makedumpfile" "" $(closure makedumpfile)
+	[ -x "$cache/makedumpfile/usr/bin/makedumpfile" ] || die "makedumpfile has no usr/bin/makedumpfile"
 fi
 
 printf '%s\n' "$vmlinuz"

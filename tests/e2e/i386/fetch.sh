@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# fetch.sh - download (never install) what the i386 QEMU tests boot, from
+# fetch.sh [makedumpfile] - download (never install) what the i386 QEMU tests boot, from
 # Debian's i386 packages, into the cache (default tests/e2e/cache/i386,
 # gitignored; override with KX_E2E_CACHE, which gets an i386/ subdirectory):
 #   kernel-686/boot/vmlinuz-*       linux-image-686 -> linux-image-6.1.0-NN-686
 #   kernel-686-pae/boot/vmlinuz-*   linux-image-686-pae -> ...-686-pae
 #                                   (only ./boot is unpacked)
 #   busybox/bin/busybox             busybox-static (i386)
+#   makedumpfile/                   with the argument: makedumpfile and the
+#                                   libraries it depends on, for t-kdump
 # The host's dpkg setup is not touched: mk/i386/apt-i386.sh keeps its own
 # i386 package lists in the cache. Idempotent; prints the two kernels' paths
 # on stdout, 686 first, then 686-pae.
@@ -70,3 +72,12 @@ kernel() {
 
 kernel 686
 kernel 686-pae
+
+if [ "${1:-}" = makedumpfile ] && [ ! -x "$cache/makedumpfile/usr/bin/makedumpfile" ]; then
+	# its libraries, as apt-cache depends names them (libdw1 needs more)
+	pkgs=$("$apt" "$cache" depends makedumpfile libdw1 libelf1 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^(lib|zlib)/ { print $2 }' | sort -u)
+	# shellcheck disable=SC2086 # one package per word
+	unpack "$cache/makedumpfile" "" makedumpfile $pkgs
+	[ -x "$cache/makedumpfile/usr/bin/makedumpfile" ] || die "makedumpfile has no usr/bin/makedumpfile"
+fi
