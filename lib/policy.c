@@ -66,11 +66,12 @@ static const char *line_end(const char *p, const char *end)
 
 int kx_kconfig(const char *text, size_t len, const char *name)
 {
-	const char *p = text, *end = text + len, *e;
+	const char *p = text, *end, *e;
 	size_t n = kx_strlen(name);
 
 	if (!text)
 		return 0;
+	end = text + len;
 	for (; p < end && *p; p = e + (e < end)) {
 		e = line_end(p, end);
 		if ((size_t)(e - p) >= n + 2 && !kx_memcmp(p, name, n) && p[n] == '=')
@@ -82,12 +83,13 @@ int kx_kconfig(const char *text, size_t len, const char *name)
 int kx_cmdline_value(const char *text, size_t len, const char *key, const char **val,
 		     size_t *vlen)
 {
-	const char *p = text, *end = text + len, *w;
+	const char *p = text, *end, *w;
 	size_t wl, n = kx_strlen(key);
 	int found = 0;
 
 	if (!text)
 		return 0;
+	end = text + len;
 	while ((w = kx_cmdline_word(&p, end, &wl))) {
 		if (wl == 2 && w[0] == '-' && w[1] == '-')
 			break;
@@ -158,10 +160,11 @@ static int has_prefix(const char *p, const char *e, const char *prefix)
 
 int kx_ima_policy_kexec(const char *text, size_t len)
 {
-	const char *p = text, *end = text + len, *e;
+	const char *p = text, *end, *e;
 
 	if (!text)
 		return 0;
+	end = text + len;
 	for (; p < end && *p; p = e + (e < end)) {
 		const char *s = p;
 		e = line_end(p, end);
