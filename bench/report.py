@@ -4,12 +4,18 @@
   report.py row TSLOG NONCE CHECK_B PAYLOAD_SHA
       one boot's dated console (bench/serial_ts.py) -> a CSV fragment:
       load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,
-      bb_floor_kb,exec_s,exec_cpu_s,b_first_line,ok
+      bb_floor_kb,exec_s,exec_cpu_s,b_first_line,ok,fail (why a boot failed)
 
   report.py doc QEMU_CSV DIGEST_CSV SIZES_CSV MACHINE_TXT OUT_DIR DOC [READONCE_TXT]
       medians, ratios, targets -> OUT_DIR/<stamp>-summary.csv, the chart
       (gnuplot, OUT_DIR/chart.svg) and the generated part of DOC (between
       "<!-- bench:begin -->" and "<!-- bench:end -->").
+
+  report.py doc32 ARCH QEMU_CSV MACHINE_TXT OUT_DIR DOC
+      the 32-bit rows (bench/run.sh with BENCH_ARCH=arm or i386): medians,
+      ratios and every failed boot with its reason -> OUT_DIR/<stamp>-ARCH-summary.csv
+      and the part of DOC between "<!-- bench:ARCH:begin -->" and
+      "<!-- bench:ARCH:end -->".
 """
 import csv
 import os
@@ -67,14 +73,24 @@ def row(tslog, nonce, check_b, payload_sha):
                 v["floor"], v["bb_floor"] = f
         elif "Starting new kernel" in text and start is None:
             start = i
-        elif start is not None and "Command line:" in text and ("kxbench.nonce=" + nonce) in text:
+        elif start is not None and re.search(r"[Cc]ommand line:", text) and ("kxbench.nonce=" + nonce) in text:
+            # x86: "Command line: ...", ARM: "Kernel command line: ..."
             v["nonce_ok"] = True
         elif text.startswith("KXB-PAYLOAD:"):
             v["payload_ok"] = text.split(":", 1)[1].strip() == payload_sha
+        elif text.startswith("BENCH-ERROR:") and "error" not in v:
+            v["error"] = text.split(":", 1)[1].strip()
+        elif start is not None and "Initramfs unpacking failed" in text and "initramfs" not in v:
+            v["initramfs"] = text[text.index("Initramfs"):].strip()
     exec_s = exec_cpu = first = ""
     if start is not None:
         for j in range(start + 1, len(lines)):
             t, text = lines[j]
+            # kernel A may still print after "Starting new kernel" (32-bit ARM:
+            # "Bye!"): a line dated later than 0.000000 is kernel A's
+            ts = re.match(r"\s*\[\s*(\d+)\.(\d+)\]", text)
+            if ts and int(ts.group(1) + ts.group(2)) != 0:
+                continue
             if text.strip() and not text.startswith("[serial_ts"):
                 exec_s = "%.3f" % (t - lines[start][0])
                 exec_cpu = "%.3f" % (cpu[j] - cpu[start])
@@ -87,12 +103,32 @@ def row(tslog, nonce, check_b, payload_sha):
     ok = bool(exec_s) and v.get("nonce_ok", False) and v.get("load") is not None
     if check_b == "1":
         ok = ok and v.get("payload_ok", False)
+    # why a boot failed, in a few words (a peer's failure is a result too)
+    fail = ""
+    if not ok:
+        if v.get("error"):
+            fail = v["error"]
+        elif v.get("load") is None:
+            fail = "no load measured"
+        elif start is None:
+            fail = "kernel A never started kernel B"
+        elif not exec_s:
+            fail = "kernel B printed nothing"
+        elif v.get("initramfs"):
+            fail = "kernel B: " + v["initramfs"]
+        elif not v.get("nonce_ok"):
+            fail = "kernel B without this run's command line"
+        elif "payload_ok" in v:
+            fail = "kernel B: its initrd's payload damaged (sha256 differs)"
+        else:
+            fail = "kernel B never reached its /init"
+        fail = re.sub(r"[^ -~]", "", fail).replace(",", ";").replace('"', "'")[:100]
 
     def f3(x):
         return "%.3f" % x if x is not None else ""
     print(",".join([f3(v.get("load")), load_host, load_cpu, v.get("rss", ""), v.get("floor", ""),
                     f3(v.get("bb_load")), v.get("bb_rss", ""), v.get("bb_floor", ""),
-                    exec_s, exec_cpu, first, "1" if ok else "0"]))
+                    exec_s, exec_cpu, first, "1" if ok else "0", fail]))
 
 
 # --------------------------------------------------------------------------- doc
@@ -371,11 +407,129 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
     print("\n".join(L))
 
 
+GUEST32 = {
+    "arm": "QEMU TCG, `virt`, `-cpu cortex-a15`, 1 vCPU, 1024 MiB; Debian's armmp zImage as kernel A and B; "
+           "kernel B with `earlycon=pl011,0x9000000`",
+    "i386": "QEMU TCG, q35, `-cpu max`, 1 vCPU, 1024 MiB; Debian's 686 kernel (no PAE) as kernel A and B; "
+            "kernel B with `earlyprintk=serial,ttyS0`",
+}
+WHAT32 = {
+    "arm": {"kx-c": "kexec_load, kx's purgatory, XXH64 check (MMU off)",
+            "kx-c-i": "kexec_load, kx's purgatory, no check",
+            "kx-auto": "auto: kexec_load (the only call on 32-bit ARM)",
+            "kexec": "kexec_load, no purgatory (kexec-tools has none on ARM), no check",
+            "kexec-i": "the same (`-i` changes nothing on ARM)"},
+    "i386": {"kx-c": "kexec_load, kx's purgatory, XXH64 check",
+             "kx-c-i": "kexec_load, kx's purgatory, no check",
+             "kx-auto": "auto: kexec_load (the only call on i386)",
+             "kexec": "kexec_load, kexec-tools' purgatory, SHA-256 check",
+             "kexec-i": "kexec_load, kexec-tools' purgatory, no check"},
+}
+ORDER32 = ["kx-c", "kexec", "kx-c-i", "kexec-i", "kx-auto"]
+PAIRS32 = [("kx-c", "kexec"), ("kx-c-i", "kexec-i"), ("kx-auto", "kexec"), ("kx-c", "kexec-i")]
+
+
+def doc32(arch, qemu_csv, machine_txt, out_dir, doc_path):
+    rows = read_csv(qemu_csv)
+    stamp = os.path.basename(qemu_csv)[: -len("-qemu.csv")]
+    tools = [t for t in ORDER32 if any(r["tool"] == t for r in rows)]
+    tools += sorted({r["tool"] for r in rows} - set(tools))
+    m = {}
+    for t in tools:
+        all_ = [r for r in rows if r["tool"] == t]
+        # timings from every boot that measured them: a kernel B that starts
+        # and then finds its initrd damaged still started (its failure is shown)
+        x = {"n": len([r for r in all_ if r["ok"] == "1"]), "of": len(all_),
+             "fails": sorted({r.get("fail", "") or "?" for r in all_ if r["ok"] != "1"})}
+        for k in ("load", "load_cpu", "rss", "exec", "exec_cpu"):
+            x[k] = med([fl(r[COL[k]]) for r in all_])
+        m[t] = x
+    r0 = rows[0]
+    payload = int(r0["kernel_bytes"]) + int(r0["initrd_bytes"])
+    loads = [v for v in (fl(r.get("host_load1")) for r in rows) if v is not None]
+    rounds = max((x["of"] for x in m.values()), default=0)
+    with open(os.path.join(out_dir, stamp + "-summary.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["tool", "boots_ok", "boots", "load_s", "load_cpu_s", "rss_kb", "exec_s", "exec_cpu_s",
+                    "failures"])
+        for t in tools:
+            x = m[t]
+            w.writerow([t, x["n"], x["of"]] + [fnum(x[k], "%.3f") for k in
+                                                ("load", "load_cpu", "rss", "exec", "exec_cpu")] +
+                       ["; ".join(x["fails"])])
+    machine = ""
+    if machine_txt and os.path.exists(machine_txt):
+        machine = "; ".join(ln.strip() for ln in open(machine_txt) if ln.strip())
+    what = WHAT32.get(arch, {})
+    L = []
+    L.append("Run `%s` (%s): %s." % (stamp, arch, machine))
+    L.append("")
+    L.append("Payload: `%s` (%d bytes) + an incompressible %d-byte initrd = %.1f MiB. Guest: %s. "
+             "kexec-tools `%s` (Debian's binary, unmodified, default options). %d round(s), each boots "
+             "every tool once (one fresh boot per measurement); kernel B runs its `/init` and checks the "
+             "payload's SHA-256 (`boots ok`). Medians over every boot that got that far (a kernel B that "
+             "starts and then finds its initrd damaged did start). Host load average during the boots: %s. "
+             "Raw rows: `bench/results/%s-qemu.csv`."
+             % (r0["kernel"], int(r0["kernel_bytes"]), int(r0["initrd_bytes"]), payload / 2**20,
+                GUEST32.get(arch, arch), r0["kexec_tools"], rounds,
+                "%.1f–%.1f" % (min(loads), max(loads)) if loads else "?", stamp))
+    L.append("")
+    L.append("| tool | what | load (s) | load, CPU (s) | peak RSS (MB) | exec latency (s) | exec, CPU (s) "
+             "| boots ok | why a boot failed |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    for t in tools:
+        x = m[t]
+        base, _, more = t.partition("+")
+        label = (base + "".join(" " + o for o in more.split("+"))) if more else LABEL.get(t, t)
+        desc = what.get(base, "") + ("; an experiment with kexec-tools' extra options" if more else "")
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label.replace("|", "\\|"), desc, fnum(x["load"]), fnum(x["load_cpu"]),
+            fnum(x["rss"] / 1024 if x["rss"] is not None else None, "%.1f"),
+            fnum(x["exec"]), fnum(x["exec_cpu"]),
+            ("%d/%d" % (x["n"], x["of"])) if x["n"] == x["of"] else "**%d/%d**" % (x["n"], x["of"]),
+            "; ".join(x["fails"])))
+    L.append("")
+    L.append("Ratios kx / kexec-tools (medians; CPU time in parentheses):")
+    L.append("")
+    L.append("| kx | kexec-tools | load | peak RSS | exec latency |")
+    L.append("|---|---|---:|---:|---:|")
+
+    def g(t, k):
+        return m.get(t, {}).get(k)
+
+    def both(a, b, k):
+        return "%s (%s)" % (fnum(ratio(g(a, k), g(b, k)), "%.2f×"),
+                            fnum(ratio(g(a, k + "_cpu"), g(b, k + "_cpu")), "%.2f×"))
+    for a, b in PAIRS32:
+        if a in m and b in m:
+            L.append("| %s | %s | %s | %s | %s |" % (LABEL[a], LABEL[b], both(a, b, "load"),
+                                                   fnum(ratio(g(a, "rss"), g(b, "rss")), "%.3f×"),
+                                                   both(a, b, "exec")))
+    if g("kx-c", "exec_cpu") is not None and g("kx-c-i", "exec_cpu") is not None:
+        d = g("kx-c", "exec_cpu") - g("kx-c-i", "exec_cpu")
+        L.append("")
+        L.append("- Cost of kx's XXH64 check at exec (`kx -c` − `kx -c -i`): %.2f s of CPU time for %.1f MiB%s." % (
+            d, payload / 2**20, ", %.0f MB/s in the guest" % (payload / d / 1e6) if d > 0.05 else
+            " (within the noise)"))
+    b_, e_ = "<!-- bench:%s:begin -->" % arch, "<!-- bench:%s:end -->" % arch
+    text = open(doc_path).read() if os.path.exists(doc_path) else ""
+    if b_ not in text or e_ not in text:
+        text += "\n%s\n%s\n" % (b_, e_)
+    pre, rest = text.split(b_, 1)
+    _, post = rest.split(e_, 1)
+    text = pre + b_ + "\n" + "\n".join(L) + "\n" + e_ + post
+    with open(doc_path, "w") as f:
+        f.write(text)
+    print("\n".join(L))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "row" and len(sys.argv) == 6:
         row(*sys.argv[2:])
     elif len(sys.argv) >= 2 and sys.argv[1] == "doc" and len(sys.argv) in (8, 9):
         doc(*sys.argv[2:])
+    elif len(sys.argv) == 7 and sys.argv[1] == "doc32":
+        doc32(*sys.argv[2:])
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

@@ -214,6 +214,10 @@ enum kx_setting {
 	KX_SET_CONSOLE_BAUD,   /* x86: program that UART to this speed; 0: leave it as it is */
 	KX_SET_CLASSIC_HINTS,  /* 1: no_verify, mem_min and mem_max apply to kexec_load only and do
 				  not choose it (kexec-tools' rule): kexec_file_load ignores them */
+	KX_SET_ATAGS,          /* 32-bit ARM, 1: pass an ATAGS list (memory, initrd, command line)
+				  instead of a device tree; not with kx_load_dtb nor a crash kernel */
+	KX_SET_MACH_TYPE,      /* 32-bit ARM: the machine type the next kernel gets in r1
+				  (1 to 0xffffffff); default: the one the running kernel passes */
 	KX_SET__END
 };
 KX_API int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value,

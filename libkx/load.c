@@ -449,7 +449,10 @@ int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct 
 	if ((unsigned)what == 0 || (unsigned)what >= KX_SET__END ||
 	    ((what < KX_SET_CONSOLE_PORT || what == KX_SET_CLASSIC_HINTS) && value > 1) ||
 	    (what == KX_SET_CONSOLE_PORT && value > kx_arch_console_max) ||
-	    (what == KX_SET_CONSOLE_BAUD && (value > 4000000 || (value && !kx_arch_console_baud))))
+	    (what == KX_SET_CONSOLE_BAUD && (value > 4000000 || (value && !kx_arch_console_baud))) ||
+	    ((what == KX_SET_ATAGS || what == KX_SET_MACH_TYPE) && strcmp(kx_arch_name, "arm")) ||
+	    (what == KX_SET_ATAGS && (value > 1 || (value && l->o.crash))) ||
+	    (what == KX_SET_MACH_TYPE && value > UINT32_MAX))
 		return fail_n(err, KX_E_SETTING, "", (unsigned)what, value, 0, 0);
 	l->set[what] = value;
 	l->set_mask |= 1u << what;
@@ -574,6 +577,11 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 		return not_applicable(l, KX_INPUT_ENTRY, err);
 	if (l->req.dtb.buf && !l->ld->takes_dtb)
 		return not_applicable(l, KX_INPUT_DTB, err);
+	/* 32-bit ARM: ATAGS replace the device tree (not both), r1's machine type */
+	if (l->set[KX_SET_ATAGS] && l->req.dtb.buf)
+		return fail_n(err, KX_E_SETTING, "", KX_SET_ATAGS, 1, 0, 0);
+	l->req.atags = l->set[KX_SET_ATAGS] != 0;
+	l->req.mach_type = (uint32_t)l->set[KX_SET_MACH_TYPE];
 	if (build_cmdline(l, err))
 		return -1;
 	/* -p: the crash kernel's command line, and is the reservation big enough? */

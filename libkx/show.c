@@ -100,6 +100,8 @@ void render_plan(struct kx_load *l, const char *syscall)
 	out_put(&o, "\n");
 	if (!console_port(l))
 		out_put(&o, "  purgatory console: none\n");
+	else if (kx_arch_console_max == 1 && l->req.atags)
+		out_put(&o, "  purgatory console: none (ATAGS: no device tree names a UART)\n");
 	else if (kx_arch_console_max == 1)
 		out_put(&o, "  purgatory console: the UART the device tree's stdout-path names\n");
 	else if (p->serial_baud)

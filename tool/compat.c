@@ -47,8 +47,11 @@ static const struct compat {
 	{ "load-jump-back-helper", 0, 1, "kx has no kexec jump (context preserving)" },
 	{ "load-live-update", 0, 1, "kx has no Xen live update" },
 	{ "exec-live-update", 0, 1, "kx has no Xen live update" },
-	{ "atags", 0, 1, "kx boots 32-bit ARM kernels with a device tree only, never ATAGS "
-			 "(docs/arm.md)" },
+#if defined(__arm__)
+	{ "atags", 0, 0, "ATAGS instead of a device tree (KX_SET_ATAGS)" },
+#else
+	{ "atags", 0, 1, "ATAGS are for 32-bit ARM kernels (docs/arm.md)" },
+#endif
 };
 
 #define NCOMPAT (sizeof(compat) / sizeof(compat[0]))
@@ -79,6 +82,10 @@ static unsigned setting_of(const char *name)
 {
 	if (!strcmp(name, "noefi"))
 		return KX_SET_NO_EFI;
+#if defined(__arm__)
+	if (!strcmp(name, "atags"))
+		return KX_SET_ATAGS;
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 	if (!strcmp(name, "serial"))
 		return KX_SET_CONSOLE_PORT;

@@ -70,7 +70,11 @@ static void help(void)
 	     "      --segment=FILE@ADDR  raw image: put FILE at physical ADDR (repeatable)\n"
 	     "      --entry=ADDR         jump to ADDR instead of the image's entry point\n"
 	     "      --purgatory=FILE     your own preamble instead of kx's (docs/purgatory.md)\n"
-	     "      --dtb=FILE           device tree to start from (arm64)\n"
+	     "      --dtb=FILE           device tree to start from (arm64, 32-bit ARM)\n"
+	     "      --atags              32-bit ARM: pass ATAGS (memory, initrd, command line),\n"
+	     "                           not a device tree\n"
+	     "      --mach-type=N        32-bit ARM: the machine type the next kernel gets in r1\n"
+	     "                           (default: the running kernel's)\n"
 	     "      --print-ckr-size     print the crash kernel reservation in bytes\n"
 	     "      --suggest-crashkernel  with a kernel: the crashkernel= these files need\n"
 	     "      --hotplug            the kernel updates the crash kernel's core header on\n"
@@ -110,7 +114,8 @@ static int parse_addr(const char *s, uint64_t *v)
 }
 
 enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_DTB, O_CKR, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
-       O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY, O_NOCMA, O_FORCEDTB, O_HOTPLUG, O_SUGGEST };
+       O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY, O_NOCMA, O_FORCEDTB, O_HOTPLUG, O_SUGGEST,
+       O_MACHTYPE };
 
 /* An option with a value: lists, addresses. 0, or -1 after saying why. */
 static int with_value(int c, const char *v, struct opts *o)
@@ -133,6 +138,14 @@ static int with_value(int c, const char *v, struct opts *o)
 			return -1;
 		}
 		o->segment[o->nsegment++] = v;
+		break;
+	case O_MACHTYPE:
+		if (parse_addr(v, &o->set[KX_SET_MACH_TYPE]) || !o->set[KX_SET_MACH_TYPE] ||
+		    o->set[KX_SET_MACH_TYPE] > UINT32_MAX) {
+			say("--mach-type takes a machine number from 1 to 0xffffffff (arch/arm/tools/"
+			    "mach-types), not '%s'.", v);
+			return -1;
+		}
 		break;
 	case O_ENTRY:
 		if (parse_addr(v, &o->entry)) {
@@ -187,7 +200,7 @@ static const struct lopt {
 	{ "command-line", 1, O_CMDLINE }, { "reuse-cmdline", 0, O_REUSE }, { "dry-run", 0, O_DRY },
 	{ "json", 0, O_JSON },		{ "mem-min", 1, O_MEMMIN },	{ "mem-max", 1, O_MEMMAX },
 	{ "no-cma", 0, O_NOCMA },	{ "force-dtb", 0, O_FORCEDTB },	{ "hotplug", 0, O_HOTPLUG },
-	{ "suggest-crashkernel", 0, O_SUGGEST },
+	{ "suggest-crashkernel", 0, O_SUGGEST },				{ "mach-type", 1, O_MACHTYPE },
 };
 /* Short options; ':' after a letter: it takes a value. */
 static const char short_opts[] = "lefpuSdit:csayxvh?";
@@ -400,6 +413,15 @@ int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->print_ckr)
 		return 0;
+	/* ATAGS replace the device tree, and a crash kernel takes its memory from mem= with a tree */
+	if (o->set[KX_SET_ATAGS] && o->dtb) {
+		say("--atags and --dtb exclude each other: the next kernel gets one or the other.");
+		return -1;
+	}
+	if (o->set[KX_SET_ATAGS] && o->panic) {
+		say("--atags is not supported with -p: kx loads crash kernels with a device tree.");
+		return -1;
+	}
 	compat_explain(o);
 	o->kernel = word[0];
 	if (nword > 1)

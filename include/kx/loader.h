@@ -94,6 +94,9 @@ struct kx_load_req {
 	const struct kx_sysinfo *sys;
 	uint8_t *scratch;              /* room for built segments (boot params ...) */
 	size_t scratch_len;
+	int atags;                     /* 32-bit ARM: pass ATAGS, not a device tree */
+	uint32_t mach_type;            /* 32-bit ARM: r1 for the next kernel (its machine
+					  type); 0 = the one the running kernel passes */
 };
 
 struct kx_loader {

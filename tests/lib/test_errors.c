@@ -455,6 +455,14 @@ LT_CASE(err_setting)
 	CHECK_EQ(e.code, KX_E_SETTING);
 	CHECK_STR(msg(&e), "this libkx does not know setting 99; it is older than the program using it.");
 	CHECK_EQ(kx_load_set(l, (enum kx_setting)0, 1, &e), -1);
+	/* 32-bit ARM's ATAGS and machine type: refused on every other architecture */
+#if !defined(__arm__)
+	CHECK_EQ(kx_load_set(l, KX_SET_ATAGS, 1, &e), -1);
+	CHECK_EQ(e.code, KX_E_SETTING);
+	CHECK_EQ(e.a, KX_SET_ATAGS);
+	CHECK_EQ(kx_load_set(l, KX_SET_MACH_TYPE, 0x8e0, &e), -1);
+	CHECK_EQ(e.a, KX_SET_MACH_TYPE);
+#endif
 	/* settings come before the load is resolved */
 	CHECK_EQ(kx_load_prepare(l, &e), 0);
 	CHECK_EQ(kx_load_set(l, KX_SET_NO_EFI, 1, &e), -1);

@@ -65,6 +65,17 @@ static const struct row rows[] = {
 	/* options that became real ones */
 	{ { "kexec", "-p", "--hotplug", "--no-cma", "--force-dtb", "K" }, 0, "L------P", "K", 0, 0, 0, 0 },
 	{ { "kexec", "-l", "--real-mode", "K" }, -1, 0, 0, 0, 0, 0, 0 },
+	/* 32-bit ARM: --atags (a setting there, refused elsewhere), --mach-type */
+#if defined(__arm__)
+	{ { "kexec", "-l", "--atags", "K" }, 0, "L----G--", "K", 0, 0, 0, 0 },
+	{ { "kexec", "-l", "--atags", "--dtb=D", "K" }, -1, 0, 0, 0, 0, 0, 0 },
+	{ { "kexec", "-p", "--atags", "K" }, -1, 0, 0, 0, 0, 0, 0 },
+#else
+	{ { "kexec", "-l", "--atags", "K" }, -1, 0, 0, 0, 0, 0, 0 },
+#endif
+	{ { "kx", "-l", "--mach-type=0x8e0", "K" }, 0, "L----G--", "K", 0, 0, 0, 0 },
+	{ { "kx", "-l", "--mach-type=0", "K" }, -1, 0, 0, 0, 0, 0, 0 },
+	{ { "kx", "-l", "--mach-type=0x100000000", "K" }, -1, 0, 0, 0, 0, 0, 0 },
 };
 
 static int check(unsigned r, const char *what, int ok)
@@ -105,6 +116,9 @@ int main(void)
 							: !o.loader_name);
 		fails += !check(r, "program name", !w->prog || !strcmp(prog, w->prog));
 		fails += !check(r, "--print-ckr-size", o.print_ckr == w->print_ckr);
+		fails += !check(r, "--mach-type", w->argv[2] && !strcmp(w->argv[2], "--mach-type=0x8e0")
+						     ? o.set[KX_SET_MACH_TYPE] == 0x8e0
+						     : !o.set[KX_SET_MACH_TYPE]);
 	}
 	printf("%u rows, %u failed\n", r, fails);
 	return fails != 0;

@@ -37,6 +37,22 @@
 #define KX_ARM_CMDLINE_MAX 1023          /* COMMAND_LINE_SIZE 1024, with the NUL */
 #define KX_ARM_DTB_ALIGN   (1ull << 20)  /* never crosses a 1 MiB section */
 
+/* ATAGS (arch/arm/include/uapi/asm/setup.h): lib/arch/arm/atags.c */
+#define KX_ATAG_NONE       0x00000000u
+#define KX_ATAG_CORE       0x54410001u
+#define KX_ATAG_MEM        0x54410002u
+#define KX_ATAG_INITRD2    0x54420005u
+#define KX_ATAG_CMDLINE    0x54410009u
+#define KX_ATAGS_MAX       4096u          /* the list kx builds: one page at most */
+#define KX_ATAGS_MAX_MEM   32u            /* ATAG_MEM tags (runs of RAM) */
+/* Where the list goes: at the start of RAM (the 128 MiB aligned base) +
+ * 0x1000, below the kernel's initial page tables (TEXT_OFFSET - 16 KiB, 20
+ * with LPAE) and inside the first 16 KiB booting.rst recommends; the same
+ * place as kexec-tools' (its zImage at base + 0x8000, the list 0x7000 below). */
+#define KX_ATAGS_OFFSET    0x1000u
+#define KX_ATAGS_END       0x4000u
+#define KX_ATAGS_PGD       0x5000u        /* the page tables' size below TEXT_OFFSET */
+
 struct kx_zimage {
 	uint32_t start, end;     /* the header's load/run address (0: any) and end */
 	int have_table;          /* the KLSZ entry was found */
@@ -58,6 +74,18 @@ int kx_zimage_probe(const uint8_t *buf, size_t len);
  * KX_E_BIG_ENDIAN (a: the endianness word).
  */
 struct kx_err kx_zimage_parse(const uint8_t *buf, size_t len, struct kx_zimage *z);
+/*
+ * Build the ATAGS list (see atags.c) into buf (cap bytes, at most
+ * KX_ATAGS_MAX used): ATAG_MEM from m's RAM, ATAG_INITRD2 for [initrd_start,
+ * initrd_end) unless empty, ATAG_CMDLINE unless cmdline is NULL or "".
+ * *len: the list's bytes. Errors: KX_E_CMDLINE_TOO_LONG (a: length, b: limit),
+ * KX_E_NO_RAM (no RAM below 4 GiB), KX_E_TOO_MANY ("ATAG_MEM ranges", a: the
+ * limit), KX_E_NO_SPACE ("ATAG_INITRD2": an initrd ending above 4 GiB or
+ * reversed), KX_E_SCRATCH ("ATAGS", a: KX_ATAGS_MAX, b: cap).
+ */
+struct kx_err kx_arm_atags_build(const struct kx_memmap *m, uint64_t initrd_start,
+				 uint64_t initrd_end, const char *cmdline, uint8_t *buf, size_t cap,
+				 size_t *len);
 /* The zImage loader: the plan and the hand-off (lib/arch/arm/zimage.c). */
 struct kx_err kx_zimage_load(const struct kx_load_req *r, struct kx_plan *p);
 #endif

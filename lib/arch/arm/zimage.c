@@ -17,7 +17,10 @@
  * The kernel's relocation code enters the purgatory with r0 = 0, r1 = the
  * running kernel's machine type, r2 = the segment that starts with the
  * device tree magic; the purgatory enters the zImage with r0 = 0, r1 as it
- * came, r2 = the device tree, MMU and caches off.
+ * came (or the plan's machine type), r2 = the device tree, MMU and caches off.
+ * With ATAGS (r->atags) there is no device tree: the tag list (atags.c) goes
+ * at base + KX_ATAGS_OFFSET, below the unpacked kernel's page tables, and r2
+ * is its address.
  */
 #include <kx/bytes.h>
 #include "arm.h"
@@ -162,10 +165,36 @@ static struct kx_err place_dtb(const struct kx_load_req *r, struct kx_plan *p, c
 	return kx_plan_add(p, "dtb", r->dtb.buf ? r->dtb.name : "built", buf, outlen, *mem, rq.size);
 }
 
+/* The ATAGS list, in the first 16 KiB of RAM below the kernel's page tables. */
+static struct kx_err place_atags(const struct kx_load_req *r, struct kx_plan *p, uint64_t base,
+				 uint32_t text_offset, struct kx_range rd, uint64_t *mem)
+{
+	struct kx_place rq = { .size = KX_PAGE, .align = KX_PAGE };
+	uint64_t end = base + KX_ATAGS_END;
+	uint8_t *buf = r->sys->alloc ? r->sys->alloc(r->sys->alloc_ctx, KX_ATAGS_MAX) : 0;
+	size_t len;
+	struct kx_err err;
+
+	if (!buf) {
+		if (r->scratch_len < KX_ATAGS_MAX)
+			return kx_err(KX_E_SCRATCH, "ATAGS", KX_ATAGS_MAX, r->scratch_len);
+		buf = r->scratch;
+	}
+	err = kx_arm_atags_build(&r->sys->mem, rd.start, rd.end, r->cmdline, buf, KX_ATAGS_MAX, &len);
+	if (KX_FAILED(err))
+		return err;
+	if (text_offset - KX_ATAGS_PGD < KX_ATAGS_END)
+		end = base + text_offset - KX_ATAGS_PGD;
+	rq.within = (struct kx_range){ base + KX_ATAGS_OFFSET, end };
+	if (end <= rq.within.start || !kx_plan_place(p, &r->sys->mem, r->window, &rq, mem))
+		return kx_err(KX_E_NO_SPACE, "ATAGS", KX_PAGE, end);
+	return kx_plan_add(p, "atags", "built", buf, len, *mem, KX_PAGE);
+}
+
 struct kx_err kx_zimage_load(const struct kx_load_req *r, struct kx_plan *p)
 {
-	const uint8_t *dtsrc;
-	size_t dtlen, len = (size_t)r->image.len;
+	const uint8_t *dtsrc = 0;
+	size_t dtlen = 0, len = (size_t)r->image.len;
 	struct kx_zimage z;
 	struct kx_a64_dt_args dt;
 	uint64_t base, zmem, at, dtmem;
@@ -175,9 +204,11 @@ struct kx_err kx_zimage_load(const struct kx_load_req *r, struct kx_plan *p)
 
 	if (kx_strlen(r->cmdline) > KX_ARM_CMDLINE_MAX)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), KX_ARM_CMDLINE_MAX);
-	err = dtb_source(r, &dtsrc, &dtlen);
-	if (KX_FAILED(err))
-		return err;
+	if (!r->atags) {
+		err = dtb_source(r, &dtsrc, &dtlen);
+		if (KX_FAILED(err))
+			return err;
+	}
 	err = kx_zimage_parse(r->image.buf, len, &z);
 	if (KX_FAILED(err))
 		return err;
@@ -205,24 +236,33 @@ struct kx_err kx_zimage_load(const struct kx_load_req *r, struct kx_plan *p)
 	err = kx_place_initrds(p, &r->sys->mem, r->window, r->initrd, r->ninitrd, KX_PAGE, &rq, 1, &rd);
 	if (KX_FAILED(err))
 		return err;
-	kx_memset(&dt, 0, sizeof(dt));
-	dt.cmdline = r->cmdline;
-	dt.initrd_start = rd.start;
-	dt.initrd_end = rd.end;
-	if (r->sys->have_rng_seed) {
-		dt.rng_seed = r->sys->rng_seed;
-		dt.rng_seed_len = sizeof(r->sys->rng_seed);
+	if (r->atags) {
+		/* the text offset is a page multiple below 128 MiB (kx_zimage_parse) */
+		if (z.text_offset < KX_ATAGS_PGD + KX_ATAGS_OFFSET + KX_PAGE)
+			return kx_err(KX_E_NO_SPACE, "ATAGS", KX_PAGE, base + z.text_offset);
+		err = place_atags(r, p, base, z.text_offset, rd, &dtmem);
+	} else {
+		kx_memset(&dt, 0, sizeof(dt));
+		dt.cmdline = r->cmdline;
+		dt.initrd_start = rd.start;
+		dt.initrd_end = rd.end;
+		if (r->sys->have_rng_seed) {
+			dt.rng_seed = r->sys->rng_seed;
+			dt.rng_seed_len = sizeof(r->sys->rng_seed);
+		}
+		err = place_dtb(r, p, dtsrc, dtlen, &dt, low, &dtmem);
 	}
-	err = place_dtb(r, p, dtsrc, dtlen, &dt, low, &dtmem);
 	if (KX_FAILED(err))
 		return err;
 
 	p->target = at;
 	p->entry_mode = KX_PURG_ENTRY_ARM;
 	kx_memset(p->regs, 0, sizeof(p->regs));
-	p->regs[2] = dtmem;    /* r1 stays 0: the machine type the kernel passes */
+	/* r1 0: the machine type the running kernel passes; else the one asked for */
+	p->regs[1] = r->mach_type;
+	p->regs[2] = dtmem;    /* the device tree or the ATAGS list */
 	p->regs_used = 0x7;
-	p->type = "zimage";
+	p->type = r->atags ? "zimage-atags" : "zimage";
 	p->cmdline = r->cmdline;
 	return KX_NOERR;
 }

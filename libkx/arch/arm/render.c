@@ -20,7 +20,7 @@ int kx_render_arch(char *buf, size_t n, struct kx_err e, const char *s)
 		R("%s: it is a big-endian (BE8) ARM kernel, and kx (little-endian) cannot boot it.", s);
 	case KX_E_NO_DTB:
 		R("%s: kx boots 32-bit ARM kernels with a device tree, and this system offers none "
-		  "(no /sys/firmware/fdt); give one with --dtb=FILE (ATAGS are not supported).", s);
+		  "(no /sys/firmware/fdt); give one with --dtb=FILE, or pass ATAGS with --atags.", s);
 	case KX_E_DTB:
 		R("%s: the device tree to start from (--dtb, or /sys/firmware/fdt) %s.", s,
 		  (t = KX_PICK(dtb_fault, e.a)) ? t : dtb_fault[KX_DTB_DAMAGED]);

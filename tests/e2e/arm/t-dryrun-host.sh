@@ -48,6 +48,43 @@ PY
 )
 e2e_check "the plan: $out" [ "$out" = ok ]
 
+# ATAGS instead of a device tree (no --dtb: none is needed), with a machine
+# type for r1: the list's page at the start of RAM (the 128 MiB aligned base)
+# + 0x1000, r2 its address
+json=$E2E_WORK/atags.json
+if qemu-arm "$KX_BIN" --dry-run --json --atags --mach-type=0x8e0 "$E2E_VMLINUZ" \
+	--initrd="$E2E_WORK/initrd.gz" --append="console=ttyAMA0 kxtest=atags" >"$json" 2>"$E2E_WORK/err"; then
+	e2e_check "dry-run --atags exits 0" true
+else
+	e2e_check "dry-run --atags should exit 0; stderr: $(cat "$E2E_WORK/err")" false
+fi
+out=$(python3 - "$json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+err = []
+def want(c, m):
+    if not c: err.append(m)
+want(p["type"] == "zimage-atags", "type zimage-atags, not " + str(p["type"]))
+segs = p["segments"]
+want([s["purpose"] for s in segs] == ["kernel", "initrd", "atags", "purgatory"], "segment order")
+kern, ird, tags, purg = segs
+want(tags["mem"] % (128 << 20) == 0x1000 and tags["memsz"] == 4096, "atags at base + 0x1000, one page")
+want(tags["source"] == "built" and 20 + 16 + 16 + 8 < tags["bufsz"] <= 4096, "atags built, its size")
+h = p["handoff"]
+want(h["registers"] == {"r0": 0, "r1": 0x8e0, "r2": tags["mem"]}, "r1 = 0x8e0, r2 = the list")
+print("ok" if not err else "; ".join(err))
+PY
+)
+e2e_check "the --atags plan: $out" [ "$out" = ok ]
+rc=0
+msg=$(qemu-arm "$KX_BIN" --dry-run --atags --dtb="$E2E_WORK/virt.dtb" "$E2E_VMLINUZ" 2>&1) || rc=$?
+[ "$(head -n1 <<<"$msg")" = "$(basename "$KX_BIN"): --atags and --dtb exclude each other: the next kernel gets one or the other." ] ||
+	rc="$rc, another message"
+e2e_check "--atags with --dtb is refused (exit 2): $msg" [ "$rc" = 2 ]
+rc=0
+msg=$(qemu-arm "$KX_BIN" --dry-run --mach-type=0 "$E2E_VMLINUZ" 2>&1) || rc=$?
+e2e_check "--mach-type=0 is refused (exit 2): $msg" [ "$rc" = 2 ]
+
 # A U-Boot legacy image around the same zImage (mkimage -A arm -O linux -T
 # kernel -C none), once the tree has the library's arch-neutral uImage layer
 # (lib/uimage.c): planned as the zImage inside.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh [makedumpfile] - download (never install) what the i386 QEMU tests boot, from
+# fetch.sh [makedumpfile|kexec-tools] - download (never install) what the i386 QEMU tests boot, from
 # Debian's i386 packages, into the cache (default tests/e2e/cache/i386,
 # gitignored; override with KX_E2E_CACHE, which gets an i386/ subdirectory):
 #   kernel-686/boot/vmlinuz-*       linux-image-686 -> linux-image-6.1.0-NN-686
@@ -8,6 +8,9 @@
 #   busybox/bin/busybox             busybox-static (i386)
 #   makedumpfile/                   with the argument: makedumpfile and the
 #                                   libraries it depends on, for t-kdump
+#   kexec-tools/                    with the argument: kexec-tools and the
+#                                   libraries it depends on, for make bench's
+#                                   i386 peer (BENCH_ARCHES=i386); never committed
 # The host's dpkg setup is not touched: mk/i386/apt-i386.sh keeps its own
 # i386 package lists in the cache. Idempotent; prints the two kernels' paths
 # on stdout, 686 first, then 686-pae.
@@ -80,4 +83,12 @@ if [ "${1:-}" = makedumpfile ] && [ ! -x "$cache/makedumpfile/usr/bin/makedumpfi
 	# shellcheck disable=SC2086 # one package per word
 	unpack "$cache/makedumpfile" "" makedumpfile $pkgs
 	[ -x "$cache/makedumpfile/usr/bin/makedumpfile" ] || die "makedumpfile has no usr/bin/makedumpfile"
+fi
+if [ "${1:-}" = kexec-tools ] && [ ! -x "$cache/kexec-tools/sbin/kexec" ]; then
+	# Debian's kexec and the libraries it depends on (glibc, zlib, liblzma...)
+	pkgs=$("$apt" "$cache" depends kexec-tools 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^(lib|zlib)/ { print $2 }' | sort -u)
+	# shellcheck disable=SC2086 # one package per word
+	unpack "$cache/kexec-tools" "" kexec-tools $pkgs
+	[ -x "$cache/kexec-tools/sbin/kexec" ] || die "kexec-tools has no sbin/kexec"
 fi
