@@ -4,7 +4,11 @@
   report.py row TSLOG NONCE CHECK_B PAYLOAD_SHA
       one boot's dated console (bench/serial_ts.py) -> a CSV fragment:
       load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,
-      bb_floor_kb,exec_s,exec_cpu_s,b_first_line,ok,fail (why a boot failed)
+      bb_floor_kb,exec_s,exec_cpu_s,b_first_line,copy_s,copy_cpu_s,ok,fail
+      copy_s: kernel A's "Starting new kernel" to the purgatory's first line
+      (kx -d: "kx purgatory: started"; kexec --console-serial: "I'm in
+      purgatory"), empty when the purgatory said nothing; exec_s ends at the
+      first line that is not the purgatory's. fail: why a boot failed.
 
   report.py doc QEMU_CSV DIGEST_CSV SIZES_CSV MACHINE_TXT OUT_DIR DOC [READONCE_TXT]
       medians, ratios, targets -> OUT_DIR/<stamp>-summary.csv, the chart
@@ -39,6 +43,15 @@ def parse_elapsed(s):
         return v
     except ValueError:
         return None
+
+
+# The purgatories' lines (kx -d; kexec-tools --console-serial): the end of
+# the copy phase, not kernel B's first line.
+PURG = ("kx purgatory:", "I'm in purgatory")
+
+
+def is_purg(text):
+    return any(m in text for m in PURG)
 
 
 def row(tslog, nonce, check_b, payload_sha):
@@ -82,10 +95,15 @@ def row(tslog, nonce, check_b, payload_sha):
             v["error"] = text.split(":", 1)[1].strip()
         elif start is not None and "Initramfs unpacking failed" in text and "initramfs" not in v:
             v["initramfs"] = text[text.index("Initramfs"):].strip()
-    exec_s = exec_cpu = first = ""
+    exec_s = exec_cpu = first = copy_s = copy_cpu = ""
     if start is not None:
         for j in range(start + 1, len(lines)):
             t, text = lines[j]
+            if is_purg(text):
+                if not copy_s:
+                    copy_s = "%.3f" % (t - lines[start][0])
+                    copy_cpu = "%.3f" % (cpu[j] - cpu[start])
+                continue
             # kernel A may still print after "Starting new kernel" (32-bit ARM:
             # "Bye!"): a line dated later than 0.000000 is kernel A's
             ts = re.match(r"\s*\[\s*(\d+)\.(\d+)\]", text)
@@ -128,7 +146,7 @@ def row(tslog, nonce, check_b, payload_sha):
         return "%.3f" % x if x is not None else ""
     print(",".join([f3(v.get("load")), load_host, load_cpu, v.get("rss", ""), v.get("floor", ""),
                     f3(v.get("bb_load")), v.get("bb_rss", ""), v.get("bb_floor", ""),
-                    exec_s, exec_cpu, first, "1" if ok else "0", fail]))
+                    exec_s, exec_cpu, first, copy_s, copy_cpu, "1" if ok else "0", fail]))
 
 
 # --------------------------------------------------------------------------- doc
@@ -184,9 +202,10 @@ def fl(s):
         return None
 
 
-KEYS = ["load", "load_cpu", "rss", "bb_rss", "exec", "exec_cpu", "floor", "bb_floor"]
+KEYS = ["load", "load_cpu", "rss", "bb_rss", "exec", "exec_cpu", "floor", "bb_floor", "copy", "copy_cpu"]
 COL = {"load": "load_s", "load_cpu": "load_cpu_s", "rss": "rss_kb", "bb_rss": "bb_rss_kb",
-       "exec": "exec_s", "exec_cpu": "exec_cpu_s", "floor": "rss_floor_kb", "bb_floor": "bb_floor_kb"}
+       "exec": "exec_s", "exec_cpu": "exec_cpu_s", "floor": "rss_floor_kb", "bb_floor": "bb_floor_kb",
+       "copy": "copy_s", "copy_cpu": "copy_cpu_s"}
 
 
 def doc(qemu_csv, digest_csv, sizes_csv, machine_txt, out_dir, doc_path, readonce_txt=None):
@@ -198,7 +217,7 @@ def doc(qemu_csv, digest_csv, sizes_csv, machine_txt, out_dir, doc_path, readonc
         rs = [r for r in rows if r["tool"] == t and r["ok"] == "1"]
         x = {"n": len(rs), "of": len([r for r in rows if r["tool"] == t])}
         for k in KEYS:
-            vals = [fl(r[COL[k]]) for r in rs]
+            vals = [fl(r.get(COL[k])) for r in rs]
             x[k] = med(vals)
             vals = [v for v in vals if v is not None]
             x[k + "_min"] = min(vals) if vals else None
@@ -275,21 +294,24 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
                 "%.1f–%.1f" % (min(loads), max(loads)) if loads else "?", stamp))
     L.append("")
     L.append("| tool | what | load (s) | load, CPU (s) | peak RSS (MB) | RSS / payload | "
-             "busybox `time -v` RSS (MB) | exec latency (s) | exec, CPU (s) | boots ok |")
-    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+             "busybox `time -v` RSS (MB) | exec latency (s) | exec, CPU (s) | copy phase, CPU (s) | boots ok |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in tools:
         x = m[t]
-        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
             LABEL[t], WHAT[t], fnum(x["load"]), fnum(x["load_cpu"]),
             fnum(x["rss"] / 1024 if x["rss"] is not None else None, "%.1f"),
             fnum(x["rss"] * 1024 / payload if x["rss"] is not None else None, "%.3f×"),
             fnum(x["bb_rss"] / 1024 if x["bb_rss"] is not None else None, "%.1f"),
-            fnum(x["exec"]), fnum(x["exec_cpu"]), x["n"], x["of"]))
+            fnum(x["exec"]), fnum(x["exec_cpu"]), fnum(x["copy_cpu"], "%.3f"), x["n"], x["of"]))
     L.append("")
     floor, bbfloor = med([g(t, "floor") for t in tools]), med([g(t, "bb_floor") for t in tools])
     L.append("*load*: wall time of the load command in the guest (`rsstime`, guest monotonic clock); "
              "*exec latency*: host time from kernel A's `kexec_core: Starting new kernel` to kernel B's "
-             "first serial line; *CPU*: the CPU time QEMU used over the same interval (see Method). "
+             "first serial line; *copy phase*: from the same line to the purgatory's first line "
+             "(kernel A's shutdown and `relocate_kernel` moving the staged pages; — where the "
+             "kernel's purgatory runs, which prints nothing); "
+             "*CPU*: the CPU time QEMU used over the same interval (see Method). "
              "*peak RSS*: `ru_maxrss` of the loader (`rsstime`; %s MB for busybox's `true`). "
              "*busybox `time -v` RSS*: the figure busybox prints for the same run, 4× too high "
              "(%s MB for `true`)."
@@ -319,6 +341,11 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
             L.append("- Cost of %s: %.2f s of CPU time for %.1f MiB%s." % (
                 what, d, payload / 2**20,
                 ", %.0f MB/s in the guest" % (payload / d / 1e6) if d > 0.05 else " (within the noise)"))
+    for a, b in (("kx-c", "kexec"), ("kx-c-i", "kexec-i")):
+        if g(a, "copy_cpu") is not None and g(b, "copy_cpu") is not None:
+            L.append("- Copy phase (kernel A's shutdown and `relocate_kernel`), `%s` / `%s`: %.3f s / %.3f s "
+                     "of CPU time (%s)." % (LABEL[a], LABEL[b], g(a, "copy_cpu"), g(b, "copy_cpu"),
+                                           fnum(ratio(g(a, "copy_cpu"), g(b, "copy_cpu")), "%.2f×")))
     L.append("")
 
     L.append("Targets (issue 7), judged on the medians of QEMU CPU time (wall clock in parentheses):")

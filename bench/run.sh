@@ -39,6 +39,9 @@
 #   BENCH_STAMP       file name prefix (default: UTC date-time)
 #   BENCH_CHECK_B=1   let kernel B boot to /init and check the payload's
 #                     sha256 (slow in TCG: about +20 s per boot)
+#   BENCH_SAY=0       do not ask the purgatories for a line at their entry
+#                     (default 1: kx -d, kexec --console-serial; the copy
+#                     phase ends at that line)
 #   KX_E2E_FLAVOUR    Debian kernel flavour (default here: amd64, the generic
 #                     linux-image-amd64); KX_BIN, KX_E2E_MEM, ... as in lib.sh
 set -eu
@@ -128,7 +131,7 @@ mkdir -p "$extra/bin"
 # shellcheck disable=SC2086 # STATIC_CC may be words (a cross gcc -specs FILE)
 ${STATIC_CC:-musl-gcc} -static -Os -s -Wall -Wextra -o "$extra/bin/rsstime" "$here/guest/rsstime.c" ||
 	e2e_die "cannot build bench/guest/rsstime.c with ${STATIC_CC:-musl-gcc} (x86_64: musl-tools; arm, i386: make ARCH=... static first)"
-printf 'BARGS="%s"\n' "$bargs" >"$extra/bench.conf"
+printf 'BARGS="%s"\nSAY=%s\n' "$bargs" "${BENCH_SAY:-1}" >"$extra/bench.conf"
 export KX_E2E_EXTRA_DIR=$extra
 build_initrd_a "$E2E_WORK/initrd-a.gz" "$here/guest/scenario.sh" "$E2E_WORK/initrd-b"
 unset KX_E2E_EXTRA_DIR
@@ -141,14 +144,14 @@ else
 	# x86: "Command line:", ARM: "Kernel command line:"
 	export BENCH_STOP='[Cc]ommand line:.*kxbench\.nonce='
 fi
-echo "tool,round,load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,bb_floor_kb,exec_s,exec_cpu_s,b_first_line,ok,fail,host_load1,kernel,kernel_bytes,initrd_bytes,kexec_tools" >"$csv"
+echo "tool,round,load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,bb_floor_kb,exec_s,exec_cpu_s,b_first_line,copy_s,copy_cpu_s,ok,fail,host_load1,kernel,kernel_bytes,initrd_bytes,kexec_tools" >"$csv"
 t_start=$(_e2e_ms)
 for r in $(seq 1 "$rounds"); do
 	for t in $tools; do
 		log=$E2E_WORK/console-$t-$r.log
 		export BENCH_TSLOG=$E2E_WORK/ts-$t-$r.log
 		run_qemu "$log" "$KX_E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "kxbench.tool=$t" || true
-		row=$(python3 "$here/report.py" row "$BENCH_TSLOG" "$nonce" "$check_b" "$payload_sha") || row=",,,,,,,,,,,0,no row"
+		row=$(python3 "$here/report.py" row "$BENCH_TSLOG" "$nonce" "$check_b" "$payload_sha") || row=",,,,,,,,,,,,,0,no row"
 		echo "$t,$r,$row,$(cut -d' ' -f1 /proc/loadavg),$(basename "$E2E_VMLINUZ_B"),$kernel_bytes,$initrd_bytes,$kt_version" >>"$csv"
 		e2e_log "$t round $r: $(tail -n1 "$csv")"
 		case $row,$t in

@@ -41,6 +41,15 @@ case $tool in
 	kexec-s) load="kexec -l -s" exe="kexec -e" ;;
 	*) echo "BENCH-ERROR: unknown tool '$tool'"; exit 1 ;;
 esac
+# SAY=1 (bench.conf): each purgatory prints a line at its entry (kx -d:
+# "kx purgatory: started"; kexec-tools --console-serial: "I'm in purgatory"),
+# which ends the copy phase. kexec_file_load's purgatory (kernel's) is silent.
+if [ "${SAY:-0}" = 1 ]; then
+	case $tool in
+		kx-c | kx-c-i | kx-auto | kx-c-below) load="$load -d" ;;
+		kexec | kexec-i) load="$load --console-serial" ;;
+	esac
+fi
 load="$load${more:+ $more}"
 echo "BENCH-TOOL: $spec"
 echo "BENCH-CMD: $load $K --initrd=$I --append=\"$BARGS\""
