@@ -2,7 +2,8 @@
 # unit-arm: lib/arch/arm (and the arm64 device tree code it shares) with the
 # host's compiler and libfdt (tests/unit/arm), plain and under ASan/UBSan;
 # fuzz-arm: libFuzzer on the zImage parser and loader; e2e-arm: qemu-system-arm
-# boots through build/arm/kx-static; check-arm: all three.
+# boots through build/arm/kx-static (t-atags boots tests/kernels' ATAGS test
+# kernel, built here with the same cross compiler); check-arm: all three.
 ARM_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/arm/*.c) lib/arch/arm64/dtb.c \
                 lib/arch/arm64/memmap.c
 ARM_UNIT_SRC := tests/unit/main.c tests/unit/arm/fixtures.c $(wildcard tests/unit/arm/test_*.c)
@@ -34,6 +35,7 @@ fuzz-arm: $(B)/fuzz/fuzz_arm $(B)/fuzz/seeds-arm
 	  grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY'; test $${PIPESTATUS[0]} -eq 0
 e2e-arm:
 	$(MAKE) ARCH=arm static
+	$(MAKE) -f tests/kernels/Makefile arm
 	tests/e2e/arm/run.sh
 check-arm:
 	tests/e2e/arm/fetch.sh >/dev/null
