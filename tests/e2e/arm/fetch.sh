@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh [kexec-tools|makedumpfile] - download (never install) what the 32-bit ARM QEMU tests
+# fetch.sh [kexec-tools|makedumpfile|dtbs] - download (never install) what the 32-bit ARM QEMU tests
 # boot, from Debian's armhf packages, into the cache (default
 # tests/e2e/cache/arm, gitignored; override with KX_E2E_CACHE, which gets
 # an arm/ subdirectory):
@@ -12,6 +12,11 @@
 #                                 for bench.sh's comparison; never committed
 #   makedumpfile/                 with the argument: makedumpfile and its
 #                                 libraries, for t-kdump's crash kernel
+#   kernel-armmp/dtbs/            with the argument: the same kernel
+#                                 package's device trees for QEMU's
+#                                 raspi2b (bcm2836-rpi-2-b.dtb, t-nohotplug)
+#                                 and vexpress-a15 (vexpress-v2p-ca15-tc1.dtb,
+#                                 t-nokill)
 # The host's dpkg setup is not touched: mk/arm/apt-armhf.sh keeps
 # its own armhf package lists in the cache. Idempotent; prints the kernel's
 # path on stdout.
@@ -96,6 +101,21 @@ if [ "${1:-}" = makedumpfile ] && [ ! -x "$cache/makedumpfile/usr/bin/makedumpfi
 	# shellcheck disable=SC2046 # one package per word
 	unpack "$cache/makedumpfile" "" $(closure makedumpfile)
 	[ -x "$cache/makedumpfile/usr/bin/makedumpfile" ] || die "makedumpfile has no usr/bin/makedumpfile"
+fi
+
+dtbs="bcm2836-rpi-2-b.dtb vexpress-v2p-ca15-tc1.dtb"
+missing=0
+for d in $dtbs; do [ -f "$cache/kernel-armmp/dtbs/$d" ] || missing=1; done
+if [ "${1:-}" = dtbs ] && [ "$missing" = 1 ]; then
+	pkg=$(cat "$cache/kernel-armmp/PACKAGE" 2>/dev/null) || die "no kernel-armmp/PACKAGE: which kernel package?"
+	unpack "$cache/.dtbs" './usr/lib/linux-image-*/*.dtb' "$pkg"
+	mkdir -p "$cache/kernel-armmp/dtbs"
+	for d in $dtbs; do
+		f=$(first "$cache"/.dtbs/usr/lib/linux-image-*/"$d") || die "$pkg has no $d"
+		mv "$f" "$cache/kernel-armmp/dtbs/$d.tmp"
+		mv "$cache/kernel-armmp/dtbs/$d.tmp" "$cache/kernel-armmp/dtbs/$d"
+	done
+	rm -rf "$cache/.dtbs"
 fi
 
 printf '%s\n' "$vmlinuz"
