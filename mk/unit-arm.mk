@@ -39,6 +39,8 @@ e2e-arm:
 	tests/e2e/arm/run.sh
 check-arm:
 	tests/e2e/arm/fetch.sh >/dev/null
+	tests/e2e/arm/fetch.sh dtbs >/dev/null
+	tests/e2e/arm/fetch.sh lpae >/dev/null
 	$(MAKE) unit-arm
 	$(MAKE) fuzz-arm FUZZ_TIME=10
 	$(MAKE) e2e-arm

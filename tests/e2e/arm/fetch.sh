@@ -121,14 +121,16 @@ missing=0
 for d in $dtbs; do [ -f "$cache/kernel-armmp/dtbs/$d" ] || missing=1; done
 if [ "${1:-}" = dtbs ] && [ "$missing" = 1 ]; then
 	pkg=$(cat "$cache/kernel-armmp/PACKAGE" 2>/dev/null) || die "no kernel-armmp/PACKAGE: which kernel package?"
-	unpack "$cache/.dtbs" './usr/lib/linux-image-*/*.dtb' "$pkg"
+	# a directory of its own: tests running side by side may fetch at once
+	got=$(mktemp -d "$cache/.dtbs.XXXXXX")
+	tmps+=("$got")
+	unpack "$got" './usr/lib/linux-image-*/*.dtb' "$pkg"
 	mkdir -p "$cache/kernel-armmp/dtbs"
 	for d in $dtbs; do
-		f=$(first "$cache"/.dtbs/usr/lib/linux-image-*/"$d") || die "$pkg has no $d"
-		mv "$f" "$cache/kernel-armmp/dtbs/$d.tmp"
-		mv "$cache/kernel-armmp/dtbs/$d.tmp" "$cache/kernel-armmp/dtbs/$d"
+		f=$(first "$got"/usr/lib/linux-image-*/"$d") || die "$pkg has no $d"
+		mv "$f" "$cache/kernel-armmp/dtbs/$d.$$"
+		mv "$cache/kernel-armmp/dtbs/$d.$$" "$cache/kernel-armmp/dtbs/$d"
 	done
-	rm -rf "$cache/.dtbs"
 fi
 
 printf '%s\n' "$vmlinuz"
