@@ -274,6 +274,7 @@ e2e-all: static static-full examples kernels embed
 	$(MAKE) ARCH=i386 static
 	$(MAKE) ARCH=arm64 static
 	$(MAKE) ARCH=arm static
+	$(MAKE) -f tests/kernels/Makefile arm
 	tests/e2e/run-all.sh
 .PHONY: e2e-all
 

@@ -55,11 +55,18 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len);
  * did, 0 when buf is not one, -1 with err. */
 int arch_unwrap(struct kx_load *l, const uint8_t *buf, size_t len, const uint8_t **out,
 		size_t *outlen, struct kx_error *err);
-/* 1 when kexec_load will fail with EINVAL because the secondary CPUs cannot
- * be taken offline (32-bit ARM without CPU hotplug), 0 when they can, -1
- * where the architecture has no such rule. */
+/* Whether the kernel can take the secondary CPUs down for kexec (32-bit
+ * ARM: machine_kexec_prepare refuses with EINVAL otherwise): KX_SMP_*, or
+ * -1 where the architecture has no such rule. */
 int arch_smp_stuck(void);
-#define KX_KEXEC_SMP_STUCK 1 /* kx_error.b of a KX_E_KEXEC when arch_smp_stuck() */
+#define KX_SMP_OK      0 /* one CPU, or every secondary can go offline (PSCI) */
+#define KX_SMP_STUCK   1 /* a possible secondary CPU cannot go offline: kexec_load fails */
+#define KX_SMP_NO_KILL 2 /* they can go offline but there is no PSCI: kexec_load fails
+			    unless the platform's own SMP code can kill CPUs */
+#define KX_SMP_NO_OFF  3 /* PSCI without CPU_OFF: the load works, the exec cannot
+			    take the CPUs down (the kernel BUGs) */
+#define KX_KEXEC_SMP_STUCK   1 /* kx_error.b of a KX_E_KEXEC (EINVAL), KX_SMP_STUCK */
+#define KX_KEXEC_SMP_NO_KILL 2 /* the same, KX_SMP_NO_KILL */
 /* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
 const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */

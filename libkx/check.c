@@ -143,7 +143,16 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 		break;
 	case 1:
 		fprintf(f, "  secondary CPUs           CANNOT go offline: kexec_load will fail (EINVAL); "
-			"needs CONFIG_HOTPLUG_CPU and PSCI, or boot with nosmp\n");
+			"needs CONFIG_HOTPLUG_CPU and PSCI, or boot with nr_cpus=1\n");
+		break;
+	case 2:
+		fprintf(f, "  secondary CPUs           may NOT go offline for kexec (no PSCI): kexec_load "
+			"fails (EINVAL) unless the platform's own SMP code can power CPUs down; "
+			"nr_cpus=1 avoids it\n");
+		break;
+	case 3:
+		fprintf(f, "  secondary CPUs           CANNOT go offline (PSCI without CPU_OFF): "
+			"kexec_load works but the exec would crash the kernel; boot with nr_cpus=1\n");
 		break;
 	}
 	{

@@ -272,8 +272,13 @@ int kx_load_commit(struct kx_load *l, struct kx_error *err)
 		}
 		if (e < 0) {
 			fail_kexec(err, KX_E_KEXEC, "loading the kernel", l->req.image.name, e);
-			if (e == -EINVAL && arch_smp_stuck() == 1)
-				err->b = KX_KEXEC_SMP_STUCK;
+			if (e == -EINVAL) {
+				int smp = arch_smp_stuck();
+				if (smp == KX_SMP_STUCK)
+					err->b = KX_KEXEC_SMP_STUCK;
+				else if (smp == KX_SMP_NO_KILL)
+					err->b = KX_KEXEC_SMP_NO_KILL;
+			}
 		}
 		return e ? -1 : 0;
 	}

@@ -205,8 +205,17 @@ static void render_kexec(struct out *o, const struct kx_error *e)
 		else if (e->b == KX_KEXEC_SMP_STUCK)
 			put(o, "%s: the kernel refused (%s) because it cannot take its secondary CPUs "
 			    "offline: 32-bit ARM kexec needs CPU hotplug (CONFIG_HOTPLUG_CPU and a "
-			    "platform that can power CPUs down, such as PSCI). Boot with nosmp or "
-			    "maxcpus=1, or use a kernel with CPU hotplug; nothing was loaded.", op,
+			    "platform that can power CPUs down, such as PSCI). Boot with nr_cpus=1 "
+			    "(nosmp and maxcpus=1 leave the other CPUs possible, and the kernel "
+			    "counts those), or use a kernel with CPU hotplug; nothing was loaded.", op,
+			    strerror(e->sys_errno));
+		else if (e->b == KX_KEXEC_SMP_NO_KILL)
+			put(o, "%s: the kernel refused (%s), most likely because it cannot power its "
+			    "secondary CPUs down: 32-bit ARM kexec needs that (a cpu_kill, such as "
+			    "PSCI's) whenever more than one CPU is possible, and this system has no "
+			    "PSCI, only its platform's own SMP code. Boot with nr_cpus=1 (nosmp and "
+			    "maxcpus=1 leave the other CPUs possible, and the kernel counts those), "
+			    "or use firmware with PSCI; nothing was loaded.", op,
 			    strerror(e->sys_errno));
 		else
 			put(o, "%s: the kernel rejected the segment plan (%s); nothing was loaded. Please "

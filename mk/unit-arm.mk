@@ -2,7 +2,9 @@
 # unit-arm: lib/arch/arm (and the arm64 device tree code it shares) with the
 # host's compiler and libfdt (tests/unit/arm), plain and under ASan/UBSan;
 # fuzz-arm: libFuzzer on the zImage parser and loader; e2e-arm: qemu-system-arm
-# boots through build/arm/kx-static; host-check-arm: the first two; check-arm: all three.
+# boots through build/arm/kx-static (t-atags boots tests/kernels' ATAGS test
+# kernel, built here with the same cross compiler); host-check-arm: the first
+# two (and the arm fixtures); check-arm: all three.
 ARM_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/arm/*.c) lib/arch/arm64/dtb.c \
                 lib/arch/arm64/memmap.c
 ARM_UNIT_SRC := tests/unit/main.c tests/unit/arm/fixtures.c $(wildcard tests/unit/arm/test_*.c)
@@ -34,9 +36,12 @@ fuzz-arm: $(B)/fuzz/fuzz_arm $(B)/fuzz/seeds-arm
 	  grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY'; test $${PIPESTATUS[0]} -eq 0
 e2e-arm:
 	$(MAKE) ARCH=arm static
+	$(MAKE) -f tests/kernels/Makefile arm
 	tests/e2e/arm/run.sh
 host-check-arm:
 	tests/e2e/arm/fetch.sh >/dev/null
+	tests/e2e/arm/fetch.sh dtbs >/dev/null
+	tests/e2e/arm/fetch.sh lpae >/dev/null
 	$(MAKE) unit-arm
 	$(MAKE) fuzz-arm FUZZ_TIME=10
 check-arm: host-check-arm

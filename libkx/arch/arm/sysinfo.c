@@ -94,20 +94,81 @@ uint64_t arch_cmdline_max(const uint8_t *buf, size_t len)
 	return 0; /* the loader checks COMMAND_LINE_SIZE (1024) */
 }
 
+/* A property of the running device tree (/proc/device-tree), raw and
+ * NUL-terminated in buf; its length, 0 when absent. */
+static size_t dt_prop(const char *node, const char *prop, char *buf, size_t cap)
+{
+	char path[96];
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "/proc/device-tree/%s/%s", node, prop);
+	if (sys_read_bin(path, (uint8_t *)buf, cap - 1, &len))
+		return 0;
+	buf[len] = 0;
+	return len;
+}
+
+/* s is one of the strings of a property's NUL-separated list */
+static int dt_has(const char *list, size_t len, const char *s)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		if (!strcmp(list + at, s))
+			return 1;
+		at += strlen(list + at) + 1;
+	}
+	return 0;
+}
+
+/*
+ * PSCI as the kernel's SMP setup sees it (drivers/firmware/psci/psci.c,
+ * psci_dt_init; arch/arm/kernel/setup.c takes psci_smp_ops when PSCI has
+ * CPU_ON): a psci node, available, with the hvc or smc method. PSCI 0.2 and
+ * later always have CPU_ON and CPU_OFF; 0.1 ("arm,psci") has the functions
+ * its properties name. 0: no PSCI for SMP (the kernel uses the platform's
+ * own SMP code), 1: CPU_ON and CPU_OFF, 2: CPU_ON without CPU_OFF.
+ */
+static int dt_psci(const char *node)
+{
+	char b[128];
+	size_t n = dt_prop(node, "compatible", b, sizeof(b));
+	char st[16], m[16];
+
+	if (!n)
+		return 0;
+	if (dt_prop(node, "status", st, sizeof(st)) && strcmp(st, "okay") && strcmp(st, "ok"))
+		return 0;
+	if (!dt_prop(node, "method", m, sizeof(m)) || (strcmp(m, "hvc") && strcmp(m, "smc")))
+		return 0;
+	if (dt_has(b, n, "arm,psci-0.2") || dt_has(b, n, "arm,psci-1.0"))
+		return 1;
+	if (!dt_has(b, n, "arm,psci") || dt_prop(node, "cpu_on", m, sizeof(m)) != 4)
+		return 0;
+	return dt_prop(node, "cpu_off", m, sizeof(m)) == 4 ? 1 : 2;
+}
+
 /*
  * The kernel's machine_kexec_prepare refuses (EINVAL) when more than one
- * CPU is possible and the platform cannot take CPUs down (no CPU hotplug,
- * or no way to kill a CPU such as PSCI's CPU_OFF). A CPU that can go
- * offline has an "online" file in sysfs; CPU 0 need not.
+ * CPU is possible and the platform's SMP operations cannot kill a CPU
+ * (no cpu_kill: CONFIG_HOTPLUG_CPU off, or the platform's own SMP code
+ * without one; PSCI's has it). A CPU that can go offline at all has an
+ * "online" file in sysfs (CPU 0 need not); that is not enough: QEMU's
+ * vexpress-a15, whose SMP code has cpu_die but no cpu_kill, has the files
+ * and is refused. Whether the platform code has cpu_kill is not visible
+ * from user space; PSCI in the device tree says it is PSCI's.
+ * nosmp and maxcpus=1 leave the CPUs possible; nr_cpus=1 does not.
+ * Returns KX_SMP_* (arch.h).
  */
 int arch_smp_stuck(void)
 {
 	char b[256], path[64];
 	const char *p;
 	char *end;
+	int secondary = 0, psci;
 
 	if (sys_read_text("/sys/devices/system/cpu/possible", b, sizeof(b), 0))
-		return 0; /* cannot tell: say nothing */
+		return KX_SMP_OK; /* cannot tell: say nothing */
 	for (p = b; *p && *p != '\n';) {
 		unsigned long lo = strtoul(p, &end, 10), hi = lo, cpu;
 		if (end == p)
@@ -119,12 +180,18 @@ int arch_smp_stuck(void)
 		}
 		for (cpu = lo ? lo : 1; cpu <= hi && cpu < 4096; cpu++) {
 			char t[8];
+			secondary = 1;
 			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%lu/online", cpu);
 			if (sys_read_text(path, t, sizeof(t), 0) == -ENOENT)
-				return 1;
+				return KX_SMP_STUCK;
 		}
 		if (*p == ',')
 			p++;
 	}
-	return 0;
+	if (!secondary)
+		return KX_SMP_OK;
+	psci = dt_psci("psci");
+	if (!psci)
+		psci = dt_psci("firmware/psci");
+	return psci == 1 ? KX_SMP_OK : psci == 2 ? KX_SMP_NO_OFF : KX_SMP_NO_KILL;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fetch.sh [kexec-tools|makedumpfile] - download (never install) what the 32-bit ARM QEMU tests
+# fetch.sh [kexec-tools|makedumpfile|dtbs|lpae] - download (never install) what the 32-bit ARM QEMU tests
 # boot, from Debian's armhf packages, into the cache (default
 # tests/e2e/cache/arm, gitignored; override with KX_E2E_CACHE, which gets
 # an arm/ subdirectory):
@@ -12,6 +12,14 @@
 #                                 for bench.sh's comparison; never committed
 #   makedumpfile/                 with the argument: makedumpfile and its
 #                                 libraries, for t-kdump's crash kernel
+#   kernel-armmp-lpae/boot/vmlinuz-*
+#                                 with the argument: linux-image-armmp-lpae
+#                                 (t-lpae)
+#   kernel-armmp/dtbs/            with the argument: the same kernel
+#                                 package's device trees for QEMU's
+#                                 raspi2b (bcm2836-rpi-2-b.dtb, t-nohotplug)
+#                                 and vexpress-a15 (vexpress-v2p-ca15-tc1.dtb,
+#                                 t-nokill)
 # The host's dpkg setup is not touched: mk/arm/apt-armhf.sh keeps
 # its own armhf package lists in the cache. Idempotent; prints the kernel's
 # path on stdout.
@@ -96,6 +104,33 @@ if [ "${1:-}" = makedumpfile ] && [ ! -x "$cache/makedumpfile/usr/bin/makedumpfi
 	# shellcheck disable=SC2046 # one package per word
 	unpack "$cache/makedumpfile" "" $(closure makedumpfile)
 	[ -x "$cache/makedumpfile/usr/bin/makedumpfile" ] || die "makedumpfile has no usr/bin/makedumpfile"
+fi
+
+if [ "${1:-}" = lpae ] && ! first "$cache"/kernel-armmp-lpae/boot/vmlinuz-* >/dev/null; then
+	pkg=$("$apt" "$cache" depends linux-image-armmp-lpae 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve linux-image-armmp-lpae to a kernel package"
+	unpack "$cache/kernel-armmp-lpae" './boot/*' "$pkg"
+	echo "$pkg" >"$cache/kernel-armmp-lpae/PACKAGE"
+	first "$cache"/kernel-armmp-lpae/boot/vmlinuz-* >/dev/null || die "$pkg has no boot/vmlinuz-*"
+	say "kernel $pkg unpacked in $cache/kernel-armmp-lpae"
+fi
+
+dtbs="bcm2836-rpi-2-b.dtb vexpress-v2p-ca15-tc1.dtb"
+missing=0
+for d in $dtbs; do [ -f "$cache/kernel-armmp/dtbs/$d" ] || missing=1; done
+if [ "${1:-}" = dtbs ] && [ "$missing" = 1 ]; then
+	pkg=$(cat "$cache/kernel-armmp/PACKAGE" 2>/dev/null) || die "no kernel-armmp/PACKAGE: which kernel package?"
+	# a directory of its own: tests running side by side may fetch at once
+	got=$(mktemp -d "$cache/.dtbs.XXXXXX")
+	tmps+=("$got")
+	unpack "$got" './usr/lib/linux-image-*/*.dtb' "$pkg"
+	mkdir -p "$cache/kernel-armmp/dtbs"
+	for d in $dtbs; do
+		f=$(first "$got"/usr/lib/linux-image-*/"$d") || die "$pkg has no $d"
+		mv "$f" "$cache/kernel-armmp/dtbs/$d.$$"
+		mv "$cache/kernel-armmp/dtbs/$d.$$" "$cache/kernel-armmp/dtbs/$d"
+	done
 fi
 
 printf '%s\n' "$vmlinuz"
