@@ -67,6 +67,7 @@ int arch_smp_stuck(void);
 			    take the CPUs down (the kernel BUGs) */
 #define KX_KEXEC_SMP_STUCK   1 /* kx_error.b of a KX_E_KEXEC (EINVAL), KX_SMP_STUCK */
 #define KX_KEXEC_SMP_NO_KILL 2 /* the same, KX_SMP_NO_KILL */
+#define KX_KEXEC_SMP_NO_OFF  3 /* kx refused before the call (no errno): KX_SMP_NO_OFF */
 /* kx_classic_option(r): the option that needs kexec_load, in words (msg.c). */
 const char *kx_classic_option(unsigned r);
 /* Names of the registers the purgatory sets, for the plan printout. */

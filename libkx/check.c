@@ -152,7 +152,7 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 		break;
 	case 3:
 		fprintf(f, "  secondary CPUs           CANNOT go offline (PSCI without CPU_OFF): "
-			"kexec_load works but the exec would crash the kernel; boot with nr_cpus=1\n");
+			"the exec would crash the kernel, so kx refuses to load (-p still loads); boot with nr_cpus=1\n");
 		break;
 	}
 	{

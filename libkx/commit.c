@@ -28,6 +28,13 @@ static int classic_load(struct kx_load *l, struct kx_error *err)
 
 	if (plan_classic(l, err))
 		return 1;
+	if (!l->o.crash && arch_smp_stuck() == KX_SMP_NO_OFF) {
+		/* the kernel would take it, and its exec would crash trying to take the
+		 * secondary CPUs down (a crash kernel starts without them: allowed) */
+		fail(err, KX_E_KEXEC, "loading the kernel", l->req.image.name);
+		err->b = KX_KEXEC_SMP_NO_OFF;
+		return 1;
+	}
 	if (l->o.debug && l->o.log) {
 		/* the plan, as --dry-run shows it */
 		render_plan(l, "kexec_load");

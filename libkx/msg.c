@@ -175,6 +175,14 @@ static void render_kexec(struct out *o, const struct kx_error *e)
 {
 	const char *op = e->what;
 
+	if (e->b == KX_KEXEC_SMP_NO_OFF && !e->sys_errno) {
+		put(o, "%s: refused by kx: this system's PSCI has no CPU_OFF, so the kernel cannot "
+		    "take its secondary CPUs offline, and kx -e would crash it (32-bit ARM kexec "
+		    "needs that; the kernel itself would accept the load). Boot with nr_cpus=1, or "
+		    "use firmware whose PSCI has CPU_OFF; nothing was loaded. A crash kernel (-p) "
+		    "can still be loaded.", op);
+		return;
+	}
 	switch (e->sys_errno) {
 	case EPERM:
 		if (!e->root)

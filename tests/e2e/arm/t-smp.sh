@@ -11,9 +11,10 @@
 # /psci in a tree given with -dtb, so only a kexec can hand such a tree
 # over. Kernel B brings CPU 1 up with PSCI 0.1's CPU_ON, and kx --check
 # there says the CPUs CANNOT go offline (PSCI without CPU_OFF: the kernel
-# accepts a load, and kx -l loads, but kx -e would end in BUG_ON in
-# smp_shutdown_nonboot_cpus: checked by hand, not here). PSCI 0.1 has no
-# SYSTEM_OFF either: QEMU is stopped once kernel B is done.
+# would accept a load, but kx -e would end in BUG_ON in
+# smp_shutdown_nonboot_cpus, seen by hand), so kx -l refuses it, saying why,
+# and nothing is loaded. PSCI 0.1 has no SYSTEM_OFF either: QEMU is stopped
+# once kernel B is done.
 set -eu
 . "$(dirname "$0")/lib.sh"
 e2e_init
@@ -29,7 +30,7 @@ dtb=$E2E_WORK/a/b/nooff.dtb
 	>/dev/null 2>&1 || e2e_die "qemu-system-arm could not dump its device tree"
 fdtput -t s "$dtb" /psci compatible arm,psci
 fdtput -d "$dtb" /psci cpu_off
-check_b="secondary CPUs           CANNOT go offline (PSCI without CPU_OFF): kexec_load works but the exec would crash the kernel; boot with nr_cpus=1"
+check_b="secondary CPUs           CANNOT go offline (PSCI without CPU_OFF): the exec would crash the kernel, so kx refuses to load (-p still loads); boot with nr_cpus=1"
 # kernel B's initrd: the guest scenario, kx, a 2 MiB payload, the tiny zImage to load
 head -c $((2 << 20)) /dev/urandom >"$E2E_WORK/b/payload.bin"
 payload=$(sha256sum "$E2E_WORK/b/payload.bin" | cut -d' ' -f1)
@@ -42,8 +43,9 @@ expect_out "psci: Using PSCI v0.1 Function IDs from DT" -n "B: PSCI 0.1 from kx'
 expect_rc 1 -n "B: no cpu_off" -- test -e /proc/device-tree/psci/cpu_off
 expect_out "0-1" -n "B: two CPUs online" -- cat /sys/devices/system/cpu/online
 expect_out "$check_b" -n "B: kx --check: CANNOT go offline (PSCI without CPU_OFF)" -- kx --check
-expect_rc 0 -n "B: kx -l still loads" -- kx -l /b/tiny.zimage
-expect_out "1" -n "B: loaded" -- cat /sys/kernel/kexec_loaded
+expect_rc 1 -o "kx: loading the kernel: refused by kx: this system's PSCI has no CPU_OFF, so the kernel cannot take its secondary CPUs offline, and kx -e would crash it" \\
+	-n "B: kx -l refuses the load whose exec would crash" -- kx -l /b/tiny.zimage
+expect_out "0" -n "B: nothing loaded" -- cat /sys/kernel/kexec_loaded
 kxt_summary
 echo "KXB-DONE"
 EOF
