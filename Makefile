@@ -32,7 +32,16 @@ STATIC_UNPACK ?= gzip xz lzo
 unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst xz,lzma,$(patsubst lzo,lzo2,$(1)))))
 unpack_defs    = $(foreach c,$(filter-out $(1),$(UNPACK_ALL)),-DKX_NO_$(shell echo $(c) | tr a-z A-Z))
 UNPACK_LIBS   := $(foreach c,$(UNPACK_CODECS),$(call unpack_lib,$(c)))
-UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(UNPACK_A_DIR)/lib$(call unpack_lib,$(c)).a)
+# STATIC_CODECS=source (the default): gzip, xz/lzma and lzo as decoder-only static
+# libraries built from Debian's source packages (mk/codecs.sh, into CODEC_DIR; the
+# sources are fetched once into the download cache); =debian: Debian's archives,
+# encoders and all (about 50 KB more). bzip2, lz4 and zstd always come from Debian's.
+STATIC_CODECS ?= source
+CODEC_DIR     ?= $(B)/codecs
+CODEC_SRC_LIBS := z lzma lzo2
+codec_a        = $(if $(and $(filter source,$(STATIC_CODECS)),$(filter $(1),$(CODEC_SRC_LIBS))),$(CODEC_DIR),$(UNPACK_A_DIR))/lib$(1).a
+UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(call codec_a,$(call unpack_lib,$(c))))
+CODEC_DONE     = $(if $(filter source,$(STATIC_CODECS)),$(CODEC_DIR)/.done)
 # libbz2.a calls __fprintf_chk (its assertion message): a shim where the C library has none
 UNPACK_COMPAT  = $(if $(filter bzip2,$(STATIC_UNPACK)),$(B)/objs/mk/musl-compat.c.o)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -40,6 +49,8 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Werror=int-conversion -Werror=return-type -Werror=vla
 CSTD    := -std=c11
 OPT     ?= -O2
+# kx-static's objects and link (docs/benchmarks.md, sizes)
+STATIC_OPT ?= -Os
 WERROR  ?= -Werror
 CFLAGS_COMMON = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -MMD -MP
 
@@ -126,7 +137,7 @@ $(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
 $(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
 $(B)/objs/libkx/unpack.c.o: CFLAGS_COMMON += $(call unpack_defs,$(STATIC_UNPACK)) -isystem $(UNPACK_INC)
 $(eval $(call variant,$(B)/obj,$(CC),,-fPIC -fvisibility=hidden))
-$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
 
 # libkx.a holds one relocatable object whose only global symbols are the
 # API: the library's internal names cannot clash with its user's.
@@ -158,12 +169,14 @@ $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 static: $(B)/kx-static
 # kx-static with every decompressor (the e2e test t-compressed boots through it)
 static-full:
-	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" $(B)/full/kx-static
+	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" CODEC_DIR=$(CODEC_DIR) $(B)/full/kx-static
 $(B)/objs/mk/musl-compat.c.o: mk/musl-compat.c
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(CFLAGS_COMMON) -Os -D_GNU_SOURCE -c $< -o $@
-$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT)
-	$(STATIC_CC) -static -s -Os -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ \
+$(CODEC_DIR)/.done: mk/codecs.sh | $(ARCH_DEPS)
+	mk/codecs.sh $(CODEC_DIR) $(ARCH) "$(STATIC_CC)" "$(AR)" "$(STATIC_OPT)"
+$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT) $(CODEC_DONE)
+	$(STATIC_CC) -static -s $(STATIC_OPT) -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $(filter %.o,$^) \
 	  $(UNPACK_STATIC) $(ARCH_LDLIBS_STATIC)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
