@@ -311,7 +311,7 @@ clean:
 BENCH_ARCHES ?= x86_64
 bench: deps all static
 	$(foreach a,$(filter arm i386,$(if $(filter all,$(BENCH_ARCHES)),arm i386,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
-	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
+	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_STATIC_UNPACK="$(STATIC_UNPACK)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
 	  KX_BIN=$(B)/kx-static PURG_BIN=$(PURG_BIN) BENCH_BUILD=$(B)/bench BENCH_ARCHES="$(BENCH_ARCHES)" \
 	  bench/bench.sh
 .PHONY: bench

@@ -34,6 +34,14 @@ esac
 
 mkdir -p "$src" "$out"
 src=$(cd "$src" && pwd) out=$(cd "$out" && pwd)
+# the compiler's own arguments that name files (a cross build's -specs FILE),
+# made absolute: configure and the compilations run elsewhere
+abs=
+for w in $cc; do
+	case $w in /*) ;; *) [ -e "$w" ] && w=$(pwd)/$w ;; esac
+	abs="$abs $w"
+done
+cc=${abs# }
 exec 9>"$out/.lock"
 flock 9
 # another make got here first (make -j2 static static-full share OUT)
@@ -94,7 +102,7 @@ rm -f "$out/libz.a" && $ar rcs "$out/libz.a" "$b"/z/*.o
 	--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo --disable-lzma-links \
 	--disable-scripts --disable-doc --disable-nls --disable-symbol-versions \
 	>"$b/xz-configure.log" 2>&1 && make -s -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
-	{ tail -30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
+	{ tail -n 30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
 cp "$b/xz-utils/src/liblzma/.libs/liblzma.a" "$out/liblzma.a"
 
 # liblzo2: LZO1X's safe decompressor and the checksums lzop's format uses
