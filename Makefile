@@ -119,7 +119,11 @@ endef
 
 KX_OBJ   := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM))
 TOOL_OBJ := $(patsubst %,$(B)/obj/%.o,$(TOOL_SRC))
-OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(TOOL_SRC))
+# STATIC_BOOT=no: kx-static without `kx boot` (tool/boot.c, tool/menu.c; the
+# library's boot-menu code then goes with --gc-sections), about 74 KB less
+STATIC_BOOT ?= yes
+STATIC_TOOL_SRC := $(if $(filter no,$(STATIC_BOOT)),$(filter-out tool/boot.c tool/menu.c,$(TOOL_SRC)),$(TOOL_SRC))
+OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(STATIC_TOOL_SRC))
 
 # the decompression layer: the codecs built in, the libraries' headers (links
 # to each library's headers only, so that musl's own headers stay the C library's)
@@ -136,6 +140,7 @@ ARCH_DEPS += $(UNPACK_INC)/.done
 $(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
 $(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
 $(B)/objs/libkx/unpack.c.o: CFLAGS_COMMON += $(call unpack_defs,$(STATIC_UNPACK)) -isystem $(UNPACK_INC)
+$(B)/objs/tool/main.c.o: CFLAGS_COMMON += $(if $(filter no,$(STATIC_BOOT)),-DKX_NO_BOOT)
 $(eval $(call variant,$(B)/obj,$(CC),,-fPIC -fvisibility=hidden))
 $(eval $(call variant,$(B)/objs,$(STATIC_CC),$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
 

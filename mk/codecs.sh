@@ -103,7 +103,15 @@ rm -f "$out/libz.a" && $ar rcs "$out/libz.a" "$b"/z/*.o
 	--disable-scripts --disable-doc --disable-nls --disable-symbol-versions \
 	>"$b/xz-configure.log" 2>&1 && make -s -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
 	{ tail -n 30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
-cp "$b/xz-utils/src/liblzma/.libs/liblzma.a" "$out/liblzma.a"
+# CRC-64 (the default check of a .xz file made by xz; Linux's payloads use CRC-32,
+# whose 8 KB slice-by-8 table stays): xz's own small variant, byte by byte from a
+# table built at startup, 7 KB less than crc64_fast.c and its table
+x=$b/xz-utils/src/liblzma
+(cd "$x" && $cc $cf -DHAVE_CONFIG_H -I../.. -I../common -Iapi -Icommon -Icheck \
+	-c check/crc64_small.c -o crc64_small.o &&
+	$ar d .libs/liblzma.a $($ar t .libs/liblzma.a | grep '^liblzma_la-crc64_') &&
+	$ar rs .libs/liblzma.a crc64_small.o)
+cp "$x/.libs/liblzma.a" "$out/liblzma.a"
 
 # liblzo2: LZO1X's safe decompressor and the checksums lzop's format uses
 mkdir -p "$b/lzo"
