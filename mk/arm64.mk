@@ -18,7 +18,7 @@ OBJCOPY   := $(CROSS)objcopy
 PURG_ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -fpie -mno-outline-atomics \
                     -mbranch-protection=none
 # no RELRO: in a static binary it only pads the file to a 64 KiB boundary
-STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
+STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 # libfdt, after the objects on every link
 ARCH_LDLIBS       = $(foreach l,$(UNPACK_LIBS),$(UNPACK_A_DIR)/lib$(l).a) $(ARM64_SYSROOT)/libfdt.a
 ARCH_LDLIBS_STATIC := $(ARM64_SYSROOT)/libfdt.a
