@@ -101,7 +101,7 @@ rm -f "$out/libz.a" && $ar rcs "$out/libz.a" "$b"/z/*.o
 	--enable-checks=crc32,crc64,sha256 --disable-microlzma --disable-lzip-decoder \
 	--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo --disable-lzma-links \
 	--disable-scripts --disable-doc --disable-nls --disable-symbol-versions \
-	>"$b/xz-configure.log" 2>&1 && make -s -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
+	>"$b/xz-configure.log" 2>&1 && make -s -j2 -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
 	{ tail -n 30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
 # CRC-64 (the default check of a .xz file made by xz; Linux's payloads use CRC-32,
 # whose 8 KB slice-by-8 table stays): xz's own small variant, byte by byte from a
