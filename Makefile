@@ -178,9 +178,15 @@ static-full:
 $(B)/objs/mk/musl-compat.c.o: mk/musl-compat.c
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(CFLAGS_COMMON) -Os -D_GNU_SOURCE -c $< -o $@
+# kx-static's vfprintf, in place of musl's (mk/musl-vfprintf.c: no floating point;
+# tests/tool/test_fmt.c, make tool-test): about 9 KB less
+$(B)/objs/mk/musl-vfprintf.c.o: mk/musl-vfprintf.c
+	@mkdir -p $(dir $@)
+	$(STATIC_CC) $(CFLAGS_COMMON) $(STATIC_OPT) -fno-builtin -ffunction-sections -fno-asynchronous-unwind-tables \
+	  -fno-unwind-tables -c $< -o $@
 $(CODEC_DIR)/.done: mk/codecs.sh | $(ARCH_DEPS)
 	mk/codecs.sh $(CODEC_DIR) $(ARCH) "$(STATIC_CC)" "$(AR)" "$(STATIC_OPT)"
-$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT) $(CODEC_DONE)
+$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT) $(B)/objs/mk/musl-vfprintf.c.o $(CODEC_DONE)
 	$(STATIC_CC) -static -s $(STATIC_OPT) -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $(filter %.o,$^) \
 	  $(UNPACK_STATIC) $(ARCH_LDLIBS_STATIC)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
@@ -227,8 +233,12 @@ unit-san: $(B)/unit-san-$(CCNAME)
 $(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B)/libkx.a
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itool -o $@ \
 	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a $(ARCH_LDLIBS)
-tool-test: $(B)/tool-test
+$(B)/fmt-test: tests/tool/test_fmt.c mk/musl-vfprintf.c
+	@mkdir -p $(B)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -DKX_FMT_NAME=kx_vfprintf $(SAN) -o $@ $^
+tool-test: $(B)/tool-test $(B)/fmt-test
 	$(B)/tool-test 2>/dev/null
+	$(B)/fmt-test
 # kx boot's menu (tool/menu.c) on a pty and on pipes, keys typed with real delays,
 # the screen checked against an 80x24 VT100 (about 10 s: the countdowns are real)
 $(B)/menu-test: tests/tool/test_menu.c tool/menu.c tool/menu.h
