@@ -32,7 +32,16 @@ STATIC_UNPACK ?= gzip xz lzo
 unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst xz,lzma,$(patsubst lzo,lzo2,$(1)))))
 unpack_defs    = $(foreach c,$(filter-out $(1),$(UNPACK_ALL)),-DKX_NO_$(shell echo $(c) | tr a-z A-Z))
 UNPACK_LIBS   := $(foreach c,$(UNPACK_CODECS),$(call unpack_lib,$(c)))
-UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(UNPACK_A_DIR)/lib$(call unpack_lib,$(c)).a)
+# STATIC_CODECS=source (the default): gzip, xz/lzma and lzo as decoder-only static
+# libraries built from Debian's source packages (mk/codecs.sh, into CODEC_DIR; the
+# sources are fetched once into the download cache); =debian: Debian's archives,
+# encoders and all (about 50 KB more). bzip2, lz4 and zstd always come from Debian's.
+STATIC_CODECS ?= source
+CODEC_DIR     ?= $(B)/codecs
+CODEC_SRC_LIBS := z lzma lzo2
+codec_a        = $(if $(and $(filter source,$(STATIC_CODECS)),$(filter $(1),$(CODEC_SRC_LIBS))),$(CODEC_DIR),$(UNPACK_A_DIR))/lib$(1).a
+UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(call codec_a,$(call unpack_lib,$(c))))
+CODEC_DONE     = $(if $(filter source,$(STATIC_CODECS)),$(CODEC_DIR)/.done)
 # libbz2.a calls __fprintf_chk (its assertion message): a shim where the C library has none
 UNPACK_COMPAT  = $(if $(filter bzip2,$(STATIC_UNPACK)),$(B)/objs/mk/musl-compat.c.o)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -40,6 +49,8 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Werror=int-conversion -Werror=return-type -Werror=vla
 CSTD    := -std=c11
 OPT     ?= -O2
+# kx-static's objects and link (docs/benchmarks.md, sizes)
+STATIC_OPT ?= -Os
 WERROR  ?= -Werror
 CFLAGS_COMMON = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -MMD -MP
 
@@ -108,7 +119,11 @@ endef
 
 KX_OBJ   := $(patsubst %,$(B)/obj/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM))
 TOOL_OBJ := $(patsubst %,$(B)/obj/%.o,$(TOOL_SRC))
-OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(TOOL_SRC))
+# STATIC_BOOT=no: kx-static without `kx boot` (tool/boot.c, tool/menu.c; the
+# library's boot-menu code then goes with --gc-sections), about 74 KB less
+STATIC_BOOT ?= yes
+STATIC_TOOL_SRC := $(if $(filter no,$(STATIC_BOOT)),$(filter-out tool/boot.c tool/menu.c,$(TOOL_SRC)),$(TOOL_SRC))
+OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(STATIC_TOOL_SRC))
 
 # the decompression layer: the codecs built in, the libraries' headers (links
 # to each library's headers only, so that musl's own headers stay the C library's)
@@ -125,8 +140,9 @@ ARCH_DEPS += $(UNPACK_INC)/.done
 $(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
 $(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
 $(B)/objs/libkx/unpack.c.o: CFLAGS_COMMON += $(call unpack_defs,$(STATIC_UNPACK)) -isystem $(UNPACK_INC)
+$(B)/objs/tool/main.c.o: CFLAGS_COMMON += $(if $(filter no,$(STATIC_BOOT)),-DKX_NO_BOOT)
 $(eval $(call variant,$(B)/obj,$(CC),,-fPIC -fvisibility=hidden))
-$(eval $(call variant,$(B)/objs,$(STATIC_CC),-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
+$(eval $(call variant,$(B)/objs,$(STATIC_CC),$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables,-fvisibility=hidden))
 
 # libkx.a holds one relocatable object whose only global symbols are the
 # API: the library's internal names cannot clash with its user's.
@@ -158,12 +174,20 @@ $(B)/kx: $(TOOL_OBJ) $(B)/libkx.a
 static: $(B)/kx-static
 # kx-static with every decompressor (the e2e test t-compressed boots through it)
 static-full:
-	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" $(B)/full/kx-static
+	$(MAKE) B=$(B)/full STATIC_UNPACK="$(UNPACK_ALL)" CODEC_DIR=$(CODEC_DIR) $(B)/full/kx-static
 $(B)/objs/mk/musl-compat.c.o: mk/musl-compat.c
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(CFLAGS_COMMON) -Os -D_GNU_SOURCE -c $< -o $@
-$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT)
-	$(STATIC_CC) -static -s -Os -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $^ \
+# kx-static's vfprintf, in place of musl's (mk/musl-vfprintf.c: no floating point;
+# tests/tool/test_fmt.c, make tool-test): about 9 KB less
+$(B)/objs/mk/musl-vfprintf.c.o: mk/musl-vfprintf.c
+	@mkdir -p $(dir $@)
+	$(STATIC_CC) $(CFLAGS_COMMON) $(STATIC_OPT) -fno-builtin -ffunction-sections -fno-asynchronous-unwind-tables \
+	  -fno-unwind-tables -c $< -o $@
+$(CODEC_DIR)/.done: mk/codecs.sh | $(ARCH_DEPS)
+	mk/codecs.sh $(CODEC_DIR) $(ARCH) "$(STATIC_CC)" "$(AR)" "$(STATIC_OPT)"
+$(B)/kx-static: $(OBJ_STAT) $(UNPACK_COMPAT) $(B)/objs/mk/musl-vfprintf.c.o $(CODEC_DONE)
+	$(STATIC_CC) -static -s $(STATIC_OPT) -flto -flto-partition=one -Wl,--gc-sections $(STATIC_LDFLAGS) -o $@ $(filter %.o,$^) \
 	  $(UNPACK_STATIC) $(ARCH_LDLIBS_STATIC)
 	@echo "kx-static: $$(stat -c %s $@) bytes (stripped)"
 
@@ -209,8 +233,12 @@ unit-san: $(B)/unit-san-$(CCNAME)
 $(B)/tool-test: tests/tool/test_opts.c tool/opts.c tool/compat.c tool/opts.h $(B)/libkx.a
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -D_GNU_SOURCE -Iinclude -Itool -o $@ \
 	  tests/tool/test_opts.c tool/opts.c tool/compat.c $(B)/libkx.a $(ARCH_LDLIBS)
-tool-test: $(B)/tool-test
+$(B)/fmt-test: tests/tool/test_fmt.c mk/musl-vfprintf.c
+	@mkdir -p $(B)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) -DKX_FMT_NAME=kx_vfprintf $(SAN) -o $@ $^
+tool-test: $(B)/tool-test $(B)/fmt-test
 	$(B)/tool-test 2>/dev/null
+	$(B)/fmt-test
 # kx boot's menu (tool/menu.c) on a pty and on pipes, keys typed with real delays,
 # the screen checked against an 80x24 VT100 (about 10 s: the countdowns are real)
 $(B)/menu-test: tests/tool/test_menu.c tool/menu.c tool/menu.h
@@ -306,7 +334,7 @@ clean:
 BENCH_ARCHES ?= x86_64
 bench: deps all static
 	$(foreach a,$(filter arm i386,$(if $(filter all,$(BENCH_ARCHES)),arm i386,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
-	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
+	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_STATIC_UNPACK="$(STATIC_UNPACK)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
 	  KX_BIN=$(B)/kx-static PURG_BIN=$(PURG_BIN) BENCH_BUILD=$(B)/bench BENCH_ARCHES="$(BENCH_ARCHES)" \
 	  bench/bench.sh
 .PHONY: bench

@@ -91,7 +91,8 @@ say "machine: $(tr '\n' ' ' <"$machine")"
 if want x86_64; then
 # --- 2. sizes ------------------------------------------------------------------------
 kt_guest=$("$here/fetch-kexec-tools.sh") || die "could not fetch kexec-tools"
-python3 "$here/sizes.py" "$KX_BIN" "$PURG_BIN" "$(dirname "$kt_guest")" >"$out/$stamp-sizes.csv"
+python3 "$here/sizes.py" "$KX_BIN" "$PURG_BIN" "$(dirname "$kt_guest")" \
+	i386=build/i386/kx-static arm=build/arm/kx-static arm64=build/arm64/kx-static >"$out/$stamp-sizes.csv"
 say "sizes:"
 table "$out/$stamp-sizes.csv" | cut -c1-110 >&2
 

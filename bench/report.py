@@ -388,8 +388,9 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
     sz = {s["what"]: s for s in sizes}
     if "kx-static" in sz:
         b = int(sz["kx-static"]["bytes"])
-        tgt("`kx-static` stripped, with its purgatory ≤ 100 KB", "%d bytes (%.1f KiB)" % (b, b / 1024),
-            b <= 100 * 1024)
+        tgt("`kx-static` (x86_64) stripped, with its purgatory and the decompressors it carries "
+            "≤ 160 KiB (issue 14; kexec-tools' static build: 223 KB)", "%d bytes (%.1f KiB)" % (b, b / 1024),
+            b <= 160 * 1024)
     if "kx-purgatory" in sz:
         b = int(sz["kx-purgatory"]["bytes"])
         tgt("x86_64 purgatory ≤ 4 KB", "%d bytes" % b, b <= 4096)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""sizes.py KX_STATIC PURGATORY_BIN KEXEC_TOOLS_DIR > sizes.csv
+"""sizes.py KX_STATIC PURGATORY_BIN KEXEC_TOOLS_DIR [ARCH=KX_STATIC...] > sizes.csv
 
 Sizes of what each tool needs on the target, as CSV (what,bytes,note):
 kx's stripped static binary (its purgatory embedded) and the purgatory blob;
@@ -7,7 +7,9 @@ Debian's kexec (dynamically linked, stripped), the purgatory embedded in it
 (a relocatable x86_64 ELF object that kexec-tools links at load time; found by
 scanning the binary for an ELF header and measuring it to the end of its
 section header table), and kexec with the shared libraries it needs in an
-initramfs (KEXEC_TOOLS_DIR/guest, see fetch-kexec-tools.sh).
+initramfs (KEXEC_TOOLS_DIR/guest, see fetch-kexec-tools.sh). ARCH=PATH: the
+other architectures' kx-static, those that were built. BENCH_STATIC_UNPACK: the
+decompressors kx-static carries (Makefile's STATIC_UNPACK).
 """
 import os
 import struct
@@ -48,11 +50,18 @@ def sections(path):
 def main():
     kx, purg, ktdir = sys.argv[1:4]
     print("what,bytes,note")
-    print("kx-static,%d,stripped static x86_64 (musl) with the purgatory embedded: %s"
-          % (os.path.getsize(kx), sections(kx)))
+    codecs = os.environ.get("BENCH_STATIC_UNPACK", "")
+    print("kx-static,%d,stripped static x86_64 (musl) with the purgatory embedded%s: %s"
+          % (os.path.getsize(kx), " and the decompressors %s" % codecs if codecs else "", sections(kx)))
     print("kx-purgatory,%d,x86_64 purgatory blob (%s)" % (os.path.getsize(purg), os.path.basename(purg)))
     kexec = os.path.join(ktdir, "guest", "sbin", "kexec")
     ver = open(os.path.join(ktdir, "VERSION")).read().strip()
+    codecs = os.environ.get("BENCH_STATIC_UNPACK", "")
+    for a in sys.argv[4:]:
+        arch, _, path = a.partition("=")
+        if os.path.exists(path):
+            print("kx-static (%s),%d,stripped static %s (musl)%s: %s"
+                  % (arch, os.path.getsize(path), arch, " with %s" % codecs if codecs else "", sections(path)))
     print("kexec (Debian),%d,kexec-tools %s: stripped; dynamically linked" % (os.path.getsize(kexec), ver))
     emb = embedded_elf(kexec)
     if emb:

@@ -18,7 +18,7 @@ AR        := $(CROSS)ar
 PURG_ARCH_CFLAGS := -marm -mgeneral-regs-only -mno-unaligned-access -fpie
 # 64-bit division (the decimal printer): libgcc's __aeabi_uldivmod
 PURG_LDLIBS      := $(shell $(CC) -marm -print-libgcc-file-name)
-STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
+STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 # libfdt after the objects on every link; the decompressors' static archives
 # and headers (the Makefile's UNPACK_*, where the tree has them) from Debian's
 # armhf -dev packages in the sysroot

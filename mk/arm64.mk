@@ -18,10 +18,15 @@ OBJCOPY   := $(CROSS)objcopy
 PURG_ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -fpie -mno-outline-atomics \
                     -mbranch-protection=none
 # no RELRO: in a static binary it only pads the file to a 64 KiB boundary
-STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code
+STATIC_LDFLAGS   := -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 # libfdt, after the objects on every link
 ARCH_LDLIBS       = $(foreach l,$(UNPACK_LIBS),$(UNPACK_A_DIR)/lib$(l).a) $(ARM64_SYSROOT)/libfdt.a
-ARCH_LDLIBS_STATIC := $(ARM64_SYSROOT)/libfdt.a
+# kx-static: Debian's libfdt.a without its unwind tables (.eh_frame, 4 KB that
+# nothing reads: C, no exceptions, no backtraces)
+ARCH_LDLIBS_STATIC := $(B)/libfdt-noeh.a
+$(B)/libfdt-noeh.a: $(ARM64_SYSROOT)/.done
+	$(OBJCOPY) -R .eh_frame $(ARM64_SYSROOT)/libfdt.a $@
+$(B)/kx-static: $(B)/libfdt-noeh.a
 # the decompressors' static archives and headers, from Debian's arm64 -dev
 # packages in the sysroot (Makefile's UNPACK_*)
 UNPACK_A_DIR     := $(ARM64_SYSROOT)/root/usr/lib/aarch64-linux-gnu

@@ -23,7 +23,7 @@ PURG_ARCH_CFLAGS := -mgeneral-regs-only -fpie -fcf-protection=none -march=i686
 # 64-bit division in the purgatory's decimal printer: libgcc's helpers
 # (plain code, no data), linked after the objects
 PURG_LDLIBS      := $(shell $(I386_CROSS)gcc -print-libgcc-file-name)
-STATIC_LDFLAGS   := -Wl,-z,noseparate-code -Wl,-z,norelro
+STATIC_LDFLAGS   := -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
 # the decompressors (the Makefile's UNPACK_*): Debian's i386 static archives
 # and headers, unpacked into the sysroot
 ARCH_LDLIBS       = $(foreach l,$(UNPACK_LIBS),$(UNPACK_A_DIR)/lib$(l).a)

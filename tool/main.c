@@ -443,7 +443,12 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "boot") && strcmp(prog_name(argv[0]), "kexec")) {
 		/* kx boot (as /sbin/kexec, "boot" stays a file name, as in kexec-tools) */
 		prog = prog_name(argv[0]);
+#ifdef KX_NO_BOOT
+		say("this kx was built without kx boot (make static STATIC_BOOT=no).");
+		return EXIT_USAGE;
+#else
 		return boot_main(argc - 1, argv + 1);
+#endif
 	}
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);

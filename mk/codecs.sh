@@ -1,0 +1,126 @@
+#!/bin/sh
+# mk/codecs.sh OUT ARCH CC AR [CFLAGS]: kx-static's decompressors as decoder-only
+# static libraries, built from Debian 12's source packages (docs/compression.md,
+# "What each library costs"): OUT/libz.a (zlib's inflate, CRC-32, Adler-32),
+# OUT/liblzma.a (xz-utils' liblzma: the .xz and .lzma decoders, the running
+# architecture's BCJ filter, CRC-32/CRC-64/SHA-256 checks, no encoders, no
+# threads) and OUT/liblzo2.a (lzo1x_decompress_safe and the checksums).
+#
+# The sources come from the download cache (KX_CODEC_SRC, default
+# tests/e2e/cache/codec-src); the first run fetches them with apt-get source
+# --download-only (a private deb-src list: the system's apt configuration is not
+# touched), pinned by the SHA-256 of each .dsc; dpkg-source then checks the
+# tarballs against the .dsc and applies Debian's patches. Offline, from the
+# cache, the build is the same every time.
+set -eu
+out=$1 arch=$2 cc=$3 ar=$4
+cflags=${5:--Os}
+here=$(cd "$(dirname "$0")" && pwd)
+src=${KX_CODEC_SRC:-$(dirname "$here")/tests/e2e/cache/codec-src}
+mirror=${KX_CODEC_MIRROR:-http://deb.debian.org/debian}
+
+# package, version, .dsc, its SHA-256
+pkgs="zlib 1:1.2.13.dfsg-1 zlib_1.2.13.dfsg-1.dsc 3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8
+xz-utils 5.4.1-1+deb12u1 xz-utils_5.4.1-1+deb12u1.dsc 38f98e356f7e7e89b0920d39c55dd5f3d1a9f2684bff83c8b4890561e1832e94
+lzo2 2.10-2 lzo2_2.10-2.dsc 65a35d9d2511a88f30d4b10313f807c184d1906062e2421833797dafc2682166"
+
+case $arch in
+x86_64) host=x86_64-linux-musl bcj=x86 ;;
+i386)   host=i686-linux-musl bcj=x86 ;;
+arm)    host=arm-linux-musleabihf bcj=arm,armthumb ;;
+arm64)  host=aarch64-linux-musl bcj=arm64 ;;
+*) echo "codecs: unknown ARCH $arch" >&2; exit 1 ;;
+esac
+
+mkdir -p "$src" "$out"
+src=$(cd "$src" && pwd) out=$(cd "$out" && pwd)
+# the compiler's own arguments that name files (a cross build's -specs FILE),
+# made absolute: configure and the compilations run elsewhere
+abs=
+for w in $cc; do
+	case $w in /*) ;; *) [ -e "$w" ] && w=$(pwd)/$w ;; esac
+	abs="$abs $w"
+done
+cc=${abs# }
+exec 9>"$out/.lock"
+flock 9
+# another make got here first (make -j2 static static-full share OUT)
+[ -f "$out/.done" ] && [ "$out/.done" -nt "$0" ] && exit 0
+
+fetch() { # the .dsc files missing from the cache, with their tarballs
+	need=
+	echo "$pkgs" | while read -r p v dsc sum; do
+		[ -f "$src/$dsc" ] && echo "$sum  $src/$dsc" | sha256sum -c --status || echo "$p=$v"
+	done >"$out/.need"
+	need=$(tr '\n' ' ' <"$out/.need")
+	[ -n "$need" ] || return 0
+	echo "codecs: fetching the source packages ($need) into $src"
+	t=$(mktemp -d)
+	mkdir -p "$t/lists/partial" "$t/cache/archives/partial"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" >"$t/sources.list"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm-updates main" >>"$t/sources.list"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/debian}/debian-security bookworm-security main" >>"$t/sources.list"
+	o="-o Dir::Etc::SourceList=$t/sources.list -o Dir::Etc::SourceParts=- -o Dir::State::Lists=$t/lists
+	   -o Dir::Cache=$t/cache -o APT::Sandbox::User=root -q"
+	ok=1
+	# shellcheck disable=SC2086
+	apt-get $o update >"$t/log" 2>&1 &&
+		(cd "$src" && apt-get $o source --download-only $need >>"$t/log" 2>&1) || ok=0
+	[ $ok = 1 ] || { cat "$t/log" >&2; rm -rf "$t"; echo "codecs: cannot fetch the sources; build with STATIC_CODECS=debian (Debian's archives, larger) or fill $src" >&2; exit 1; }
+	rm -rf "$t"
+	echo "$pkgs" | while read -r p v dsc sum; do
+		echo "$sum  $src/$dsc" | sha256sum -c --status ||
+			{ echo "codecs: $src/$dsc is not the pinned one (sha256 $sum)" >&2; exit 1; }
+	done
+}
+fetch
+
+b=$out/build
+rm -rf "$b" && mkdir -p "$b"
+echo "$pkgs" | while read -r p v dsc sum; do
+	(cd "$b" && dpkg-source -q -x "$src/$dsc" "$p" >/dev/null 2>"$b/$p.log") ||
+		{ cat "$b/$p.log" >&2; exit 1; }
+done
+
+# no unwind tables, each function and datum in its own section for --gc-sections
+cf="$cflags -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -w"
+
+# zlib: inflate only; the CRC-32 tables computed at the first use (DYNAMIC_CRC_TABLE:
+# 9 KB less .rodata, the same code afterwards)
+mkdir -p "$b/z"
+for f in inflate inffast inftrees crc32 adler32 zutil; do
+	# shellcheck disable=SC2086
+	$cc $cf -DDYNAMIC_CRC_TABLE -c "$b/zlib/$f.c" -o "$b/z/$f.o"
+done
+rm -f "$out/libz.a" && $ar rcs "$out/libz.a" "$b"/z/*.o
+
+# liblzma: its own configure, decoders only
+(cd "$b/xz-utils" && CC="$cc" AR="$ar" CFLAGS="$cf" ./configure -q --host="$host" \
+	--disable-shared --enable-static --enable-threads=no --enable-encoders= \
+	--enable-decoders="lzma1,lzma2,$bcj" --enable-match-finders= \
+	--enable-checks=crc32,crc64,sha256 --disable-microlzma --disable-lzip-decoder \
+	--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo --disable-lzma-links \
+	--disable-scripts --disable-doc --disable-nls --disable-symbol-versions \
+	>"$b/xz-configure.log" 2>&1 && make -s -j2 -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
+	{ tail -n 30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
+# CRC-64 (the default check of a .xz file made by xz; Linux's payloads use CRC-32,
+# whose 8 KB slice-by-8 table stays): xz's own small variant, byte by byte from a
+# table built at startup, 7 KB less than crc64_fast.c and its table
+x=$b/xz-utils/src/liblzma
+(cd "$x" && $cc $cf -DHAVE_CONFIG_H -I../.. -I../common -Iapi -Icommon -Icheck \
+	-c check/crc64_small.c -o crc64_small.o &&
+	$ar d .libs/liblzma.a $($ar t .libs/liblzma.a | grep '^liblzma_la-crc64_') &&
+	$ar rs .libs/liblzma.a crc64_small.o)
+cp "$x/.libs/liblzma.a" "$out/liblzma.a"
+
+# liblzo2: LZO1X's safe decompressor and the checksums lzop's format uses
+mkdir -p "$b/lzo"
+for f in lzo1x_d2 lzo_crc lzo_init lzo_util; do
+	# shellcheck disable=SC2086
+	$cc $cf -I"$b/lzo2/include" -c "$b/lzo2/src/$f.c" -o "$b/lzo/$f.o"
+done
+rm -f "$out/liblzo2.a" && $ar rcs "$out/liblzo2.a" "$b"/lzo/*.o
+
+rm -rf "$b"
+touch "$out/.done"
+echo "codecs ($arch): $(cd "$out" && for l in libz.a liblzma.a liblzo2.a; do printf '%s %s  ' $l "$(stat -c %s $l)"; done)"
