@@ -9,7 +9,8 @@
 static const char *mode_name(uint8_t m)
 {
 	return m == KX_PURG_ENTRY_64 ? "64-bit" : m == KX_PURG_ENTRY_32 ? "32-bit protected mode" :
-	       m == KX_PURG_ENTRY_ARM ? "ARM, MMU off" : "?";
+	       m == KX_PURG_ENTRY_ARM ? "ARM, MMU off" :
+	       m == KX_PURG_ENTRY_PPC64 ? "real mode, MMU off" : "?";
 }
 
 const char *why_text(struct kx_load *l)
