@@ -348,7 +348,7 @@ check-arm64:
 	$(MAKE) fuzz-arm64 FUZZ_TIME=10
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 check-arm64
-include mk/unit-arm.mk
+include mk/unit-arm.mk mk/unit-ppc64le.mk
 
 .PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test menu-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
