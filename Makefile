@@ -222,7 +222,8 @@ menu-test: $(B)/menu-test
 include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
-FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+# (fuzz_ppc64le: its own rules and seeds, mk/unit-ppc64le.mk)
+FUZZ_SRC  := $(filter-out tests/fuzz/fuzz_ppc64le.c,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZCC    ?= clang
@@ -250,6 +251,7 @@ clang-check:
 # a short run of every harness, part of make check
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
+	$(MAKE) fuzz-ppc64le FUZZ_TIME=10
 
 e2e: static static-full examples kernels
 	tests/e2e/run.sh

@@ -4,7 +4,8 @@
 # libfdt (tests/unit/ppc64le), plain and under ASan/UBSan, then the same
 # tests cross-built for ppc64le (static, musl, the sysroot's libfdt) under
 # qemu-ppc64le (qemu-user); Debian's vmlinux from the e2e cache when fetched
-# (KX_PPC_VMLINUX). fuzz-ppc64le: libFuzzer on the loader and the tree editor.
+# (KX_PPC_VMLINUX). fuzz-ppc64le: libFuzzer on the loader and the tree editor
+# (tests/fuzz/fuzz_ppc64le.c, its seeds made by itself; make fuzz-smoke runs it).
 # check-ppc64le: fetch, unit, fuzz, then e2e-ppc64le (tests/e2e/ppc64le/run.sh).
 PPC_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/ppc64le/*.c)
 PPC_UNIT_SRC := tests/unit/main.c tests/unit/ppc64le/fixtures.c $(wildcard tests/unit/ppc64le/test_*.c)
@@ -37,7 +38,7 @@ $(B)/fuzz/fuzz_ppc64le: tests/fuzz/fuzz_ppc64le.c tests/unit/ppc64le/fixtures.c 
 	  $(PPC_LIB) -lfdt
 $(B)/fuzz/seeds-ppc64le: tests/fuzz/fuzz_ppc64le.c tests/unit/ppc64le/fixtures.c $(PPC_DEPS)
 	@mkdir -p $(B)/fuzz
-	$(HOSTCC) $(PPC_CFLAGS) -DKX_FUZZ_SEEDS -o $(B)/fuzz/mkseeds-ppc64le tests/fuzz/fuzz_ppc64le.c \
+	$(HOSTCC) $(PPC_CFLAGS) -Itests/unit/ppc64le -DKX_FUZZ_SEEDS -o $(B)/fuzz/mkseeds-ppc64le tests/fuzz/fuzz_ppc64le.c \
 	  tests/unit/ppc64le/fixtures.c $(PPC_LIB) -lfdt
 	rm -rf $@ && mkdir -p $@ && $(B)/fuzz/mkseeds-ppc64le $@
 fuzz-ppc64le: $(B)/fuzz/fuzz_ppc64le $(B)/fuzz/seeds-ppc64le
