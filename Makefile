@@ -270,6 +270,8 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-i386
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm
+	tests/e2e/ppc64le/fetch.sh >/dev/null
+	KX_REQUIRE_ALL=1 $(MAKE) -s e2e-ppc64le
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
 demo: deps
@@ -359,3 +361,5 @@ include mk/embed.mk mk/abi.mk
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 # i386 from an x86_64 host: unit-i386, e2e-i386, check-i386 (docs/i386.md)
 include mk/check-i386.mk
+# ppc64le's QEMU tests: e2e-ppc64le, e2e-ppc64le-peer
+include mk/e2e-ppc64le.mk

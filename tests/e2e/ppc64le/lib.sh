@@ -81,3 +81,44 @@ build_initrd_peer() {
 	rm -rf "$stage"
 	e2e_log "initrd A (kexec-tools): $out ($(du -k "$out" | cut -f1) KiB)"
 }
+
+# build_initrd_crash OUT: the crash kernel's initrd: busybox,
+# ../guest/init-crash as /init (checks /proc/vmcore, an ELF64 little-endian
+# core file, saves it with makedumpfile -l -d 31 and reads kernel A's log back
+# with --dump-dmesg) and Debian's ppc64el makedumpfile (fetch.sh makedumpfile)
+# with the libraries its ELF headers name, recursively, and /lib64/ld64.so.2.
+build_initrd_crash() {
+	local out=$1 mdf=$PPC_CACHE/makedumpfile ma=powerpc64le-linux-gnu stage lib f d
+	local queue=(usr/bin/makedumpfile)
+	local -A seen=()
+	KX_E2E_CACHE=$E2E_CACHE "$PPC_DIR/fetch.sh" makedumpfile >/dev/null ||
+		e2e_die "fetching Debian's ppc64el makedumpfile failed"
+	[ -x "$mdf/usr/bin/makedumpfile" ] || e2e_die "no makedumpfile under $mdf"
+	stage=$(mktemp -d "$E2E_WORK/stage-c.XXXXXX")
+	_e2e_stage_base "$stage"
+	cp "$E2E_DIR/../guest/init-crash" "$stage/init"
+	chmod 755 "$stage/init"
+	mkdir -p "$stage/lib/$ma" "$stage/lib64"
+	cp "$mdf/usr/bin/makedumpfile" "$stage/usr/bin/"
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for lib in $(readelf -d "$mdf/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -z "${seen[$lib]:-}" ] || continue
+			seen[$lib]=1
+			for d in lib/$ma usr/lib/$ma; do
+				if [ -e "$mdf/$d/$lib" ]; then
+					cp -L "$mdf/$d/$lib" "$stage/lib/$ma/"
+					queue+=("$d/$lib")
+					break
+				fi
+			done
+			[ -e "$stage/lib/$ma/$lib" ] || e2e_die "makedumpfile needs $lib, not in $mdf"
+		done
+	done
+	cp -L "$mdf/lib/$ma/ld64.so.2" "$stage/lib/$ma/" || e2e_die "no ld64.so.2 in $mdf"
+	ln -s "../lib/$ma/ld64.so.2" "$stage/lib64/ld64.so.2"
+	make_initramfs "$stage" "$out"
+	rm -rf "$stage"
+	e2e_log "crash initrd: $out ($(du -k "$out" | cut -f1) KiB, with makedumpfile)"
+}
