@@ -271,6 +271,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm64
 	KX_REQUIRE_ALL=1 $(MAKE) -s check-arm
 	tests/e2e/ppc64le/fetch.sh >/dev/null
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit-ppc64le
 	KX_REQUIRE_ALL=1 $(MAKE) -s e2e-ppc64le
 	KX_REQUIRE_ALL=1 tests/e2e/run.sh
 
