@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t-dryrun-host.sh (ppc64le) - on the host: build/ppc64le/kx-static, run by
 # qemu-user (qemu-ppc64le), describes the plan for Debian's powerpc64le
-# vmlinux with kx --dry-run --json -c. Only --dry-run runs here (never a real
+# vmlinux with kx --dry-run --json (auto mode: --dtb needs kexec_load, whose
+# plan it shows; -s with --dtb is refused). Only --dry-run runs here (never a real
 # load): it makes no kexec system call. The host has no /proc/device-tree:
 # the device tree is QEMU pseries' (--dtb, dumped by qemu-system-ppc64), the
 # memory map the host's /proc/iomem (read as root: a non-root reader sees
@@ -16,7 +17,7 @@ build_initrd_b "$E2E_WORK/initrd.gz" 1
 qemu-system-ppc64 -M pseries,dumpdtb="$E2E_WORK/pseries.dtb" -m 1024 -display none \
 	>/dev/null 2>&1 || e2e_die "qemu-system-ppc64 could not dump its device tree"
 json=$E2E_WORK/plan.json
-if qemu-ppc64le "$KX_BIN" --dry-run --json -c --dtb="$E2E_WORK/pseries.dtb" "$E2E_VMLINUZ" \
+if qemu-ppc64le "$KX_BIN" --dry-run --json --dtb="$E2E_WORK/pseries.dtb" "$E2E_VMLINUZ" \
 	--initrd="$E2E_WORK/initrd.gz" --append="console=hvc0 kxtest=dry" >"$json" 2>"$E2E_WORK/err"; then
 	e2e_check "dry-run exits 0" true
 else
@@ -38,7 +39,8 @@ def want(c, m):
 want(machine == 21 and flags & 3 == 2 and ptype == 1 and paddr == 0, "Debian's vmlinux as expected")
 K64 = 1 << 16
 want(p["arch"] == "ppc64le" and p["type"] == "vmlinux", "ppc64le, vmlinux")
-want(p["syscall"] == "kexec_load", "kexec_load (-c)")
+want(p["syscall"] == "kexec_load" and p["fallback"] is None, "kexec_load, no fallback")
+want(p["syscall_reason"] == "auto: --dtb (kexec_file_load takes no device tree) needs kx's own plan", "the reason")
 segs = p["segments"]
 want([s["purpose"] for s in segs] == ["kernel", "initrd", "dtb", "purgatory"], "segment order")
 kern, ird, dtb, purg = segs
@@ -57,6 +59,11 @@ print("ok" if not err else "; ".join(err))
 PY
 )
 e2e_check "the plan: $out" [ "$out" = ok ]
+
+# -s with --dtb: the kernel's kexec_file_load would drop the tree
+msg=$(qemu-ppc64le "$KX_BIN" --dry-run -s --dtb="$E2E_WORK/pseries.dtb" "$E2E_VMLINUZ" 2>&1) && rc=0 || rc=$?
+e2e_check "-s --dtb is refused (exit $rc): $msg" [ "$msg" = \
+	"$(basename "$KX_BIN"): --dtb (kexec_file_load takes no device tree) works only with kexec_load; drop -s or the option." ]
 
 # no --dtb on a host without /proc/device-tree
 if qemu-ppc64le "$KX_BIN" --dry-run -c "$E2E_VMLINUZ" >/dev/null 2>"$E2E_WORK/err"; then
