@@ -48,7 +48,7 @@ want(kern["bufsz"] == filesz and kern["memsz"] == (memsz + K64 - 1) // K64 * K64
 want(ird["bufsz"] == rd, "the initrd whole")
 want(all(s["mem"] % K64 == 0 and s["memsz"] % K64 == 0 for s in segs), "64 KiB aligned")
 want(kern["mem"] >= kern["memsz"], "above what the kernel copies itself into")
-want(all(s["mem"] + s["memsz"] <= 768 << 20 for s in segs), "inside the real mode area")
+want(all(s["mem"] + s["memsz"] <= 1 << 30 for s in segs), "inside the real mode area (memory@0: 1 GiB)")
 want(ird["mem"] >= kern["mem"] + kern["memsz"] and dtb["mem"] >= ird["mem"] + ird["memsz"], "layout")
 want(p["entry"] == purg["mem"] + 0x300, "entry is the purgatory's head")
 h = p["handoff"]

@@ -107,7 +107,7 @@ TEST(ppc_vmlinux_load_plan)
 	for (i = 0; i < p.nseg; i++) {
 		CHECK_EQ(p.seg[i].mem % (64 * KiB), 0);
 		CHECK_EQ(p.seg[i].memsz % (64 * KiB), 0);
-		CHECK(p.seg[i].mem + p.seg[i].memsz <= KX_PPC_RMA_CAP);
+		CHECK(p.seg[i].mem + p.seg[i].memsz <= 1 * GiB); /* the fixture's memory@0 */
 	}
 	CHECK(rd->mem >= ks->mem + ks->memsz && dt->mem >= rd->mem + rd->memsz);
 	/* the hand-off */
@@ -231,4 +231,25 @@ TEST(ppc_vmlinux_debian)
 		T_ROW("%s: %llu MiB in memory", path, (unsigned long long)(v.hi >> 20));
 	}
 	free(b);
+}
+
+/* The loader table: the vmlinux first, kexec_file_load can take it (the
+ * shared code passes the file, initrd and command line), kexec-tools' names. */
+TEST(ppc_loader_table)
+{
+	size_t len;
+	uint8_t *k = ppc_vmlinux(&len, 4096, 1 * MiB, 0, KX_EM_PPC64);
+	const struct kx_loader *ld = kx_loader_probe(k, len);
+
+	REQUIRE(ld != 0);
+	CHECK_STR(ld->name, "vmlinux");
+	CHECK(ld->kernel_parses);
+	CHECK(ld->takes_dtb);
+	CHECK(ld->entry_fixed);
+	CHECK(!ld->uki && !ld->no_image);
+	CHECK(kx_loader_by_name("elf-ppc64") == ld);
+	CHECK(kx_loader_by_name("ppc64") == ld);
+	CHECK(kx_loader_by_name("raw") != 0);
+	CHECK(kx_loader_by_name("bzImage") == 0);
+	free(k);
 }
