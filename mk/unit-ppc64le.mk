@@ -21,8 +21,10 @@ $(B)/unit-ppc64le-san: $(PPC_DEPS)
 	$(HOSTCC) $(PPC_CFLAGS) $(SAN) -o $@ $(PPC_UNIT_SRC) $(PPC_LIB) -lfdt
 # the cross-built copy: its sysroot is build/ppc64le's (make ARCH=ppc64le)
 PPC_XSYSROOT := build/ppc64le/sysroot
+ifneq ($(ARCH),ppc64le) # (mk/ppc64le.mk has this rule)
 $(PPC_XSYSROOT)/.done: mk/ppc64le/sysroot.sh mk/ppc64le/apt-ppc64el.sh mk/arm64/apt-arm64.sh
 	mk/ppc64le/sysroot.sh $(PPC_XSYSROOT)
+endif
 $(B)/unit-ppc64le-cross: $(PPC_DEPS) $(PPC_XSYSROOT)/.done
 	@mkdir -p $(B)
 	powerpc64le-linux-gnu-gcc -specs $(PPC_XSYSROOT)/musl-gcc.specs -static $(PPC_CFLAGS) \
