@@ -39,6 +39,7 @@ $(PPC_SYSROOT)/.done: mk/ppc64le/sysroot.sh mk/ppc64le/apt-ppc64el.sh mk/arm64/a
 # libkx (the flattened /proc/device-tree)
 $(B)/obj/lib/arch/ppc64le/dtb.c.o $(B)/objs/lib/arch/ppc64le/dtb.c.o: \
 	LIB_CFLAGS += -Ilib/arch/arm64/shim -isystem $(PPC_SYSROOT)/fdt-include
-$(B)/obj/libkx/arch/ppc64le/sysinfo.c.o $(B)/objs/libkx/arch/ppc64le/sysinfo.c.o: \
+$(B)/obj/libkx/arch/ppc64le/sysinfo.c.o $(B)/objs/libkx/arch/ppc64le/sysinfo.c.o \
+$(B)/obj/libkx/arch/ppc64le/crash.c.o $(B)/objs/libkx/arch/ppc64le/crash.c.o: \
 	CFLAGS_COMMON += -isystem $(PPC_SYSROOT)/fdt-include
 ARCH_PC_LIBS     := -lfdt

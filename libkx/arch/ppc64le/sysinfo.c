@@ -27,13 +27,18 @@ const uint16_t kx_arch_serial_port = 1;
 const uint64_t kx_arch_console_max = 1;
 const int kx_arch_console_baud = 0;
 const uint8_t kx_arch_uimage_arch = 0;
-/* kdump through kexec_load is not there yet on ppc64le (docs/ppc64le.md) */
-const uint16_t kx_arch_crash_machine = 0;
+/* kdump through kexec_load (libkx/arch/ppc64le/crash.c, docs/ppc64le.md):
+ * an ELF64 EM_PPC64 core header, the direct map at 0xc000000000000000, the
+ * first 64 KiB backed up by the purgatory */
+const uint16_t kx_arch_crash_machine = 21; /* EM_PPC64 */
 const uint8_t kx_arch_crash_elf32 = 0;
 const uint64_t kx_arch_crash_low = 0;
 const int kx_arch_crash_mem_arg = 0;
-const uint64_t kx_arch_crash_page_offset = 0;
+const uint64_t kx_arch_crash_page_offset = 0xc000000000000000ull;
 const uint64_t kx_arch_crash_direct_end = 0;
+const uint64_t kx_arch_crash_backup = 64u << 10;
+int ppc_crash_finish(struct kx_load *l, struct kx_error *err);
+int (*const kx_arch_crash_finish)(struct kx_load *, struct kx_error *) = ppc_crash_finish;
 const unsigned long kx_arch_hotplug_flag = 0x8; /* KEXEC_CRASH_HOTPLUG_SUPPORT */
 const uint64_t kx_arch_kernel_map = UINT64_MAX;
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

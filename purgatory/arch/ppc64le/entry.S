@@ -64,6 +64,21 @@ master:
 	stwbrx	%r31, %r3, %r4			/* boot_cpuid_phys (big-endian) = this CPU */
 	sync
 
+	/* kdump (libkx/arch/ppc64le/crash.c): regs[4] bytes from physical 0, the
+	 * crashed kernel's, to regs[3] before the crash kernel puts its exception
+	 * vectors there; regs[4] 0: nothing to keep */
+	ld	%r8, KX_PP_REGS + 24(%r29)
+	ld	%r9, KX_PP_REGS + 32(%r29)
+	srdi.	%r9, %r9, 3
+	beq	4f
+	mtctr	%r9
+	li	%r10, -8
+	addi	%r8, %r8, -8
+5:	ldu	%r11, 8(%r10)
+	stdu	%r11, 8(%r8)
+	bdnz	5b
+	sync
+4:
 	lis	%r6, 1				/* let the secondaries reach 0x60 before the */
 	mtctr	%r6				/* next kernel copies itself over it */
 2:	bdnz	2b
