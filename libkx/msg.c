@@ -313,6 +313,7 @@ static const char *const classic_option[] = {
 	[KX_CLASSIC_NONE] = "?", [KX_CLASSIC_PURGATORY] = "--purgatory", [KX_CLASSIC_ENTRY] = "--entry",
 	[KX_CLASSIC_WINDOW] = "--mem-min/--mem-max",
 	[KX_CLASSIC_NO_VERIFY] = "-i (skip kx's purgatory check)", [KX_CLASSIC_FAULT] = "KX_FAULT=digest",
+	[KX_CLASSIC_DTB] = "--dtb (kexec_file_load takes no device tree)",
 };
 
 const char *kx_classic_option(unsigned r)

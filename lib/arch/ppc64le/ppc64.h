@@ -20,9 +20,8 @@
 #define KX_PPC_MAX_KERNEL  (1ull << 30)
 /* The highest address a segment may reach: the next kernel reads its device
  * tree and initrd early, in real mode, where a guest (pseries LPAR) reaches
- * only its real mode area (the first memory block); and never above 768 MiB
- * (kexec-tools' limit as well). */
-#define KX_PPC_RMA_CAP     (768ull << 20)
+ * only its real mode area: the memory node at address 0 (kexec-tools limits
+ * every range to the lowest memory node too). */
 #define KX_PPC_RMA_DEFAULT (256ull << 20) /* when the tree does not say */
 
 /* ---- the ELF vmlinux ------------------------------------------------------------- */

@@ -8,8 +8,8 @@
  * its PT_LOADs lie (their p_paddr offsets kept), and copies itself down to
  * 0 on entry (head_64.S: a kernel not at 0 whose __run_at_load word is not 1
  * moves itself). Layout of a load, bottom-up, all inside the real mode area
- * (the first memory block, at most 768 MiB: the next kernel reads its tree
- * and initrd before its MMU is on):
+ * (the memory node at 0: the next kernel reads its tree and initrd before
+ * its MMU is on):
  *   kernel   above the running kernel's end and above the span the next
  *            kernel copies itself into, 64 KiB aligned
  *   initrds  back to back above it
@@ -146,8 +146,6 @@ struct kx_err kx_ppc_vmlinux_load(const struct kx_load_req *r, struct kx_plan *p
 		top = kx_ppc_dtb_rma(dtsrc, dtlen);
 	if (!top)
 		top = KX_PPC_RMA_DEFAULT;
-	if (top > KX_PPC_RMA_CAP)
-		top = KX_PPC_RMA_CAP;
 	near = (struct kx_range){ low, top };
 
 	rq.size = kmem;

@@ -5,7 +5,8 @@
 #   kx -e
 # in auto mode: Debian 12's ppc64el kernel has no kexec_file_load, so kx takes
 # kexec_load with its own plan, the device tree it flattens from
-# /proc/device-tree, and its purgatory. Kernel B must come up with that
+# /proc/device-tree, and its purgatory (kx --check says the kernel has no
+# kexec_file_load). Kernel B must come up with that
 # command line and both initrds intact, after the purgatory verified every
 # segment (its messages on the hypervisor's console, H_PUT_TERM_CHAR), with
 # every CPU online: once with 1 vCPU, once with 2 (the secondary waits in
@@ -23,6 +24,7 @@ for n in ${KX_E2E_PPC_SMP:-1 2}; do
 	cat >"$E2E_WORK/scenario.sh" <<EOS
 . /t.sh
 expect_out "$((n - 1))" -n "$n CPUs online" -- cat /sys/devices/system/cpu/online
+expect -r any -n "kx --check: no kexec_file_load" -o "kexec_file_load syscall  no" -o "built without CONFIG_KEXEC_FILE: kx uses kexec_load" -- kx --check
 expect_rc 0 -n "kx -l -d" -- kx -l -d /b/vmlinuz --initrd=/b/initrd.gz --initrd=/b/extra.gz --append="$E2E_KARGS kxtest.nonce=$nonce"
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 expect_out 1 -n "kexec_loaded" -- cat /sys/kernel/kexec_loaded
@@ -34,7 +36,7 @@ EOS
 	KX_E2E_SMP=$n run_qemu "$log" "${KX_E2E_TIMEOUT:-400}" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "" || true
 	assert_qemu_rc 0
 	assert_no_kxt_fail "$log"
-	assert_log_has "$log" "KXT-SUMMARY pass=3 fail=0"
+	assert_log_has "$log" "KXT-SUMMARY pass=4 fail=0"
 	assert_log_has "$log" "syscall: kexec_load (auto:" "$n CPUs: auto mode should take kexec_load"
 	assert_log_has "$log" "loaded with kexec_load" "$n CPUs: kexec_load should load it"
 	assert_log_has "$log" "kx purgatory: real mode, MSR 0x" "$n CPUs: the purgatory should report on hvc0"
