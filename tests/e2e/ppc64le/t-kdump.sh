@@ -4,6 +4,7 @@
 #   kernel A (1 GiB, crashkernel=512M: the region is in /chosen, not
 #   /proc/iomem, on powerpc) runs
 #     kx -S -p                    (nothing loaded: exit 0)
+#     kx --print-ckr-size, kx --check   (the region's size)
 #     kx -p -d /b/vmlinuz --initrd=/b/initrd.gz --append=...
 #     kx -S -p                    (loaded: exit 1)
 #     echo c > /proc/sysrq-trigger
@@ -24,6 +25,8 @@ cat >"$E2E_WORK/scenario.sh" <<EOF
 . /t.sh
 echo "KXA-REGION: \$(od -An -tx1 /proc/device-tree/chosen/linux,crashkernel-base | tr -d ' \n') \$(od -An -tx1 /proc/device-tree/chosen/linux,crashkernel-size | tr -d ' \n')"
 expect_rc 0 -n "kx -S -p (nothing loaded)" -- kx -S -p
+expect_out "536870912" -n "kx --print-ckr-size (the region from /chosen)" -- kx --print-ckr-size
+expect_out "512 MiB" -n "kx --check shows the reservation" -- kx --check
 expect_rc 0 -n "kx -p" -- kx -p -d /b/vmlinuz --initrd=/b/initrd.gz --append="$E2E_KARGS nr_cpus=1 kxtest.nonce=$nonce"
 echo "KXA-LOAD-OUTPUT: \$(echo "\$KXT_OUT" | tr '\n' '|')"
 expect_rc 1 -n "kx -S -p (loaded)" -- kx -S -p
@@ -41,7 +44,7 @@ base=$((0x${region%% *})) size=$((0x${region##* }))
 e2e_log "kernel A: ${release:-?}, region $(printf '0x%x+0x%x' "$base" "$size")"
 assert_qemu_rc 0
 assert_no_kxt_fail "$log"
-assert_log_has "$log" "KXT-SUMMARY pass=4 fail=0"
+assert_log_has "$log" "KXT-SUMMARY pass=6 fail=0"
 assert_log_line "$log" "KXA-LOAD-OUTPUT:" "loaded with kexec_load" "kx -p should use kexec_load"
 assert_log_line "$log" "KXA-LOAD-OUTPUT:" "backup" "the plan should have the backup segment"
 assert_log_line "$log" "KXA-LOAD-OUTPUT:" "__run_at_load = 1" "the crash kernel should be told to run where it is"
