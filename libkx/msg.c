@@ -259,6 +259,14 @@ static void render_kexec_file(struct out *o, const struct kx_error *e)
 		put(o, "%s was refused: it carries no signature and this kernel requires one "
 		    "(lockdown: %s); sign it (sbsign) or boot a signed kernel.", image, ld ? ld : "none");
 		break;
+	case EACCES: /* not a capability (EPERM): a check on the file as the kernel read it */
+		put(o, "%s was refused while the kernel read it (permission denied): a security module "
+		    "denied it. With IMA appraising the kexec kernel (ima_policy=secure_boot or "
+		    "appraise_tcb, an appraise rule on KEXEC_KERNEL_CHECK, or Secure Boot's arch "
+		    "policy), the image needs an IMA signature the kernel trusts: a security.ima "
+		    "extended attribute (evmctl ima_sign) or an appended signature "
+		    "(CONFIG_IMA_APPRAISE_MODSIG); the kernel's audit log names the rule.", image);
+		break;
 	case EBADMSG:
 		put(o, "%s was refused: its signature is malformed; re-sign the image.", image);
 		break;

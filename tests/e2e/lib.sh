@@ -83,6 +83,19 @@ e2e_die() {
 }
 
 # e2e_nonce: a random hex token, e.g. for kernel B's command line.
+# e2e_cache_locked NAME CMD...: run CMD (a command or a function) holding a
+# lock on the cache's NAME, so that two tests run at once (pool.sh) never
+# fetch the same fixture together; returns CMD's status.
+e2e_cache_locked() {
+	local fd rc=0 name=$1
+	shift
+	mkdir -p "$E2E_CACHE"
+	exec {fd}>"$E2E_CACHE/.$name.lock"
+	flock "$fd"
+	"$@" || rc=$?
+	exec {fd}>&-
+	return "$rc"
+}
 e2e_nonce() { od -An -tx1 -N8 /dev/urandom | tr -d ' \n'; }
 
 # Monotonic-enough wall clock in ms, and "a b" -> "1.2" seconds.

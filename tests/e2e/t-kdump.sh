@@ -78,7 +78,7 @@ build_initrd_crash() {
 }
 
 e2e_init
-kdump_fetch
+e2e_cache_locked makedumpfile kdump_fetch
 log=$E2E_WORK/console.log
 nonce=$(e2e_nonce)
 build_initrd_crash "$E2E_WORK/initrd-crash.gz"

@@ -1,27 +1,20 @@
 #!/usr/bin/env bash
 # run.sh [TEST...] - the arm64 end-to-end tests (qemu-system-aarch64, TCG),
-# one at a time: TEST is "boot", "t-boot", "t-boot.sh" or a path; default:
-# every tests/e2e/arm64/t-*.sh. Prints "PASS name (Ns)" / "FAIL name (Ns)"
-# (with the failed test's output) / "SKIP name (reason)" (exit 77, e2e_skip),
-# then "N passed, N failed, N skipped"; exits non-zero if any failed, or, with
-# KX_REQUIRE_ALL=1, if any skipped. Needs build/arm64/kx-static (make ARCH=arm64 static) and
-# qemu-system-arm. Environment: as ../run.sh and lib.sh.
+# two at a time (../pool.sh): TEST is "boot", "t-boot", "t-boot.sh" or a path;
+# default: every tests/e2e/arm64/t-*.sh. Prints "PASS name (Ns)" / "FAIL name
+# (Ns)" (with the failed test's output) / "SKIP name (reason)" (exit 77,
+# e2e_skip), then "N passed, N failed, N skipped"; exits non-zero if any
+# failed, or, with KX_REQUIRE_ALL=1, if any skipped. Needs
+# build/arm64/kx-static (make ARCH=arm64 static) and qemu-system-arm.
+# Environment: as ../run.sh and lib.sh.
 set -eu
 # KX_E2E_ARCH_DIR: another architecture's tests, run the same way (../arm/run.sh)
 here=${KX_E2E_ARCH_DIR:-$(cd "$(dirname "$0")" && pwd)}
 arch=$(basename "$here")
-tests=()
-if [ $# -eq 0 ]; then
-	for t in "$here"/t-*.sh; do tests+=("$t"); done
-else
-	for a in "$@"; do
-		for t in "$a" "$here/$a" "$here/$a.sh" "$here/t-$a.sh" ""; do
-			[ -z "$t" ] || [ ! -f "$t" ] || break
-		done
-		[ -n "$t" ] || { echo "run.sh: no such test: $a" >&2; exit 2; }
-		tests+=("$t")
-	done
-fi
+. "$here/../pool.sh"
+list=$(e2e_pool_find "$here" "$@") || exit 2
+[ -n "$list" ] || { echo "run.sh: no tests found in $here" >&2; exit 2; }
+mapfile -t tests <<<"$list"
 # fetch once up front, so that a download problem is reported once, clearly
 if ! vmlinuz=$("$here/fetch.sh"); then
 	echo "run.sh: fetching the $arch kernel/busybox failed" >&2
@@ -29,35 +22,6 @@ if ! vmlinuz=$("$here/fetch.sh"); then
 	exit 1
 fi
 echo "run.sh ($arch): kernel $vmlinuz"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-npass=0 nfail=0 nskip=0 failed=() skipped=()
-for t in "${tests[@]}"; do
-	name=$arch/$(basename "$t" .sh)
-	t0=$(date +%s)
-	rc=0
-	timeout -k 10 "${KX_E2E_TEST_TIMEOUT:-900}" bash "$t" </dev/null >"$out" 2>&1 || rc=$?
-	secs=$(($(date +%s) - t0))
-	if [ "$rc" -eq 0 ]; then
-		npass=$((npass + 1))
-		echo "PASS $name (${secs}s)"
-	elif [ "$rc" -eq 77 ]; then
-		nskip=$((nskip + 1))
-		skipped+=("$name")
-		why=$(sed -n 's/^.*E2E-SKIP: //p' "$out" | tail -n 1)
-		echo "SKIP $name (${why:-no reason given})"
-	else
-		nfail=$((nfail + 1))
-		failed+=("$name")
-		sed 's/^/    /' "$out"
-		echo "FAIL $name (${secs}s)"
-	fi
-done
-[ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
-req=0
-case ${KX_REQUIRE_ALL:-0} in "" | 0) ;; *) req=1 ;; esac
-if [ "$nskip" -gt 0 ] && [ "$req" = 1 ]; then
-	echo "KX_REQUIRE_ALL=1: skipped, but must run here: ${skipped[*]}"
-fi
-echo "$npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ] && { [ "$nskip" -eq 0 ] || [ "$req" = 0 ]; }
+args=()
+for t in "${tests[@]}"; do args+=("$arch/$(basename "$t" .sh)=$t"); done
+e2e_pool "${args[@]}"

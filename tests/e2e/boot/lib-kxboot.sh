@@ -22,7 +22,7 @@ KXBOOT_MODS_HOP="virtio_pci virtio_blk vfat nls_cp437 nls_ascii"
 
 # kxboot_modules DIR MODULE...: DIR/lib/kxboot/*.ko and its load list.
 kxboot_modules() {
-	KX_E2E_CACHE=$E2E_CACHE "$E2E_DIR/boot/modules.sh" "$@" ||
+	KX_E2E_CACHE=$E2E_CACHE e2e_cache_locked kxboot-modules "$E2E_DIR/boot/modules.sh" "$@" ||
 		e2e_die "boot/modules.sh could not provide the modules $*"
 }
 

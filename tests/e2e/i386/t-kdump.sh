@@ -22,7 +22,7 @@ set -eu
 . "$(dirname "$0")/../kdump32.sh"
 
 e2e_init
-KX_E2E_CACHE=$E2E_CACHE "$I386_DIR/fetch.sh" makedumpfile >/dev/null || e2e_die "fetch.sh makedumpfile failed"
+KX_E2E_CACHE=$E2E_CACHE e2e_cache_locked apt "$I386_DIR/fetch.sh" makedumpfile >/dev/null || e2e_die "fetch.sh makedumpfile failed"
 log=$E2E_WORK/console.log
 nonce=$(e2e_nonce)
 build_initrd_crash32 "$E2E_WORK/initrd-crash.gz" "$E2E_CACHE/i386/makedumpfile" i386-linux-gnu \
