@@ -37,7 +37,8 @@ $(PPC_SYSROOT)/.done: mk/ppc64le/sysroot.sh mk/ppc64le/apt-ppc64el.sh mk/arm64/a
 
 # libfdt in lib/ (the shim for its C library headers, docs/arm64.md) and in
 # libkx (the flattened /proc/device-tree)
-$(B)/obj/lib/arch/ppc64le/dtb.c.o $(B)/objs/lib/arch/ppc64le/dtb.c.o: \
+$(B)/obj/lib/arch/ppc64le/dtb.c.o $(B)/objs/lib/arch/ppc64le/dtb.c.o \
+$(B)/obj/lib/arch/ppc64le/crash.c.o $(B)/objs/lib/arch/ppc64le/crash.c.o: \
 	LIB_CFLAGS += -Ilib/arch/arm64/shim -isystem $(PPC_SYSROOT)/fdt-include
 $(B)/obj/libkx/arch/ppc64le/sysinfo.c.o $(B)/objs/libkx/arch/ppc64le/sysinfo.c.o \
 $(B)/obj/libkx/arch/ppc64le/crash.c.o $(B)/objs/libkx/arch/ppc64le/crash.c.o: \
