@@ -250,7 +250,8 @@ menu-test: $(B)/menu-test
 include mk/libtest.mk
 
 # libFuzzer harnesses (clang + libclang-rt-14-dev): one per parser.
-FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+# (fuzz_ppc64le: its own rules and seeds, mk/unit-ppc64le.mk)
+FUZZ_SRC  := $(filter-out tests/fuzz/fuzz_ppc64le.c,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZCC    ?= clang
@@ -278,6 +279,7 @@ clang-check:
 # a short run of every harness, part of make check
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=10
+	$(MAKE) fuzz-ppc64le FUZZ_TIME=10
 
 e2e: static static-full examples kernels
 	tests/e2e/run.sh
@@ -294,6 +296,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s host-check-i386 host-check-arm64 host-check-arm
+	KX_REQUIRE_ALL=1 $(MAKE) -s unit-ppc64le
 	KX_REQUIRE_ALL=1 $(MAKE) -s e2e-all
 
 # every architecture's QEMU tests in one pool, two guests at a time
@@ -302,6 +305,7 @@ e2e-all: static static-full examples kernels embed
 	$(MAKE) ARCH=i386 static
 	$(MAKE) ARCH=arm64 static
 	$(MAKE) ARCH=arm static
+	$(MAKE) ARCH=ppc64le static
 	$(MAKE) -f tests/kernels/Makefile arm
 	tests/e2e/run-all.sh
 .PHONY: e2e-all
@@ -329,11 +333,12 @@ clean:
 
 # ---- benchmark (docs/benchmarks.md): kx vs Debian's kexec-tools in QEMU TCG guests,
 # the purgatory's digest speed, sizes; results in bench/results/. BENCH_ROUNDS=3.
-# BENCH_ARCHES=x86_64 (default), any of x86_64 arm i386, or all: the 32-bit row sets
-# compare build/arm and build/i386's kx-static with Debian's armhf and i386 kexec-tools.
+# BENCH_ARCHES=x86_64 (default), any of x86_64 arm i386 ppc64le, or all: the other row
+# sets compare build/arm, build/i386 and build/ppc64le's kx-static with Debian's armhf,
+# i386 and ppc64el kexec-tools.
 BENCH_ARCHES ?= x86_64
 bench: deps all static
-	$(foreach a,$(filter arm i386,$(if $(filter all,$(BENCH_ARCHES)),arm i386,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
+	$(foreach a,$(filter arm i386 ppc64le,$(if $(filter all,$(BENCH_ARCHES)),arm i386 ppc64le,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
 	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_STATIC_UNPACK="$(STATIC_UNPACK)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
 	  KX_BIN=$(B)/kx-static PURG_BIN=$(PURG_BIN) BENCH_BUILD=$(B)/bench BENCH_ARCHES="$(BENCH_ARCHES)" \
 	  bench/bench.sh
@@ -385,7 +390,7 @@ host-check-arm64:
 check-arm64: host-check-arm64
 	$(MAKE) e2e-arm64
 .PHONY: unit-arm64 fuzz-arm64 e2e-arm64 host-check-arm64 check-arm64
-include mk/unit-arm.mk
+include mk/unit-arm.mk mk/unit-ppc64le.mk
 
 .PHONY: all libkx state-check static static-full purgatory examples kernels unit unit-san tool-test menu-test clang-check fuzz fuzz-smoke e2e deps check demo install clean
 # examples/embed (make embed) and the libkx ABI baseline (make abi-dump, abi-check)
@@ -394,3 +399,5 @@ include mk/embed.mk mk/abi.mk
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 # i386 from an x86_64 host: unit-i386, e2e-i386, check-i386 (docs/i386.md)
 include mk/check-i386.mk
+# ppc64le's QEMU tests: e2e-ppc64le, e2e-ppc64le-peer
+include mk/e2e-ppc64le.mk

@@ -16,7 +16,8 @@
       "<!-- bench:begin -->" and "<!-- bench:end -->").
 
   report.py doc32 ARCH QEMU_CSV MACHINE_TXT OUT_DIR DOC
-      the 32-bit rows (bench/run.sh with BENCH_ARCH=arm or i386): medians,
+      the other architectures' rows (bench/run.sh with BENCH_ARCH=arm, i386
+      or ppc64le; named for the 32-bit ones, the first two): medians,
       ratios and every failed boot with its reason -> OUT_DIR/<stamp>-ARCH-summary.csv
       and the part of DOC between "<!-- bench:ARCH:begin -->" and
       "<!-- bench:ARCH:end -->".
@@ -440,6 +441,8 @@ GUEST32 = {
            "kernel B with `earlycon=pl011,0x9000000`",
     "i386": "QEMU TCG, q35, `-cpu max`, 1 vCPU, 1024 MiB; Debian's 686 kernel (no PAE) as kernel A and B; "
             "kernel B with `earlyprintk=serial,ttyS0`",
+    "ppc64le": "QEMU TCG, `pseries`, `-cpu POWER9`, 1 vCPU, 1024 MiB, SLOF; Debian's powerpc64le ELF vmlinux "
+               "as kernel A and B; console hvc0 (the hypervisor's terminal, kernel B's from its first line)",
 }
 WHAT32 = {
     "arm": {"kx-c": "kexec_load, kx's purgatory, XXH64 check (MMU off)",
@@ -452,6 +455,11 @@ WHAT32 = {
              "kx-auto": "auto: kexec_load (the only call on i386)",
              "kexec": "kexec_load, kexec-tools' purgatory, SHA-256 check",
              "kexec-i": "kexec_load, kexec-tools' purgatory, no check"},
+    "ppc64le": {"kx-c": "kexec_load, kx's purgatory, XXH64 check",
+                "kx-c-i": "kexec_load, kx's purgatory, no check",
+                "kx-auto": "auto: kexec_load (Debian's ppc64el kernel has no kexec_file_load)",
+                "kexec": "kexec_load, kexec-tools' purgatory, SHA-256 check",
+                "kexec-i": "kexec_load, kexec-tools' purgatory, no check"},
 }
 ORDER32 = ["kx-c", "kexec", "kx-c-i", "kexec-i", "kx-auto"]
 PAIRS32 = [("kx-c", "kexec"), ("kx-c-i", "kexec-i"), ("kx-auto", "kexec"), ("kx-c", "kexec-i")]

@@ -16,13 +16,16 @@
 # Writes $BENCH_OUT/<stamp>-qemu.csv (one row per boot) and prints it.
 #
 # Environment:
-#   BENCH_ARCH        x86_64 (default), arm or i386: the guest and the peer.
+#   BENCH_ARCH        x86_64 (default), arm, i386 or ppc64le: the guest and the peer.
 #                     arm: qemu-system-arm virt cortex-a15, 1 GiB, Debian's
 #                     armmp zImage (tests/e2e/arm/lib.sh), build/arm/kx-static,
 #                     Debian's armhf kexec-tools (tests/e2e/arm/fetch.sh);
 #                     i386: qemu-system-i386 q35, 1 GiB, Debian's 686 kernel as
 #                     A and B (tests/e2e/i386/lib.sh), build/i386/kx-static,
-#                     Debian's i386 kexec-tools. Both: default tools
+#                     Debian's i386 kexec-tools; ppc64le: qemu-system-ppc64
+#                     pseries POWER9, 1 GiB, Debian's powerpc64le vmlinux
+#                     (tests/e2e/ppc64le/lib.sh), build/ppc64le/kx-static,
+#                     Debian's ppc64el kexec-tools. All three: default tools
 #                     kx-c kx-c-i kx-auto kexec kexec-i (no kexec_file_load
 #                     there), a 32 MiB initrd, and BENCH_CHECK_B=1 (kernel B
 #                     runs its /init and checks the payload, so that a peer
@@ -60,12 +63,17 @@ case $arch in
 		export BENCH_QEMU=${BENCH_QEMU:-qemu-system-x86_64}
 		con=ttyS0 early="earlyprintk=serial,ttyS0"
 		def_tools="kx-c kx-c-i kx-s kx-auto kexec kexec-i kexec-s" def_mib=96 def_check=0 sfx= ;;
-	arm | i386)
+	arm | i386 | ppc64le)
 		# shellcheck disable=SC1090 # the arch's harness
 		. "$root/tests/e2e/$arch/lib.sh"
 		if [ "$arch" = arm ]; then
 			export BENCH_QEMU=${BENCH_QEMU:-qemu-system-arm}
 			con=ttyAMA0 early="earlycon=pl011,0x9000000"
+		elif [ "$arch" = ppc64le ]; then
+			export BENCH_QEMU=${BENCH_QEMU:-qemu-system-ppc64}
+			# pseries: hvc0, the hypervisor's terminal, is the console from
+			# kernel B's first line (udbg): no early console to ask for
+			con=hvc0 early=
 		else
 			export BENCH_QEMU=${BENCH_QEMU:-qemu-system-i386}
 			# kernel B = kernel A (the 686 kernel), as on the other architectures
@@ -76,7 +84,7 @@ case $arch in
 			con=ttyS0 early="earlyprintk=serial,ttyS0" kextra=" no_timer_check"
 		fi
 		def_tools="kx-c kx-c-i kx-auto kexec kexec-i" def_mib=32 def_check=1 sfx=-$arch ;;
-	*) echo "bench/run.sh: BENCH_ARCH=$arch: x86_64, arm or i386" >&2; exit 2 ;;
+	*) echo "bench/run.sh: BENCH_ARCH=$arch: x86_64, arm, i386 or ppc64le" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2034 # both read by lib.sh
 E2E_NAME=bench

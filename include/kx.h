@@ -104,6 +104,8 @@ enum kx_input { KX_INPUT_ENTRY, KX_INPUT_DTB };
 enum kx_classic_reason {
 	KX_CLASSIC_NONE, KX_CLASSIC_PURGATORY, KX_CLASSIC_ENTRY, KX_CLASSIC_WINDOW,
 	KX_CLASSIC_NO_VERIFY, KX_CLASSIC_FAULT,
+	KX_CLASSIC_DTB,        /* --dtb on an architecture whose kexec_file_load takes no
+				  device tree (arm64, ppc64le: the kernel builds its own) */
 };
 
 struct kx_error {

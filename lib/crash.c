@@ -26,11 +26,19 @@ struct piece_walk {
 	int in_entry;
 };
 
+/* Excluded range i of c: exclude[0 .. nexclude), then the backup (dumped
+ * from its copy, by a PT_LOAD of its own). */
+static const struct kx_range *excl(const struct kx_crash_core *c, unsigned i)
+{
+	return i < c->nexclude ? &c->exclude[i] : &c->backup;
+}
+
 /* The next dumped piece [*s, *e); 0 when there is none. Every step either
  * emits a piece or moves past an excluded range or an entry: bounded. */
 static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 {
 	const struct kx_crash_core *c = w->c;
+	const unsigned nx = c->nexclude + 1;
 	unsigned i, pass;
 
 	for (;;) {
@@ -49,10 +57,10 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 			w->in_entry = 1;
 		}
 		/* step over excluded ranges covering cur (each at most once per pass) */
-		for (pass = 0, moved = 1; moved && pass <= c->nexclude; pass++) {
+		for (pass = 0, moved = 1; moved && pass <= nx; pass++) {
 			moved = 0;
-			for (i = 0; i < c->nexclude; i++) {
-				const struct kx_range *x = &c->exclude[i];
+			for (i = 0; i < nx; i++) {
+				const struct kx_range *x = excl(c, i);
 				if (kx_range_has(*x, w->cur)) {
 					w->cur = x->end;
 					moved = 1;
@@ -66,8 +74,8 @@ static int next_piece(struct piece_walk *w, uint64_t *s, uint64_t *e)
 		stop = w->end;
 		if (c->direct_end > w->cur && c->direct_end < stop)
 			stop = c->direct_end; /* direct map and highmem apart */
-		for (i = 0; i < c->nexclude; i++) {
-			const struct kx_range *x = &c->exclude[i];
+		for (i = 0; i < nx; i++) {
+			const struct kx_range *x = excl(c, i);
 			if (x->start < x->end && x->start > w->cur && x->start < stop)
 				stop = x->start;
 		}
@@ -98,6 +106,12 @@ static struct kx_err check_core(const struct kx_crash_core *c)
 	if (c->text_size && (!kx_range_ok(kx_range_at(c->text_vaddr, c->text_size)) ||
 			     !kx_range_ok(kx_range_at(c->text_paddr, c->text_size))))
 		return kx_err(KX_E_BAD_HEADER, "kernel text", c->text_vaddr, c->text_size);
+	if (c->backup.end > c->backup.start &&
+	    (!kx_range_ok(kx_range_at(c->backup_to, c->backup.end - c->backup.start)) ||
+	     (c->page_offset && c->page_offset + c->backup.end < c->page_offset) ||
+	     (c->elf32 && (c->backup.end > 0x100000000ull ||
+			   c->backup_to + (c->backup.end - c->backup.start) > 0x100000000ull))))
+		return kx_err(KX_E_BAD_HEADER, "backup region", c->backup.start, c->backup_to);
 	if (c->elf32) {
 		/* ELF32: every note, the text mapping must end at or below 4 GiB */
 		const uint64_t lim = 0x100000000ull;
@@ -121,7 +135,7 @@ struct kx_err kx_crash_core_size(const struct kx_crash_core *c, uint64_t *size, 
 
 	if (KX_FAILED(err))
 		return err;
-	n = (uint64_t)c->ncpu + !!c->vmcoreinfo.size + !!c->text_size;
+	n = (uint64_t)c->ncpu + !!c->vmcoreinfo.size + !!c->text_size + (c->backup.end > c->backup.start);
 	while (next_piece(&w, &s, &e)) {
 		if (c->page_offset && c->page_offset + e < c->page_offset)
 			return kx_err(KX_E_BAD_HEADER, "page offset", c->page_offset, s);
@@ -212,6 +226,11 @@ struct kx_err kx_crash_core_build(const struct kx_crash_core *c, uint8_t *buf, s
 	if (c->text_size)
 		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, c->text_paddr, c->text_vaddr, c->text_paddr,
 			      c->text_size);
+	/* the backup: the crashed kernel's bytes, read from their copy */
+	if (c->backup.end > c->backup.start)
+		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, c->backup_to,
+			      c->page_offset ? c->page_offset + c->backup.start : 0, c->backup.start,
+			      c->backup.end - c->backup.start);
 	while (next_piece(&w, &s, &e))
 		ph = put_phdr(ph, c->elf32, KX_PT_LOAD, rwx, s,
 			      c->page_offset && (!c->direct_end || e <= c->direct_end)

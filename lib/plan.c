@@ -123,6 +123,9 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	if (kx_le32(blob + 28) != KX_PURG_ARCH_NATIVE)
 		return kx_err(KX_E_PURGATORY, 0, KX_PG_ARCH, kx_le32(blob + 28));
 	memsz = kx_le32(blob + 24);
+	if (p->head_off && (p->head_off < KX_PURG_HDR_SIZE ||
+			    bloblen < (uint64_t)p->head_off + KX_PURG_PPC64_HEADSZ))
+		return kx_err(KX_E_PURGATORY, 0, KX_PG_SHORT, bloblen);
 	if (memsz < bloblen)
 		return kx_err(KX_E_PURGATORY, 0, KX_PG_MEMSZ_SMALL, memsz);
 	if (buflen < bloblen)
@@ -160,10 +163,12 @@ struct kx_err kx_plan_add_purgatory(struct kx_plan *p, const struct kx_memmap *m
 	}
 	kx_memcpy(buf, blob, bloblen);
 	kx_memcpy(buf + KX_PURG_PARAMS_OFF, &pp, sizeof(pp));
+	if (p->head)
+		kx_memcpy(buf + p->head_off + 4, p->head + 4, KX_PURG_PPC64_HEADSZ - 4);
 	err = kx_plan_add(p, "purgatory", "built-in", buf, bloblen, mem, memsz);
 	if (KX_FAILED(err))
 		return err;
 	p->seg[p->nseg - 1].verify = 0;
-	p->entry = mem;
+	p->entry = mem + p->head_off;
 	return KX_NOERR;
 }

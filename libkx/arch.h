@@ -33,6 +33,13 @@ extern const int kx_arch_crash_mem_arg;
  * 0xc0000000 and lowmem); 0: none (p_vaddr 0) */
 extern const uint64_t kx_arch_crash_page_offset;
 extern const uint64_t kx_arch_crash_direct_end;
+/* ppc64: the first bytes of memory the crash kernel overwrites (its exception
+ * vectors), which the purgatory copies to a segment of their own first and the
+ * core header maps from there; 0: none. And what the architecture does to the
+ * crash kernel's planned segments before they are loaded (ppc64: its device
+ * tree's reservations, the kernel told to run where it is); NULL: nothing. */
+extern const uint64_t kx_arch_crash_backup;
+extern int (*const kx_arch_crash_finish)(struct kx_load *l, struct kx_error *err);
 /* kexec_load's crash-hotplug flag: x86 sends KEXEC_UPDATE_ELFCOREHDR (0x4),
  * which every x86 kernel with crash hotplug takes (6.5 to 6.9 refuse the
  * generic 0x8); others send KEXEC_CRASH_HOTPLUG_SUPPORT (0x8) */

@@ -137,6 +137,9 @@ void kx_preflight_print(FILE *f, const struct kx_preflight *pf, uint64_t need)
 	if (!kx_arch_kernel_format[0])
 		fprintf(f, "                           (%s has no kexec_file_load: kx uses kexec_load)\n",
 			kx_arch_name);
+	else if (!pf->has_file)
+		fprintf(f, "                           (this kernel is built without CONFIG_KEXEC_FILE: "
+			"kx uses kexec_load)\n");
 	switch (arch_smp_stuck()) {
 	case 0:
 		fprintf(f, "  secondary CPUs           can go offline (kexec needs that here)\n");

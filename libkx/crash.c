@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <kx/bytes.h>
 #include <kx/crash.h>
 #include <kx/elf.h>
@@ -28,6 +29,37 @@
 #define NOTE_BYTES_DEFAULT 1024
 /* boot parameters, purgatory, core header: what a -p load adds to the files */
 #define LOAD_OVERHEAD (64ull << 10)
+/* powerpc shows the region in its device tree's /chosen, not in /proc/iomem:
+ * 1 with *r when it is there */
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	unsigned i;
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int read_dt_region(struct kx_range *r)
+{
+	uint8_t b[8], s[8];
+	size_t n = 0, m = 0;
+
+	if (sys_read_bin("/proc/device-tree/chosen/linux,crashkernel-base", b, sizeof(b), &n) || n != 8 ||
+	    sys_read_bin("/proc/device-tree/chosen/linux,crashkernel-size", s, sizeof(s), &m) || m != 8)
+		return 0;
+	r->start = be64(b);
+	r->end = r->start + be64(s);
+	return r->end > r->start;
+}
+
+/* The page size of the running kernel (ppc64: 64 KiB): segments are aligned to it. */
+static uint64_t page_size(void)
+{
+	long v = sysconf(_SC_PAGESIZE);
+	return v > (long)KX_PAGE ? (uint64_t)v : KX_PAGE;
+}
+
 static void read_regions(struct kx_load *l)
 {
 	struct crash_state *cs = &l->cs;
@@ -45,6 +77,10 @@ static void read_regions(struct kx_load *l)
 			cs->nregion = 0;
 			cs->hidden = err.code == KX_E_MEMMAP_HIDDEN;
 		}
+	}
+	if (!cs->nregion && read_dt_region(&cs->region[0])) {
+		cs->nregion = 1;
+		cs->hidden = 0;
 	}
 	for (i = 0; i < cs->nregion; i++) {
 		cs->size += cs->region[i].end - cs->region[i].start;
@@ -326,6 +362,10 @@ static int gather(struct kx_load *l, struct kx_crash_core *c, struct kx_range *e
 		ex[i + 1] = cs->region[i];
 	c->exclude = ex;
 	c->nexclude = i + 1;
+	if (cs->backup_at) {
+		c->backup = (struct kx_range){ 0, kx_arch_crash_backup };
+		c->backup_to = cs->backup_at;
+	}
 	return 0;
 }
 
@@ -384,9 +424,27 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 		/* crashkernel=X,high: the kernel takes segments only in the high
 		 * region, and kx's boot parameters and purgatory must be below 4 GiB */
 		return fail(err, KX_E_CRASH_HIGH, 0, 0);
+	if (kx_arch_crash_backup && !l->o.crash_sizing) {
+		/* ppc64: the purgatory's copy of the first bytes of memory (the crash
+		 * kernel puts its exception vectors there), at the region's top */
+		uint64_t bsz = kx_align_up(kx_arch_crash_backup, page_size(), &at) ? at : kx_arch_crash_backup;
+		if (!kx_plan_place(&l->plan, mem, w,
+				   &(struct kx_place){ .size = bsz, .align = page_size(),
+						       .within = { w.min, w.max }, .top_down = true }, &at))
+			return fail_n(err, KX_E_CRASH_NO_ROOM, 0, w.min, w.max, bsz, 0);
+		e = kx_plan_add(&l->plan, "backup", "built", 0, 0, at, bsz);
+		if (KX_FAILED(e))
+			return fail_lib(err, e, "the crash kernel");
+		/* written by the purgatory after its check */
+		l->plan.seg[l->plan.nseg - 1].verify = 0;
+		cs->backup_at = at;
+		dbg(l, "backup of the first %" PRIu64 " KiB at 0x%" PRIx64, kx_arch_crash_backup >> 10, at);
+	}
 	if ((built = build_header(l, &len, err)) < 0)
 		return -1;
 	memsz = pages(len);
+	if (page_size() > KX_PAGE)
+		memsz = kx_align_up(memsz, page_size(), &at) ? at : memsz;
 	if (l->set[KX_SET_HOTPLUG] && !l->o.crash_sizing) {
 		/* the kernel rewrites the header on CPU or memory hotplug: it needs the
 		 * room it says, and kx's purgatory must not check what it rewrites */
@@ -409,7 +467,7 @@ int crash_prepare(struct kx_load *l, struct kx_window w, struct kx_error *err)
 	/* at the top of the region: the kernel goes to its bottom, aligned */
 	if (!kx_plan_place(&l->plan, mem, w,
 			   &(struct kx_place){ .size = memsz,
-					       .align = kx_arch_crash_mem_arg ? MiB : KX_PAGE,
+					       .align = kx_arch_crash_mem_arg ? MiB : page_size(),
 					       .within = { w.min, w.max }, .top_down = true }, &at))
 		return fail_n(err, KX_E_CRASH_NO_ROOM, 0, w.min, w.max, memsz, 0);
 	e = kx_plan_add(&l->plan, "elfcorehdr", "built", built ? l->cs.hdr : 0, built ? len : 0, at,

@@ -498,12 +498,14 @@ static int build_cmdline(struct kx_load *l, struct kx_error *err)
 
 /* Options only kexec_load can honour: kx's own plan and purgatory. With
  * KX_SET_CLASSIC_HINTS, the window and no_verify only apply if it is used. */
-static enum kx_classic_reason classic_only(const struct kx_options *o, int hints)
+static enum kx_classic_reason classic_only(const struct kx_options *o, int hints, int dtb)
 {
 	if (o->purgatory)
 		return KX_CLASSIC_PURGATORY;
 	if (o->have_entry)
 		return KX_CLASSIC_ENTRY;
+	if (dtb) /* kexec_file_load has no device tree argument: it would be dropped */
+		return KX_CLASSIC_DTB;
 	if (!hints && (o->mem_min || (o->mem_max && o->mem_max != UINT64_MAX)))
 		return KX_CLASSIC_WINDOW;
 	if (!hints && o->no_verify)
@@ -587,7 +589,7 @@ int kx_load_prepare(struct kx_load *l, struct kx_error *err)
 	/* -p: the crash kernel's command line, and is the reservation big enough? */
 	if (l->o.crash && crash_setup(l, err))
 		return -1;
-	l->classic_only = classic_only(&l->o, (int)l->set[KX_SET_CLASSIC_HINTS]);
+	l->classic_only = classic_only(&l->o, (int)l->set[KX_SET_CLASSIC_HINTS], l->req.dtb.buf != 0);
 	if (choose(l, err))
 		return -1;
 	if (l->use_file && (l->o.no_verify || l->o.mem_min ||

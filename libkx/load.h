@@ -53,6 +53,7 @@ struct crash_state {
 	int have_need;
 	uint64_t loaded;           /* the files' segments (estimate from the files) */
 	struct kx_crash_need need;
+	uint64_t backup_at;        /* ppc64: where the purgatory copies the first 64 KiB */
 	struct kx_sysinfo view;    /* the system as the crash kernel sees it: its memory
 				      map is RAM below 1 MiB plus the crash region */
 	struct kx_memmap ram;      /* System RAM, for the core header */

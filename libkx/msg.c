@@ -338,6 +338,7 @@ static const char *const classic_option[] = {
 	[KX_CLASSIC_NONE] = "?", [KX_CLASSIC_PURGATORY] = "--purgatory", [KX_CLASSIC_ENTRY] = "--entry",
 	[KX_CLASSIC_WINDOW] = "--mem-min/--mem-max",
 	[KX_CLASSIC_NO_VERIFY] = "-i (skip kx's purgatory check)", [KX_CLASSIC_FAULT] = "KX_FAULT=digest",
+	[KX_CLASSIC_DTB] = "--dtb (kexec_file_load takes no device tree)",
 };
 
 const char *kx_classic_option(unsigned r)
@@ -389,12 +390,12 @@ static void render_crash(struct out *o, const struct kx_error *e)
 		break;
 	case KX_E_CRASH_ARCH:
 		if (!kx_arch_kernel_format[0])
-			put(o, "kx builds crash kernels for kexec_load on x86_64, i386 and 32-bit arm "
-			    "only, and %s has no kexec_file_load: no kdump with kx on %s.", kx_arch_name,
+			put(o, "kx builds crash kernels for kexec_load on x86_64, i386, 32-bit arm and "
+			    "ppc64le only, and %s has no kexec_file_load: no kdump with kx on %s.", kx_arch_name,
 			    kx_arch_name);
 		else
-			put(o, "kx builds crash kernels for kexec_load on x86_64, i386 and 32-bit arm "
-			    "only; load this one with kexec_file_load (kx -p -s).");
+			put(o, "kx builds crash kernels for kexec_load on x86_64, i386, 32-bit arm and "
+			    "ppc64le only; load this one with kexec_file_load (kx -p -s).");
 		break;
 	case KX_E_CRASH_HIGH:
 		put(o, "the crash kernel region is above 4 GiB (crashkernel=...,high); kx's own loader "

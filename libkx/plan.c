@@ -101,6 +101,8 @@ int plan_classic(struct kx_load *l, struct kx_error *err)
 	e = l->ld->load(req, &l->plan);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, subject);
+	if (l->o.crash && !l->o.crash_sizing && kx_arch_crash_finish && kx_arch_crash_finish(l, err))
+		return -1;
 	if (add_purgatory(l, req->window, err))
 		return -1;
 	/* against the running system's map, also for a crash kernel (whose view

@@ -9,7 +9,8 @@
 static const char *mode_name(uint8_t m)
 {
 	return m == KX_PURG_ENTRY_64 ? "64-bit" : m == KX_PURG_ENTRY_32 ? "32-bit protected mode" :
-	       m == KX_PURG_ENTRY_ARM ? "ARM, MMU off" : "?";
+	       m == KX_PURG_ENTRY_ARM ? "ARM, MMU off" :
+	       m == KX_PURG_ENTRY_PPC64 ? "real mode, MMU off" : "?";
 }
 
 const char *why_text(struct kx_load *l)
@@ -102,6 +103,9 @@ void render_plan(struct kx_load *l, const char *syscall)
 		out_put(&o, "  purgatory console: none\n");
 	else if (kx_arch_console_max == 1 && l->req.atags)
 		out_put(&o, "  purgatory console: none (ATAGS: no device tree names a UART)\n");
+	else if (kx_arch_console_max == 1 && !strcmp(kx_arch_name, "ppc64le"))
+		out_put(&o, "  purgatory console: the hypervisor's virtual terminal (H_PUT_TERM_CHAR; "
+			    "none on bare metal)\n");
 	else if (kx_arch_console_max == 1)
 		out_put(&o, "  purgatory console: the UART the device tree's stdout-path names\n");
 	else if (p->serial_baud)

@@ -42,12 +42,14 @@ case $tool in
 	*) echo "BENCH-ERROR: unknown tool '$tool'"; exit 1 ;;
 esac
 # SAY=1 (bench.conf): each purgatory prints a line at its entry (kx -d:
-# "kx purgatory: started"; kexec-tools --console-serial: "I'm in purgatory"),
+# "kx purgatory: started"; kexec-tools --console-serial on x86, always on
+# ppc64: "I'm in purgatory"),
 # which ends the copy phase. kexec_file_load's purgatory (kernel's) is silent.
 if [ "${SAY:-0}" = 1 ]; then
 	case $tool in
 		kx-c | kx-c-i | kx-auto | kx-c-below) load="$load -d" ;;
-		kexec | kexec-i) load="$load --console-serial" ;;
+		# --console-serial is x86's (ppc64's purgatory speaks on hvc0 anyway)
+		kexec | kexec-i) case $(uname -m) in x86_64 | i?86) load="$load --console-serial" ;; esac ;;
 	esac
 fi
 load="$load${more:+ $more}"

@@ -65,6 +65,14 @@ struct kx_crash_core {
 	 * and those above get p_vaddr 0 (highmem has no fixed mapping);
 	 * 0: no limit */
 	uint64_t direct_end;
+	/* a range of the crashed kernel's memory that the purgatory copies
+	 * elsewhere before the crash kernel overwrites it (ppc64: the first
+	 * 64 KiB, where the crash kernel puts its exception vectors): it is
+	 * left out of the RAM pieces and gets its own PT_LOAD, before them,
+	 * with p_paddr (and p_vaddr) of the range but p_offset = backup_to,
+	 * where the copy is; empty: none */
+	struct kx_range backup;
+	uint64_t backup_to;
 };
 
 /*
@@ -78,8 +86,8 @@ struct kx_err kx_crash_core_size(const struct kx_crash_core *c, uint64_t *size, 
  * Write the ELF64 (or, with c->elf32, ELF32) core header into buf[0, cap):
  * ET_CORE, little endian;
  * PT_NOTEs (p_offset = p_paddr = the buffer), then the kernel text PT_LOAD,
- * then one PT_LOAD per dumped RAM piece (p_offset = p_paddr, p_vaddr =
- * page_offset + p_paddr, RWX). *len = bytes written. Errors: as
+ * then the backup's PT_LOAD (p_offset = backup_to), then one PT_LOAD per
+ * dumped RAM piece (p_offset = p_paddr, p_vaddr = page_offset + p_paddr, RWX). *len = bytes written. Errors: as
  * kx_crash_core_size, KX_E_SCRATCH (a: needed, b: cap), KX_E_BAD_HEADER
  * (what: "crash note" / "VMCOREINFO note" / "kernel text": an address range
  * that wraps).

@@ -22,6 +22,7 @@
 #define KX_EM_386    3
 #define KX_EM_X86_64 62
 #define KX_EM_AARCH64 183
+#define KX_EM_PPC64  21
 #define KX_PF_X      1u
 #define KX_PF_W      2u
 #define KX_PF_R      4u

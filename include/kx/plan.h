@@ -34,6 +34,11 @@ struct kx_plan {
 	uint32_t regs_used;            /* bit i: regs[i] is meaningful */
 	uint32_t purg_flags;           /* KX_PURG_* the loader needs (e.g. 4LEVEL) */
 	uint32_t serial_baud;          /* the purgatory's UART speed, 0 = as it is (params) */
+	/* ppc64: the kexec entry is head_off bytes into the purgatory, and
+	 * head (when not NULL) gives the KX_PURG_PPC64_HEADSZ bytes there,
+	 * all but the first word (include/kx/purgatory.h); 0/NULL elsewhere */
+	uint32_t head_off;
+	const uint8_t *head;
 	const char *type;              /* loader name */
 	const char *cmdline;           /* what the next kernel gets, for display */
 	/* x86 Linux: the EFI runtime hand-off (enum kx_efi_state, UNSET when the

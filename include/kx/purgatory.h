@@ -44,6 +44,19 @@
 #define KX_PURG_ENTRY_ARM    3     /* 32-bit ARM: ARM state, MMU and caches off;
 					regs[1] 0 = the machine type the kernel
 					passed, regs[2] 0 = the kernel's r2 */
+#define KX_PURG_ENTRY_PPC64  4     /* ppc64le: real mode (MMU off), r3..r5 =
+					regs[0..2]; regs[0] is the device tree,
+					whose boot_cpuid_phys the purgatory sets to
+					the CPU that runs it */
+
+/* ppc64: the old kernel copies the first 256 bytes at the kexec entry to
+ * physical 0 and sends its secondary CPUs to 0x60 there. The ppc64
+ * purgatory's entry is this far into the blob, a 256-byte area whose first
+ * word branches to the purgatory's code; the loader fills the other 252
+ * bytes with the next kernel's own (its __secondary_hold at 0x60), so that
+ * the secondaries wait in the next kernel's code (docs/ppc64le.md). */
+#define KX_PURG_PPC64_HEAD   0x300
+#define KX_PURG_PPC64_HEADSZ 256
 
 /* params.digest_alg */
 #define KX_DIGEST_XXH64      1
@@ -53,6 +66,7 @@
 #define KX_PURG_ARCH_X86_64  62
 #define KX_PURG_ARCH_AARCH64 183
 #define KX_PURG_ARCH_ARM     40
+#define KX_PURG_ARCH_PPC64   21
 #if defined(__x86_64__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_X86_64
 #elif defined(__i386__)
@@ -61,6 +75,8 @@
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_AARCH64
 #elif defined(__arm__)
 #define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_ARM
+#elif defined(__powerpc64__)
+#define KX_PURG_ARCH_NATIVE  KX_PURG_ARCH_PPC64
 #endif
 
 /* field offsets inside params, for assembly */

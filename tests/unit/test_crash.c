@@ -179,6 +179,66 @@ TEST(crash_core_header_minimal)
 	}
 }
 
+/* ppc64: the first 64 KiB is dumped from the copy the purgatory made of it
+ * (the crash kernel writes its exception vectors there), with a PT_LOAD of
+ * its own; the rest of RAM below the crash region follows. */
+TEST(crash_core_header_backup)
+{
+	struct kx_memmap ram;
+	struct kx_crash_note cpu = { 0x3ff10000, 0x1a0 };
+	struct kx_range ex = { 0x20000000, 0x40000000 };
+	struct kx_crash_core c;
+	uint8_t buf[1024];
+	size_t len = 0;
+	uint64_t size = 0;
+	unsigned phnum = 0;
+	struct phdr h;
+
+	memset(&ram, 0, sizeof(ram));
+	REQUIRE(!KX_FAILED(kx_memmap_add(&ram, 0, 0x40000000, KX_MEM_RAM)));
+	memset(&c, 0, sizeof(c));
+	c.machine = 21; /* EM_PPC64 */
+	c.cpu = &cpu;
+	c.ncpu = 1;
+	c.vmcoreinfo = (struct kx_crash_note){ 0x2800000, 0x10000 };
+	c.page_offset = 0xc000000000000000ull;
+	c.ram = &ram;
+	c.exclude = &ex;
+	c.nexclude = 1;
+	c.backup = (struct kx_range){ 0, 0x10000 };
+	c.backup_to = 0x3ffd0000;
+	CHECK_OK(kx_crash_core_size(&c, &size, &phnum));
+	CHECK_EQ(phnum, 4); /* note + VMCOREINFO + backup + RAM */
+	REQUIRE(!KX_FAILED(kx_crash_core_build(&c, buf, sizeof(buf), &len)));
+	CHECK_EQ(len, 64 + 4 * 56);
+	CHECK_EQ(kx_le16(buf + 18), 21);
+	T_ROW("the backup: the first 64 KiB, read from the copy");
+	h = ph(buf, 2);
+	CHECK_EQ(h.type, KX_PT_LOAD);
+	CHECK_EQ(h.flags, 7);
+	CHECK_EQ(h.paddr, 0);
+	CHECK_EQ(h.vaddr, 0xc000000000000000ull);
+	CHECK_EQ(h.off, 0x3ffd0000);
+	CHECK_EQ(h.filesz, 0x10000);
+	CHECK_EQ(h.memsz, 0x10000);
+	T_ROW("RAM from 64 KiB up to the crash region");
+	h = ph(buf, 3);
+	CHECK_EQ(h.type, KX_PT_LOAD);
+	CHECK_EQ(h.paddr, 0x10000);
+	CHECK_EQ(h.off, 0x10000);
+	CHECK_EQ(h.vaddr, 0xc000000000010000ull);
+	CHECK_EQ(h.filesz, 0x20000000 - 0x10000);
+
+	T_ROW("a copy whose range wraps");
+	c.backup_to = UINT64_MAX - 0x100;
+	CHECK_ERR(kx_crash_core_size(&c, &size, &phnum), KX_E_BAD_HEADER);
+	T_ROW("ELF32: a copy above 4 GiB");
+	c.backup_to = 0x100000000ull;
+	c.elf32 = 1;
+	c.page_offset = 0;
+	CHECK_ERR(kx_crash_core_build(&c, buf, sizeof(buf), &len), KX_E_BAD_HEADER);
+}
+
 TEST(crash_core_header_errors)
 {
 	struct core_fix f;

@@ -22,6 +22,8 @@ const int kx_arch_crash_mem_arg = 0;
  * reserve's default); RAM above has p_vaddr 0 in the core header */
 const uint64_t kx_arch_crash_page_offset = 0xc0000000ull;
 const uint64_t kx_arch_crash_direct_end = 0x37000000ull;
+const uint64_t kx_arch_crash_backup = 0;
+int (*const kx_arch_crash_finish)(struct kx_load *, struct kx_error *) = 0;
 const unsigned long kx_arch_hotplug_flag = 0x4; /* KEXEC_UPDATE_ELFCOREHDR, as on x86_64 */
 const uint64_t kx_arch_kernel_map = 0xc0000000ull; /* PAGE_OFFSET with the 3G/1G split */
 const char *const kx_arch_reg_names[KX_PURG_NREGS] = {

@@ -19,11 +19,14 @@
 # KX_BENCH_MACHINE (the table's label), KX_BENCH_KT_ARGS (kexec's extra
 # options, default --serial=ttyAMA0), KX_BENCH_KT_NOCHECK=1 (report, not
 # assert, whether kexec-tools' kernel B got its initrd intact).
+# And ppc64le's (../ppc64le/bench.sh): KX_BENCH_B_ARGS (kernel B's command
+# line, default the PL011's), KX_BENCH_B_FIRST (the text of kernel B's first
+# line, default "Booting Linux").
 set -eu
 # shellcheck source=lib.sh
 . "${KX_BENCH_LIB:-$(dirname "$0")/lib.sh}"
-bench_dir=${ARM_DIR:-$A64_DIR}
-bench_cache=${ARM_CACHE:-$A64_CACHE}
+bench_dir=${PPC_DIR:-${ARM_DIR:-$A64_DIR}}
+bench_cache=${PPC_CACHE:-${ARM_CACHE:-$A64_CACHE}}
 runs=${1:-3}
 mib=${KX_BENCH_PAYLOAD_MIB:-32}
 export KX_E2E_TS=1
@@ -34,7 +37,8 @@ kt=$bench_cache/kexec-tools
 [ -x "$kt/sbin/kexec" ] || e2e_die "no kexec-tools in $kt"
 
 build_initrd_b "$E2E_WORK/initrd-b.gz" "$mib"
-b_args="console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1"
+b_args=${KX_BENCH_B_ARGS:-console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1}
+b_first=${KX_BENCH_B_FIRST:-Booting Linux}
 
 # initrd A for each tool: kx, or kexec-tools with its libraries
 kt_root=$E2E_WORK/extra-kt
@@ -57,6 +61,8 @@ KX_E2E_EXTRA_DIR=$kt_root build_initrd_a "$E2E_WORK/a-kt.gz" "$E2E_WORK/kt.sh" "
 
 # stamp LOG TEXT: the host time of the first line containing TEXT
 stamp() { grep -a -F -m1 -e "$2" "$1" | cut -d' ' -f1; }
+# stamp_after LOG MARK TEXT: the same, for the first TEXT after MARK's line
+stamp_after() { awk -v m="$2" -v t="$3" 'f && index($0, t) { print $1; exit } index($0, m) { f = 1 }' "$1"; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "?"; else printf "%d", (b - a) * 1000 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "?" }'; }
 
@@ -68,7 +74,7 @@ for tool in kx kt; do
 		if [ "$tool" = kx ]; then p="kx purgatory: started"; else p="I'm in purgatory"; fi
 		t0=$(stamp "$log" KXA-EXEC)
 		tp=$(stamp "$log" "$p")
-		tb=$(stamp "$log" "Booting Linux")
+		tb=$(stamp_after "$log" KXA-EXEC "$b_first")
 		if [ "$tool" = kt ] && [ "${KX_BENCH_KT_NOCHECK:-0}" = 1 ]; then
 			# recorded, not asserted: a peer that fails is a result too
 			if grep -a -q -F "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "$log"; then r=intact; else r="NOT intact"; fi
