@@ -41,6 +41,7 @@ struct policy_state {
 	int secure_boot;
 	int ima_present;
 	enum kx_ima_read ima_read;
+	int no_file;            /* the kernel's config has no CONFIG_KEXEC_FILE */
 };
 
 /* kdump: the reserved region and what the files need (crash.c). */

@@ -118,6 +118,7 @@ void policy_read(struct kx_load *l, struct policy_state *s)
 #define CFG(name) (cfg ? kx_kconfig(cfg, clen, name) : -1)
 	s->secure_boot = secure_boot();
 	s->f.sig_force = CFG("CONFIG_KEXEC_SIG_FORCE");
+	s->no_file = CFG("CONFIG_KEXEC_FILE") == 0; /* Debian 12's arm64 and ppc64el kernels */
 	s->f.sig_arch = s->secure_boot == 1 && CFG("CONFIG_IMA_ARCH_POLICY") == 1 &&
 			CFG("CONFIG_KEXEC_SIG") == 1 ? 1 :
 			s->secure_boot == 0 || CFG("CONFIG_IMA_ARCH_POLICY") == 0 ||
@@ -208,6 +209,10 @@ const char *auto_why_text(const struct policy_state *s, enum kx_auto_why why)
 		       "IMA's policy is unknown (ima/policy cannot be read): kexec_file_load, the safe "
 		       "side; kexec_load if the kernel cannot take the image";
 	default:
+		if (s->no_file)
+			return "kx's own plan and purgatory, the faster path: nothing in the system's "
+			       "policy asks for kexec_file_load, and this kernel is built without "
+			       "CONFIG_KEXEC_FILE";
 		return "kx's own plan and purgatory, the faster path: nothing in the system's policy "
 		       "asks for kexec_file_load; kexec_file_load if kexec_load is refused";
 	}

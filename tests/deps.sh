@@ -6,6 +6,7 @@ here=$(dirname "$0")
 pkgs="make gcc gcc-i686-linux-gnu libc6-dev-i386-cross binutils musl-tools clang libclang-rt-14-dev qemu-system-x86 cpio gzip lz4
       qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross libfdt-dev zlib1g-dev
       gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user device-tree-compiler
+      gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
       abigail-tools pkgconf
       e2fsprogs dosfstools xfsprogs btrfs-progs xorriso fdisk util-linux
       libbz2-dev liblzma-dev liblz4-dev liblzo2-dev libzstd-dev bzip2 xz-utils lzop zstd

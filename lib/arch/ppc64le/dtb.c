@@ -108,6 +108,7 @@ static const char *const chosen_drop[] = {
 	"linux,initrd-start",      /* set again below when there is an initrd */
 	"linux,initrd-end",
 	"bootargs",
+	"rng-seed",                /* set again below when there are fresh bytes */
 };
 
 static int edit(void *out, const struct kx_ppc_dt_args *a, int *self)
@@ -138,6 +139,9 @@ static int edit(void *out, const struct kx_ppc_dt_args *a, int *self)
 			return e;
 	if (a->cmdline && a->cmdline[0] &&
 	    (e = fdt_setprop(out, chosen, "bootargs", a->cmdline, (int)kx_strlen(a->cmdline) + 1)))
+		return e;
+	if (a->rng_seed && a->rng_seed_len &&
+	    (e = fdt_setprop(out, chosen, "rng-seed", a->rng_seed, (int)a->rng_seed_len)))
 		return e;
 	if ((a->initrd_start || a->initrd_end) &&
 	    ((e = fdt_setprop_u64(out, chosen, "linux,initrd-start", a->initrd_start)) ||

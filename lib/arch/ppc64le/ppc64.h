@@ -48,10 +48,13 @@ struct kx_ppc_dt_args {
 	const char *cmdline;               /* bootargs; "" removes the property */
 	uint64_t initrd_start, initrd_end; /* [start, end); both 0: no initrd */
 	uint32_t boot_cpu;                 /* boot_cpuid_phys (the purgatory sets it again) */
+	const uint8_t *rng_seed;           /* fresh /chosen/rng-seed bytes, or NULL (a stale
+					      one is removed) */
+	size_t rng_seed_len;
 };
 /*
  * Copy the tree src into out (cap bytes) and edit it for the next kernel:
- *   /chosen: bootargs, linux,initrd-start/-end (64-bit) set; the old
+ *   /chosen: bootargs, linux,initrd-start/-end (64-bit), rng-seed set; the old
  *     kernel's own properties removed: linux,kernel-end, linux,crashkernel-base
  *     and -size, linux,memory-limit, linux,htab-base and -size, and a stale
  *     initrd (with its reserve map entry); everything else kept

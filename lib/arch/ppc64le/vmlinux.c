@@ -167,6 +167,10 @@ struct kx_err kx_ppc_vmlinux_load(const struct kx_load_req *r, struct kx_plan *p
 	dt.cmdline = r->cmdline;
 	dt.initrd_start = rd.start;
 	dt.initrd_end = rd.end;
+	if (r->sys->have_rng_seed) { /* the next kernel's entropy (generic rng-seed) */
+		dt.rng_seed = r->sys->rng_seed;
+		dt.rng_seed_len = sizeof(r->sys->rng_seed);
+	}
 	dt.boot_cpu = (uint32_t)dtsrc[28] << 24 | (uint32_t)dtsrc[29] << 16 |
 		      (uint32_t)dtsrc[30] << 8 | dtsrc[31];
 	room = kx_ppc_dtb_room(dtsrc, dtlen, kx_strlen(r->cmdline));

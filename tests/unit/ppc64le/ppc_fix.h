@@ -21,12 +21,13 @@ uint8_t *ppc_vmlinux(size_t *len, uint64_t filesz, uint64_t memsz, uint64_t entr
 /* A pseries-like tree: #address/size-cells 2, /memory@0 (rma bytes),
  * /memory@40000000, /chosen with bootargs, linux,stdout-path, a stale
  * initrd (with its reserve entry), linux,kernel-end, linux,crashkernel-*,
- * linux,memory-limit, linux,htab-*; /rtas (linux,rtas-base, rtas-size),
+ * linux,memory-limit, linux,htab-*, a stale rng-seed; /rtas (linux,rtas-base, rtas-size),
  * /ibm,opal (opal-base-address, opal-runtime-size), a PCI host bridge with
  * linux,tce-base/size and linux,pci-domain, /cpus with two CPUs, root
  * reserved-ranges (two entries); boot_cpuid_phys 8. *len set; malloc'd. */
 uint8_t *ppc_dtb(size_t *len, uint64_t rma, int with_chosen);
 /* A sysinfo: RAM [64 MiB, 2 GiB) (the kernel's own below), the tree above
- * as the running system's (rma 1 GiB, kernel-end 40 MiB), malloc as alloc. */
+ * as the running system's (rma 1 GiB, kernel-end 40 MiB), a fixed rng seed
+ * (0xa0, 0xa1, ...), malloc as alloc. */
 void ppc_sysinfo(struct kx_sysinfo *si);
 #endif

@@ -70,6 +70,7 @@ TEST(ppc_dtb_chosen_reserve_map_and_header)
 		if (!CHECK(!prop(out, "/chosen", gone[i], &l)))
 			t_note("%s leaked into the next kernel's tree", gone[i]);
 	CHECK(!prop(out, "/pci@800000020000000", "linux,pci-domain", &l));
+	CHECK(!prop(out, "/chosen", "rng-seed", &l)); /* the stale one, and no fresh bytes */
 	/* kept as they were */
 	p = prop(out, "/chosen", "linux,stdout-path", &l);
 	CHECK(p && !strcmp(p, "/vdevice/vty@71000000"));

@@ -127,6 +127,11 @@ TEST(ppc_vmlinux_load_plan)
 	CHECK(rsv(dt->buf, rd->mem, 100000));
 	CHECK(rsv(dt->buf, dt->mem, dt->memsz));
 	CHECK_EQ(fdt_boot_cpuid_phys(dt->buf), 8);
+	{
+		int l;
+		const void *seed = fdt_getprop(dt->buf, fdt_path_offset(dt->buf, "/chosen"), "rng-seed", &l);
+		CHECK(seed && l == (int)sizeof(si.rng_seed) && !memcmp(seed, si.rng_seed, sizeof(si.rng_seed)));
+	}
 	free(k);
 }
 
