@@ -295,8 +295,7 @@ check: deps
 	KX_REQUIRE_ALL=1 $(MAKE) -s unit unit-san tool-test menu-test bootfs-test fuzz-smoke abi-check state-check
 	KX_REQUIRE_ALL=1 $(MAKE) -s lib-test lib-test-san lib-test-tsan
 	KX_REQUIRE_ALL=1 $(MAKE) -s clang-check
-	KX_REQUIRE_ALL=1 $(MAKE) -s host-check-i386 host-check-arm64 host-check-arm
-	KX_REQUIRE_ALL=1 $(MAKE) -s unit-ppc64le
+	KX_REQUIRE_ALL=1 $(MAKE) -s host-check-i386 host-check-arm64 host-check-arm host-check-ppc64le
 	KX_REQUIRE_ALL=1 $(MAKE) -s e2e-all
 
 # every architecture's QEMU tests in one pool, two guests at a time

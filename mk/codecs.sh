@@ -29,6 +29,7 @@ x86_64) host=x86_64-linux-musl bcj=x86 ;;
 i386)   host=i686-linux-musl bcj=x86 ;;
 arm)    host=arm-linux-musleabihf bcj=arm,armthumb ;;
 arm64)  host=aarch64-linux-musl bcj=arm64 ;;
+ppc64le) host=powerpc64le-linux-musl bcj=powerpc ;;
 *) echo "codecs: unknown ARCH $arch" >&2; exit 1 ;;
 esac
 

@@ -6,7 +6,8 @@
 # qemu-ppc64le (qemu-user); Debian's vmlinux from the e2e cache when fetched
 # (KX_PPC_VMLINUX). fuzz-ppc64le: libFuzzer on the loader and the tree editor
 # (tests/fuzz/fuzz_ppc64le.c, its seeds made by itself; make fuzz-smoke runs it).
-# check-ppc64le: fetch, unit, fuzz, then e2e-ppc64le (tests/e2e/ppc64le/run.sh).
+# host-check-ppc64le: the fixtures, then unit-ppc64le (make check; fuzz-smoke runs
+# the fuzzer); check-ppc64le: that, fuzz-ppc64le, then e2e-ppc64le.
 PPC_LIB      := $(wildcard lib/*.c) $(wildcard lib/arch/ppc64le/*.c)
 PPC_UNIT_SRC := tests/unit/main.c tests/unit/ppc64le/fixtures.c $(wildcard tests/unit/ppc64le/test_*.c)
 PPC_DEPS     := $(PPC_LIB) $(PPC_UNIT_SRC) $(wildcard include/kx/*.h lib/arch/ppc64le/*.h \
@@ -48,4 +49,11 @@ fuzz-ppc64le: $(B)/fuzz/fuzz_ppc64le $(B)/fuzz/seeds-ppc64le
 	$(B)/fuzz/fuzz_ppc64le -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
 	  -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus/fuzz_ppc64le $(B)/fuzz/seeds-ppc64le 2>&1 | \
 	  grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY'; test $${PIPESTATUS[0]} -eq 0
-.PHONY: unit-ppc64le fuzz-ppc64le
+# unit-ppc64le runs in a make of its own: PPC_VMLINUX is read once fetched
+host-check-ppc64le:
+	tests/e2e/ppc64le/fetch.sh >/dev/null
+	$(MAKE) unit-ppc64le
+check-ppc64le: host-check-ppc64le
+	$(MAKE) fuzz-ppc64le FUZZ_TIME=10
+	$(MAKE) e2e-ppc64le
+.PHONY: unit-ppc64le fuzz-ppc64le host-check-ppc64le check-ppc64le
