@@ -90,7 +90,6 @@ struct kx_load {
 	struct wrap wrap[KX_UNWRAP_DEPTH]; /* the wrappings undone, outermost first */
 	unsigned nwrap;
 	uint64_t packed_len;            /* the file's length, when unwrapped */
-	uint64_t unpack_ns;             /* time in the unpack hook (the bzImage payload) */
 	int is_uki;
 	struct kx_uki uki;              /* its sections, when is_uki */
 	enum kx_classic_reason classic_only;

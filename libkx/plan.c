@@ -103,7 +103,6 @@ int plan_classic(struct kx_load *l, struct kx_error *err)
 	 * crash kernel (kept as it is: kdump's own path, untouched) */
 	req->no_unpack = l->o.crash ? KX_UNPACKED_CRASH :
 			 l->set[KX_SET_NO_UNPACK] ? KX_UNPACKED_OFF : 0;
-	l->unpack_ns = 0;
 	e = l->ld->load(req, &l->plan);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, subject);

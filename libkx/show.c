@@ -141,11 +141,10 @@ static void unpack_line(struct kx_load *l, struct out *o)
 	char b[160];
 
 	if (p->unpacked == KX_UNPACKED_DONE)
-		out_put(o, "  kernel: unpacked at load (%s payload, %" PRIu64 " bytes, %" PRIu64
-			" ms), %" PRIu32 " relocations; KASLR %s: physical 0x%" PRIx64
-			", virtual offset 0x%" PRIx64 "\n", kx_comp_name((enum kx_comp)p->unpack_comp),
-			p->unpacked_len, l->unpack_ns / 1000000, p->nrelocs, kaslr_text(p->kaslr),
-			p->kaslr_phys, p->kaslr_virt);
+		out_put(o, "  kernel: unpacked at load (%s payload, %" PRIu64 " bytes), %" PRIu32
+			" relocations; KASLR %s: physical 0x%" PRIx64 ", virtual offset 0x%" PRIx64 "\n",
+			kx_comp_name((enum kx_comp)p->unpack_comp), p->unpacked_len, p->nrelocs,
+			kaslr_text(p->kaslr), p->kaslr_phys, p->kaslr_virt);
 	else if (p->unpacked != KX_UNPACKED_UNSET)
 		out_put(o, "  kernel: as it is, its own decompressor runs (%s)\n",
 			unpack_why(p, b, sizeof(b)));
@@ -372,8 +371,8 @@ static void json_unpack(FILE *f, struct kx_load *l)
 	}
 	fprintf(f, ",\"unpack\":{\"done\":true,\"codec\":");
 	jstr(f, kx_comp_name((enum kx_comp)p->unpack_comp));
-	fprintf(f, ",\"unpacked_size\":%" PRIu64 ",\"ms\":%" PRIu64 ",\"relocations\":%" PRIu32
-		",\"kaslr\":%s,\"kaslr_why\":", p->unpacked_len, l->unpack_ns / 1000000, p->nrelocs,
+	fprintf(f, ",\"unpacked_size\":%" PRIu64 ",\"relocations\":%" PRIu32
+		",\"kaslr\":%s,\"kaslr_why\":", p->unpacked_len, p->nrelocs,
 		p->kaslr == KX_KASLR_RANDOM ? "true" : "false");
 	jstr(f, kaslr_text(p->kaslr));
 	fprintf(f, ",\"phys\":%" PRIu64 ",\"virt_offset\":%" PRIu64 "}", p->kaslr_phys,

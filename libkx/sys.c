@@ -1,6 +1,5 @@
 #include "sys.h"
 #include <errno.h>
-#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -226,15 +225,6 @@ int sys_random(void *buf, size_t n)
 	if (r == (ssize_t)n)
 		return 0;
 	return r < 0 ? -errno : -EIO;
-}
-
-uint64_t sys_now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags)

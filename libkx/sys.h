@@ -27,8 +27,6 @@ int sys_read_text(const char *path, char *buf, size_t cap, size_t *len); /* NUL-
 int sys_read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len);
 int sys_list_dir(const char *path, char names[][16], int max); /* short numeric names */
 int sys_random(void *buf, size_t n);
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t sys_now_ns(void);
 int sys_kexec_load(uint64_t entry, unsigned long nr, const struct kx_kseg *segs, unsigned long flags);
 int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
 int sys_open_ro(const char *path);                    /* fd or -errno */

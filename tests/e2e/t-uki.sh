@@ -50,7 +50,10 @@ EOF
 		assert_log_has "$log" "loaded with kexec_load"
 		assert_log_has "$log" "syscall: kexec_load (auto: kx's own plan and purgatory" \
 			"auto should take kexec_load for the UKI"
-		assert_log_has "$log" "uki image, 5 segments"
+		# .linux unpacked at load: its four PT_LOADs, .initrd, the
+		# user's initrd, the boot parameters, the purgatory
+		assert_log_has "$log" "uki image, 8 segments"
+		assert_log_has "$log" "kernel: unpacked at load ("
 	fi
 }
 

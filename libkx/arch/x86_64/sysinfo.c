@@ -233,19 +233,6 @@ static void efi_runtime(struct kx_load *l)
 	e->state = KX_EFI_READY;
 }
 
-/* The unpack hook for the loaders (a bzImage's payload), timed for -d and
- * --dry-run. */
-static struct kx_err timed_unpack(void *ctx, enum kx_comp c, const uint8_t *in, size_t len,
-				  uint64_t max, const uint8_t **out, size_t *outlen)
-{
-	struct kx_load *l = ctx;
-	uint64_t t0 = sys_now_ns();
-	struct kx_err e = kx_unpack(ctx, c, in, len, max, out, outlen);
-
-	l->unpack_ns += sys_now_ns() - t0;
-	return e;
-}
-
 /* The firmware's map (/sys/firmware/memmap), else /proc/iomem's. */
 static int memory_map(struct kx_load *l, struct kx_error *err)
 {
@@ -269,7 +256,7 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
-	si->unpack = timed_unpack;
+	si->unpack = kx_unpack;
 	si->boot_params = 0;
 	si->boot_params_len = 0;
 	if (!sys_read_bin("/sys/kernel/boot_params/data", l->boot_params, sizeof(l->boot_params), &len) &&
