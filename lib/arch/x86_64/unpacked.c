@@ -234,7 +234,7 @@ static int choose_phys(const struct kx_load_req *r, const struct kx_plan *p, uin
 	const struct kx_memmap *m = &r->sys->mem;
 	struct kx_place rq = { .size = span, .align = align, .within = KX_RANGE_ALL };
 	uint64_t lo = pref > r->window.min ? pref : r->window.min;
-	uint64_t hi = r->window.max < PHYS_TOP ? r->window.max : PHYS_TOP, n, k, a;
+	uint64_t hi = r->window.max < PHYS_TOP ? r->window.max : PHYS_TOP, n, k, a = 0;
 	unsigned i;
 
 	if (random && (n = slot(m, lo, hi, span, align, UINT64_MAX, &a)) > 0)
