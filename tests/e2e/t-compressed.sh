@@ -183,6 +183,12 @@ if [ "$ntexts" -eq 4 ] && [ "$texts" -ge 2 ]; then _e2e_ok; else
 	_e2e_bad "$E2E_LOG" "kernels B-E (KASLR on) should show 4 _text values, not all equal; got $ntexts lines, $texts distinct"
 fi
 assert_log_has "$E2E_LOG" "KXT-TEXT F: ffffffff81000000 T _text" "kernel F (nokaslr) should have _text at 0xffffffff81000000"
+# kx's purgatory verified the unpacked kernel on each kexec_load hop (A-E,
+# with -d: its verbose lines): four PT_LOADs, the initrd, the boot parameters
+nver=$(grep -a -c "kx purgatory: 6 segments verified" "$E2E_LOG" || true)
+if [ "$nver" -eq 5 ]; then _e2e_ok; else
+	_e2e_bad "$E2E_LOG" "kx's purgatory should verify 6 segments on each of the 5 kexec_load hops; got $nver such lines"
+fi
 assert_log_line "$E2E_LOG" "KXB-CMDLINE:" "kxtest.hop=6 kxtest.nonce=$nonce"
 assert_log_has "$E2E_LOG" "KXB-PAYLOAD: $KXB_PAYLOAD_SHA256" "kernel G should get initrd B intact"
 assert_log_has "$E2E_LOG" "KXB-DONE"
