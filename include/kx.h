@@ -220,6 +220,9 @@ enum kx_setting {
 				  instead of a device tree; not with kx_load_dtb nor a crash kernel */
 	KX_SET_MACH_TYPE,      /* 32-bit ARM: the machine type the next kernel gets in r1
 				  (1 to 0xffffffff); default: the one the running kernel passes */
+	KX_SET_NO_UNPACK,      /* x86_64, 1: kexec_load keeps a bzImage as it is (its own
+				  decompressor runs and picks its KASLR offsets); default: kx
+				  unpacks and relocates the kernel at load (docs/compression.md) */
 	KX_SET__END
 };
 KX_API int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value,

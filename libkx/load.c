@@ -447,7 +447,8 @@ int kx_load_set(struct kx_load *l, enum kx_setting what, uint64_t value, struct 
 	if (changed(l, err))
 		return -1;
 	if ((unsigned)what == 0 || (unsigned)what >= KX_SET__END ||
-	    ((what < KX_SET_CONSOLE_PORT || what == KX_SET_CLASSIC_HINTS) && value > 1) ||
+	    ((what < KX_SET_CONSOLE_PORT || what == KX_SET_CLASSIC_HINTS ||
+	      what == KX_SET_NO_UNPACK) && value > 1) ||
 	    (what == KX_SET_CONSOLE_PORT && value > kx_arch_console_max) ||
 	    (what == KX_SET_CONSOLE_BAUD && (value > 4000000 || (value && !kx_arch_console_baud))) ||
 	    ((what == KX_SET_ATAGS || what == KX_SET_MACH_TYPE) && strcmp(kx_arch_name, "arm")) ||

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kx/bytes.h>
+#include <kx/bzimage.h>
 #include "arch.h"
 #include "load.h"
 
@@ -98,6 +99,10 @@ int plan_classic(struct kx_load *l, struct kx_error *err)
 		if (crash_prepare(l, req->window, err))
 			return -1;
 	}
+	/* x86_64: a bzImage's kernel is unpacked at load unless asked not to or a
+	 * crash kernel (kept as it is: kdump's own path, untouched) */
+	req->no_unpack = l->o.crash ? KX_UNPACKED_CRASH :
+			 l->set[KX_SET_NO_UNPACK] ? KX_UNPACKED_OFF : 0;
 	e = l->ld->load(req, &l->plan);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, subject);

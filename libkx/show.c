@@ -3,6 +3,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <kx/bzimage.h>
+#include <kx/comp.h>
+#include "render.h"
 #include "arch.h"
 #include "load.h"
 
@@ -66,6 +69,88 @@ static const char *efi_why(int state)
 	}
 }
 
+/* Why a bzImage's kernel was loaded as it is (enum kx_unpacked), into b. */
+static const char *unpack_why(const struct kx_plan *p, char *b, size_t n)
+{
+	static const char *const unpack_fault[] = {
+		[KX_UNPACK_TOO_BIG] = "it unpacks to more than kx allows",
+		[KX_UNPACK_UNSUPPORTED] = "it uses a feature kx does not unpack",
+		[KX_UNPACK_NO_CODEC] = "this kx was built without that decompressor",
+	};
+	const char *comp = kx_comp_name((enum kx_comp)p->unpack_comp), *t;
+
+	switch (p->unpacked) {
+	case KX_UNPACKED_OFF:
+		return "asked not to: --no-unpack";
+	case KX_UNPACKED_CRASH:
+		return "a crash kernel";
+	case KX_UNPACKED_NO_UNPACKER:
+		return "no decompressor here";
+	case KX_UNPACKED_NOT_RELOCATABLE:
+		return "the kernel is not relocatable";
+	case KX_UNPACKED_NO_PAYLOAD:
+		return "its setup header names no payload";
+	case KX_UNPACKED_CODEC:
+		return "its payload's compression is unknown to kx";
+	case KX_UNPACKED_UNPACK:
+		t = KX_PICK(unpack_fault, p->unpack_fault);
+		snprintf(b, n, "kx cannot unpack its %s payload: %s", comp ? comp : "?",
+			 t ? t : "no memory");
+		return b;
+	case KX_UNPACKED_SIZE:
+		snprintf(b, n, "its payload unpacks to %" PRIu64 " bytes, not the size it ends with",
+			 p->unpacked_len);
+		return b;
+	case KX_UNPACKED_NOT_ELF:
+		return "no x86-64 ELF vmlinux in its payload";
+	case KX_UNPACKED_ELF_LAYOUT:
+		return "its vmlinux is not laid out as the kernel's decompressor expects";
+	case KX_UNPACKED_RELOCS:
+		if (p->unpack_fault == KX_RELOC_OUTSIDE) {
+			snprintf(b, n, "a relocation (0x%08" PRIx32 ") falls outside the kernel",
+				 p->bad_reloc);
+			return b;
+		}
+		return "no relocation table after its vmlinux";
+	case KX_UNPACKED_NO_ROOM:
+		return "no room for it unpacked";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *kaslr_text(int k)
+{
+	switch (k) {
+	case KX_KASLR_RANDOM:
+		return "randomized";
+	case KX_KASLR_CMDLINE:
+		return "off (nokaslr)";
+	case KX_KASLR_NO_SEED:
+		return "off (no random bytes)";
+	case KX_KASLR_NOT_BUILT:
+		return "off (the kernel is built without it)";
+	default:
+		return "?";
+	}
+}
+
+/* The plan's line about a bzImage's kernel: unpacked by kx, or as it is. */
+static void unpack_line(struct kx_load *l, struct out *o)
+{
+	const struct kx_plan *p = &l->plan;
+	char b[160];
+
+	if (p->unpacked == KX_UNPACKED_DONE)
+		out_put(o, "  kernel: unpacked at load (%s payload, %" PRIu64 " bytes), %" PRIu32
+			" relocations; KASLR %s: physical 0x%" PRIx64 ", virtual offset 0x%" PRIx64 "\n",
+			kx_comp_name((enum kx_comp)p->unpack_comp), p->unpacked_len, p->nrelocs,
+			kaslr_text(p->kaslr), p->kaslr_phys, p->kaslr_virt);
+	else if (p->unpacked != KX_UNPACKED_UNSET)
+		out_put(o, "  kernel: as it is, its own decompressor runs (%s)\n",
+			unpack_why(p, b, sizeof(b)));
+}
+
 static const char *syscall_name(const struct kx_load *l)
 {
 	return l->use_file ? "kexec_file_load" : "kexec_load";
@@ -118,6 +203,7 @@ void render_plan(struct kx_load *l, const char *syscall)
 			p->efi_regions);
 	else if (p->efi != KX_EFI_UNSET)
 		out_put(&o, "  EFI: not passed: %s\n", efi_why(p->efi));
+	unpack_line(l, &o);
 	if (p->cmdline)
 		out_put(&o, "  command line: %s\n", p->cmdline);
 }
@@ -273,6 +359,30 @@ static void json_wrapping(FILE *f, const struct kx_load *l)
 			l->req.image.len);
 }
 
+/* "unpack": what became of a bzImage's kernel (x86_64 kexec_load plans). */
+static void json_unpack(FILE *f, struct kx_load *l)
+{
+	const struct kx_plan *p = &l->plan;
+	char b[160];
+
+	if (p->unpacked == KX_UNPACKED_UNSET)
+		return;
+	if (p->unpacked != KX_UNPACKED_DONE) {
+		fprintf(f, ",\"unpack\":{\"done\":false,\"reason\":");
+		jstr(f, unpack_why(p, b, sizeof(b)));
+		fputc('}', f);
+		return;
+	}
+	fprintf(f, ",\"unpack\":{\"done\":true,\"codec\":");
+	jstr(f, kx_comp_name((enum kx_comp)p->unpack_comp));
+	fprintf(f, ",\"unpacked_size\":%" PRIu64 ",\"relocations\":%" PRIu32
+		",\"kaslr\":%s,\"kaslr_why\":", p->unpacked_len, p->nrelocs,
+		p->kaslr == KX_KASLR_RANDOM ? "true" : "false");
+	jstr(f, kaslr_text(p->kaslr));
+	fprintf(f, ",\"phys\":%" PRIu64 ",\"virt_offset\":%" PRIu64 "}", p->kaslr_phys,
+		p->kaslr_virt);
+}
+
 int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 {
 	struct kx_load_info in;
@@ -304,6 +414,7 @@ int kx_load_print_json(struct kx_load *l, FILE *f, struct kx_error *err)
 		jstr(f, efi_why(l->plan.efi));
 		fputc('}', f);
 	}
+	json_unpack(f, l);
 	fprintf(f, ",\"verify\":%s,\"cmdline\":", in.verify ? "\"xxh64\"" : "null");
 	jstr(f, l->plan.cmdline ? l->plan.cmdline : "");
 	fprintf(f, ",\"preflight\":");

@@ -87,6 +87,8 @@ static void help(void)
 	     "  -c, --kexec-syscall      use kexec_load only (kx plans, its purgatory verifies)\n"
 	     "      --check              what this system allows: lockdown, syscalls, memory\n"
 	     "  -i, --no-checks          kexec_load: do not verify the segments in purgatory\n"
+	     "      --no-unpack          kexec_load: leave a bzImage's kernel to its own\n"
+	     "                           decompressor (default: kx unpacks it at load, KASLR kept)\n"
 	     "      --mem-min=ADDR       kexec_load: place nothing below ADDR\n"
 	     "      --mem-max=ADDR       kexec_load: place nothing at or above ADDR\n"
 	     "      --json               with --dry-run or --check: print JSON\n"
@@ -115,7 +117,7 @@ static int parse_addr(const char *s, uint64_t *v)
 
 enum { O_INITRD = 256, O_APPEND, O_CMDLINE, O_DTB, O_CKR, O_REUSE, O_DRY, O_JSON, O_MEMMIN, O_MEMMAX, O_CHECK,
        O_MODULE, O_SEGMENT, O_ENTRY, O_PURGATORY, O_NOCMA, O_FORCEDTB, O_HOTPLUG, O_SUGGEST,
-       O_MACHTYPE };
+       O_MACHTYPE, O_NOUNPACK };
 
 /* An option with a value: lists, addresses. 0, or -1 after saying why. */
 static int with_value(int c, const char *v, struct opts *o)
@@ -201,6 +203,7 @@ static const struct lopt {
 	{ "json", 0, O_JSON },		{ "mem-min", 1, O_MEMMIN },	{ "mem-max", 1, O_MEMMAX },
 	{ "no-cma", 0, O_NOCMA },	{ "force-dtb", 0, O_FORCEDTB },	{ "hotplug", 0, O_HOTPLUG },
 	{ "suggest-crashkernel", 0, O_SUGGEST },				{ "mach-type", 1, O_MACHTYPE },
+	{ "no-unpack", 0, O_NOUNPACK },
 };
 /* Short options; ':' after a letter: it takes a value. */
 static const char short_opts[] = "lefpuSdit:csayxvh?";
@@ -254,6 +257,7 @@ static int apply(int c, const char *v, struct opts *o)
 	case O_NOCMA: o->no_cma = 1; break;
 	case O_FORCEDTB: o->force_dtb = 1; break;
 	case O_HOTPLUG: o->hotplug = 1; break;
+	case O_NOUNPACK: o->set[KX_SET_NO_UNPACK] = 1; break;
 	case O_PURGATORY: o->purgatory = v; break;
 	case 'y': o->no_sync = 1; break;
 	case 'x': break;

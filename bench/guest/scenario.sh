@@ -30,6 +30,10 @@ case $tool in
 	kx-c-i) load="kx -l -c -i" exe="kx -e" ;;
 	kx-s) load="kx -l -s" exe="kx -e" ;;
 	kx-auto) load="kx -l" exe="kx -e" ;;
+	# the bzImage as it is (its own decompressor runs): the path before
+	# kx unpacked the kernel at load (issue 14)
+	kx-c-asis) load="kx -l -c --no-unpack" exe="kx -e" ;;
+	kx-auto-asis) load="kx -l --no-unpack" exe="kx -e" ;;
 	kx-c-below)
 		# experiment: kx -c with everything below the memory kernel A's own
 		# initrd occupied (freed after boot, so the first pages the kernel's
@@ -47,7 +51,7 @@ esac
 # which ends the copy phase. kexec_file_load's purgatory (kernel's) is silent.
 if [ "${SAY:-0}" = 1 ]; then
 	case $tool in
-		kx-c | kx-c-i | kx-auto | kx-c-below) load="$load -d" ;;
+		kx-c | kx-c-i | kx-auto | kx-c-below | kx-c-asis | kx-auto-asis) load="$load -d" ;;
 		# --console-serial is x86's (ppc64's purgatory speaks on hvc0 anyway)
 		kexec | kexec-i) case $(uname -m) in x86_64 | i?86) load="$load --console-serial" ;; esac ;;
 	esac

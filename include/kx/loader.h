@@ -61,6 +61,9 @@ struct kx_sysinfo {
 	unsigned rsdp_len;         /* 20 (ACPI 1.0), 36 (2.0+), 0 = unknown */
 	uint8_t rng_seed[32];
 	int have_rng_seed;
+	uint8_t kaslr_seed[16];    /* x86_64: random bytes for the offsets of a kernel
+				      kx unpacks (never passed on) */
+	int have_kaslr_seed;
 	const struct kx_efi *efi;  /* x86: EFI runtime state, or NULL (= not an EFI boot) */
 	struct kx_blob fdt;        /* arm64: the running system's device tree
 				      (/sys/firmware/fdt); buf NULL when none */
@@ -97,6 +100,8 @@ struct kx_load_req {
 	int atags;                     /* 32-bit ARM: pass ATAGS, not a device tree */
 	uint32_t mach_type;            /* 32-bit ARM: r1 for the next kernel (its machine
 					  type); 0 = the one the running kernel passes */
+	int no_unpack;                 /* x86_64 bzImage: do not unpack the kernel at load;
+					  the enum kx_unpacked reason (OFF, CRASH), 0 = try */
 };
 
 struct kx_loader {

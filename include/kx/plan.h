@@ -46,6 +46,18 @@ struct kx_plan {
 	int efi;
 	uint64_t efi_systab;           /* the system table's physical address, when PASSED */
 	unsigned efi_regions;          /* runtime regions passed */
+	/* x86_64 bzImage: was the kernel unpacked at load (enum kx_unpacked,
+	 * include/kx/bzimage.h), and its KASLR (enum kx_kaslr), for display */
+	int unpacked;
+	uint32_t unpack_fault;         /* UNPACK: enum kx_unpack_fault; RELOCS: enum
+					  kx_reloc_fault */
+	int unpack_comp;               /* enum kx_comp of the payload, once known */
+	uint64_t unpacked_len;         /* bytes it unpacked to */
+	uint32_t nrelocs;              /* relocation entries applied (or checked) */
+	uint32_t bad_reloc;            /* RELOCS/OUTSIDE: the entry */
+	int kaslr;
+	uint64_t kaslr_phys;           /* where the kernel proper goes */
+	uint64_t kaslr_virt;           /* its virtual offset from the linked address */
 };
 
 /* Limits that restrict placement (--mem-min/--mem-max). */

@@ -493,6 +493,19 @@ log_value() {
 # and kernel B must show the nonce on its command line, initrd B's payload
 # intact and, with EXTRA=1, the second initrd's file too. kx's stderr in kernel
 # A is on the console, for further assert_log_* checks on $E2E_LOG.
+# e2e_kernel_line BZIMAGE: the plan's "kernel:" line for BZIMAGE loaded by
+# $KX_BIN through kexec_load, asked on the host with --dry-run only: whether
+# this kx unpacks it at load ("kernel: unpacked at load (CODEC payload, N
+# bytes), N relocations"; KASLR's random part cut off) or loads it as it is
+# and why (a kx-static without the kernel's codec: Debian's cloud kernels
+# are lz4, the default kx-static carries gzip, xz and lzo).
+e2e_kernel_line() {
+	local l
+	l=$("$KX_BIN" --dry-run -c "$1" 2>/dev/null | grep -m1 '^  kernel: ') || true
+	l=${l#  }
+	echo "${l%%;*}"
+}
+
 e2e_boot_test() {
 	local opts=$1 extra=${2:-0} kernel=${3:-/b/vmlinuz} nonce initrds extra_dir
 	nonce=$(e2e_nonce)

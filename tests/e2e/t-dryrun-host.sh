@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t-dryrun-host.sh - on the host, without root: kx --dry-run --json describes
-# a real Debian kernel's plan. Only --dry-run runs here (never a real load):
+# a real Debian kernel's plan (unpacked at load with KASLR, as it is with
+# --no-unpack, unpacked with nokaslr). Only --dry-run runs here (never a real load):
 # it makes no kexec system call.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -25,8 +26,15 @@ if "${run[@]}" "$kx" --dry-run --json "$E2E_WORK/vmlinuz" --initrd="$E2E_WORK/in
 else
 	e2e_check "dry-run should exit 0; stderr: $(cat "$E2E_WORK/err")" false
 fi
+# the same with the kernel left to its own decompressor (--no-unpack), and
+# unpacked with nokaslr
+"${run[@]}" "$kx" --dry-run --json --no-unpack "$E2E_WORK/vmlinuz" --initrd="$E2E_WORK/initrd.gz" \
+	--append="console=ttyS0 kxtest=dry" >"$E2E_WORK/asis.json" 2>"$E2E_WORK/err" || true
+"${run[@]}" "$kx" --dry-run --json "$E2E_WORK/vmlinuz" --initrd="$E2E_WORK/initrd.gz" \
+	--append="console=ttyS0 nokaslr" >"$E2E_WORK/nokaslr.json" 2>"$E2E_WORK/err" || true
 "${run[@]}" "$kx" --check --json >"$E2E_WORK/check.json" || true
-out=$(python3 - "$json" "$E2E_WORK/vmlinuz" "$E2E_WORK/initrd.gz" "$E2E_WORK/check.json" <<'PY'
+out=$(python3 - "$json" "$E2E_WORK/vmlinuz" "$E2E_WORK/initrd.gz" "$E2E_WORK/check.json" \
+	"$E2E_WORK/asis.json" "$E2E_WORK/nokaslr.json" <<'PY'
 import json, os, sys
 p = json.load(open(sys.argv[1]))
 k, rd = os.path.getsize(sys.argv[2]), os.path.getsize(sys.argv[3])
@@ -41,22 +49,46 @@ want(p["syscall_reason"] == "auto: " + c["auto_reason"], "auto: the reason --che
 want(p["fallback"] in (None, "kexec_load" if p["syscall"] == "kexec_file_load" else "kexec_file_load"), "the fallback is the other syscall")
 want("lockdown" in p["preflight"], "preflight in the plan")
 want(isinstance(p["entry"], int), "entry is a number")
-segs = p["segments"]
-want([s["purpose"] for s in segs] == ["kernel", "initrd", "boot-params", "purgatory"], "segment order")
-for s in segs:
-    for key in ("purpose", "mem", "memsz", "bufsz"):
-        want(key in s, "segment has " + key)
-    want(s["mem"] % 4096 == 0 and s["memsz"] % 4096 == 0, "page aligned " + s["purpose"])
-    want(s["bufsz"] <= s["memsz"], "bufsz <= memsz " + s["purpose"])
-setup = (open(sys.argv[2], "rb").read(0x1f2)[0x1f1] + 1) * 512
-want(segs[0]["bufsz"] == k - setup, "kernel bufsz is the file minus its setup sectors")
-want(segs[1]["bufsz"] == rd, "initrd bufsz is the initrd's size")
-want(segs[3]["mem"] == p["entry"], "entry is the purgatory")
-want(p["handoff"]["target"] == segs[0]["mem"] + 0x200, "target is kernel + 0x200")
-want(p["handoff"]["registers"]["rsi"] == segs[2]["mem"], "rsi is the zero page")
+def common(p, tag):
+    segs = p["segments"]
+    for s in segs:
+        for key in ("purpose", "mem", "memsz", "bufsz"):
+            want(key in s, tag + "segment has " + key)
+        want(s["mem"] % 4096 == 0 and s["memsz"] % 4096 == 0, tag + "page aligned " + s["purpose"])
+        want(s["bufsz"] <= s["memsz"], tag + "bufsz <= memsz " + s["purpose"])
+    r = sorted((s["mem"], s["mem"] + s["memsz"]) for s in segs)
+    want(all(a[1] <= b[0] for a, b in zip(r, r[1:])), tag + "no overlap")
+    want(segs[-1]["purpose"] == "purgatory" and segs[-1]["mem"] == p["entry"], tag + "entry is the purgatory")
+    want(segs[-3]["bufsz"] == rd, tag + "initrd bufsz is the initrd's size")
+    want(p["handoff"]["registers"]["rsi"] == segs[-2]["mem"], tag + "rsi is the zero page")
+    return segs
+# default: the kernel proper unpacked at load, KASLR on, entered at its own entry
+segs = common(p, "")
+ks = [s for s in segs if s["purpose"] == "kernel"]
+u = p.get("unpack", {})
+want([s["purpose"] for s in segs] == ["kernel"] * len(ks) + ["initrd", "boot-params", "purgatory"], "segment order")
+want(u.get("done") is True, "unpacked at load (%s)" % u)
+want(u.get("codec") in ("gzip", "bzip2", "lzma", "xz", "lzo", "lz4-legacy", "zstd"), "the payload's codec")
+want(u.get("relocations", 0) > 10000, "relocations applied")
+want(u.get("kaslr") is True and u.get("kaslr_why") == "randomized", "KASLR randomized")
+want(ks and ks[0]["mem"] == u.get("phys") and p["handoff"]["target"] == u.get("phys"), "target is the kernel proper's first byte")
+want(u.get("phys", 1) % 0x200000 == 0 and u.get("virt_offset", 1) % 0x200000 == 0 and u.get("virt_offset", 0) < 1 << 30, "offsets in 2 MiB slots, below 1 GiB")
+want(sum(s["bufsz"] for s in ks) > k, "more kernel bytes than the file")
 want(p["cmdline"] == "console=ttyS0 kxtest=dry", "command line")
-r = sorted((s["mem"], s["mem"] + s["memsz"]) for s in segs)
-want(all(a[1] <= b[0] for a, b in zip(r, r[1:])), "no overlap")
+# --no-unpack: the bzImage as it is
+a = json.load(open(sys.argv[5]))
+segs = common(a, "as-is: ")
+setup = (open(sys.argv[2], "rb").read(0x1f2)[0x1f1] + 1) * 512
+want([s["purpose"] for s in segs] == ["kernel", "initrd", "boot-params", "purgatory"], "as-is: segment order")
+want(segs[0]["bufsz"] == k - setup, "as-is: kernel bufsz is the file minus its setup sectors")
+want(a["handoff"]["target"] == segs[0]["mem"] + 0x200, "as-is: target is kernel + 0x200")
+want(a.get("unpack") == {"done": False, "reason": "asked not to: --no-unpack"}, "as-is: the reason (%s)" % a.get("unpack"))
+# nokaslr: the preferred address, no virtual offset
+n = json.load(open(sys.argv[6]))
+u = n.get("unpack", {})
+common(n, "nokaslr: ")
+want(u.get("done") is True and u.get("kaslr") is False and u.get("kaslr_why") == "off (nokaslr)"
+     and u.get("virt_offset") == 0 and u.get("phys") == 0x1000000, "nokaslr: no offsets (%s)" % u)
 print("; ".join(err) if err else "ok")
 PY
 )

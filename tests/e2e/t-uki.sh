@@ -50,10 +50,19 @@ EOF
 		assert_log_has "$log" "loaded with kexec_load"
 		assert_log_has "$log" "syscall: kexec_load (auto: kx's own plan and purgatory" \
 			"auto should take kexec_load for the UKI"
-		assert_log_has "$log" "uki image, 5 segments"
+		# .linux unpacked at load (its four PT_LOADs) when this kx
+		# carries its codec, else as it is; .initrd, the user's initrd,
+		# the boot parameters, the purgatory
+		case $kline in
+		"kernel: unpacked at load ("*) assert_log_has "$log" "uki image, 8 segments" ;;
+		*) assert_log_has "$log" "uki image, 5 segments" ;;
+		esac
+		assert_log_has "$log" "$kline" "kx -d should say what it made of .linux"
 	fi
 }
 
+kline=$(e2e_kernel_line "$E2E_VMLINUZ")
+[ -n "$kline" ] || e2e_die "no kernel line in kx --dry-run -c $E2E_VMLINUZ"
 uki_boot file
 uki_boot auto
 e2e_finish

@@ -38,6 +38,10 @@ static inline size_t fuzz_purgatory(uint8_t *b, size_t cap)
 	return n;
 }
 
+/* The decompressor fuzz_load's system offers (NULL: none), with random
+ * bytes for KASLR. */
+static kx_unpack_fn fuzz_unpack;
+
 /* Run a loader over the input as the image, then the purgatory and the validator. */
 static inline void fuzz_load(const struct kx_loader *ld, const uint8_t *data, size_t size,
 			     const char *cmdline, const struct kx_blob *initrd, unsigned ninitrd)
@@ -49,6 +53,9 @@ static inline void fuzz_load(const struct kx_loader *ld, const uint8_t *data, si
 	size_t bl;
 
 	fuzz_sysinfo(&si);
+	si.unpack = fuzz_unpack;
+	si.have_kaslr_seed = 1;
+	memcpy(si.kaslr_seed, "0123456789abcdef", 16);
 	memset(&r, 0, sizeof(r));
 	r.image = (struct kx_blob){ data, size, "fuzz" };
 	if (ninitrd)

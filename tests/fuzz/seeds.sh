@@ -33,6 +33,48 @@ if sh "$here/../unit/mkfs.sh" "$out/fsprobe.tmp" 2>/dev/null; then
 fi
 rm -rf "$out/fsprobe.tmp"
 
+# bzimage: an unpacked payload (ELF vmlinux + relocation table, for the
+# table's parser), and a bzImage whose "gzip" payload is that (the harness's
+# stand-in decompressor hands back the bytes between magic and size)
+python3 - "$out/fuzz_bzimage" <<'PY'
+import struct, sys
+d = sys.argv[1]
+K = 0xffffffff80000000
+elf = bytearray(0x5000)
+elf[0:7] = b"\x7fELF\x02\x01\x01"
+# section headers at 0x5000 - 0 (none): table right after the PT_LOADs
+struct.pack_into("<HHIQQQIHHHHHH", elf, 16, 2, 62, 1, 0x1000000, 64, 0x5000, 0, 64, 56, 3, 64, 0, 0)
+def ph(i, off, va, pa, fs, ms):
+    struct.pack_into("<IIQQQQQQ", elf, 64 + 56 * i, 1, 5, off, va, pa, fs, ms, 0x1000)
+ph(0, 0x1000, K + 0x1000000, 0x1000000, 0x2000, 0x2000)
+ph(1, 0x3000, 0, 0x1002000, 0x1000, 0x1000)
+ph(2, 0x4000, K + 0x1003000, 0x1003000, 0x1000, 0x3000)
+struct.pack_into("<Q", elf, 0x1100, 0xffffffff81001000)
+struct.pack_into("<I", elf, 0x1200, 0x81001000)
+table = struct.pack("<7I", 0, 0x81000100, 0x81002008, 0, 0x81003010, 0, 0x81000200)
+raw = bytes(elf) + table
+open(d + "/unpacked-payload", "wb").write(raw)
+pay = b"\x1f\x8b\x08" + raw + struct.pack("<I", len(raw))
+setup = bytearray(0x1000)
+kern = bytearray(b"\x90" * 0x100) + pay + b"nokaslr\0" + bytes(64)
+setup[0x1f1] = 7
+struct.pack_into("<I", setup, 0x1f4, (len(kern) + 15) // 16)
+struct.pack_into("<H", setup, 0x1fe, 0xAA55)
+setup[0x201] = 0x6a
+setup[0x202:0x206] = b"HdrS"
+struct.pack_into("<H", setup, 0x206, 0x020f)
+setup[0x211] = 1
+struct.pack_into("<I", setup, 0x22c, 0x7fffffff)
+struct.pack_into("<I", setup, 0x230, 0x200000)
+setup[0x234] = 1
+struct.pack_into("<H", setup, 0x236, 1)
+struct.pack_into("<I", setup, 0x238, 2047)
+struct.pack_into("<II", setup, 0x248, 0x100, len(pay))
+struct.pack_into("<Q", setup, 0x258, 0x1000000)
+struct.pack_into("<I", setup, 0x260, 0x800000)
+open(d + "/bzimage-unpacked", "wb").write(bytes(setup) + kern)
+PY
+
 vmlinuz=$("$here/../e2e/fetch.sh" 2>/dev/null) || { echo "seeds: no kernel fixture; synthetic seeds only" >&2; exit 0; }
 head -c 32768 "$vmlinuz" >"$out/fuzz_bzimage/vmlinuz-head"
 head -c 32768 "$vmlinuz" >"$out/fuzz_pe/bzimage-head"

@@ -19,19 +19,20 @@
 
 #define MiB (1ull << 20)
 
+/* (a real kernel is unpacked at load: its four PT_LOADs are four segments) */
 const struct spec lt_specs[] = {
 	{ .name = "real-path-auto", .kernel = FX_REAL, .ksrc = K_PATH,
 	  .initrd = { { FX_INITRD_A, 0 } }, .ninitrd = 1,
 	  .append = { "console=ttyS0 quiet", "panic=10" }, .nappend = 2,
-	  .want_type = "bzimage", .want_cmdline = "console=ttyS0 quiet panic=10", .want_segments = 4 },
+	  .want_type = "bzimage", .want_cmdline = "console=ttyS0 quiet panic=10", .want_segments = 7 },
 	{ .name = "real-fd-classic-debug", .o = { .syscall = KX_SYSCALL_CLASSIC, .debug = 1 },
 	  .kernel = FX_REAL, .ksrc = K_FD,
 	  .initrd = { { FX_INITRD_B, 0 }, { FX_INITRD_C, 1 } }, .ninitrd = 2,
 	  .append = { "root=/dev/vda", "root=/dev/vda rw" }, .nappend = 2,
-	  .want_type = "bzimage", .want_cmdline = "root=/dev/vda root=/dev/vda rw", .want_segments = 5 },
+	  .want_type = "bzimage", .want_cmdline = "root=/dev/vda root=/dev/vda rw", .want_segments = 8 },
 	{ .name = "real-buf-window", .o = { .no_verify = 1, .mem_min = 64 * MiB, .mem_max = 0x80000000 },
 	  .kernel = FX_REAL, .ksrc = K_BUF, .append = { "a=1" }, .nappend = 1,
-	  .want_type = "bzimage", .want_cmdline = "a=1", .want_segments = 3 },
+	  .want_type = "bzimage", .want_cmdline = "a=1", .want_segments = 6 },
 	{ .name = "real-crash-sizing", .o = { .crash = 1, .crash_sizing = 1, .debug = 1 },
 	  .kernel = FX_REAL, .ksrc = K_PATH, .initrd = { { FX_INITRD_A, 1 } }, .ninitrd = 1,
 	  .crash_size = 1, .want_type = "bzimage", .want_segments = 5 },

@@ -221,6 +221,7 @@ static void build(const struct kx_load_req *r, const struct kx_x86_linux *lx,
 	if (r->sys->acpi_rsdp)
 		kx_put64(zp + BP_ACPI_RSDP, r->sys->acpi_rsdp);
 	zp[H_TYPE_OF_LOADER] = 0xff;
+	zp[H_LOADFLAGS] |= lx->loadflags_set;
 	zp[BP_SENTINEL] = 0;
 	kx_put32(zp + H_CODE32_START, (uint32_t)lx->kernel_mem);
 	kx_put32(zp + H_RAMDISK_IMAGE, (uint32_t)rd_mem);

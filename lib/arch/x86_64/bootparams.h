@@ -16,6 +16,8 @@ struct kx_x86_linux {
 	int efi_kexec;           /* XLF_EFI_KEXEC: it can take the EFI runtime state */
 	uint64_t bp_max;         /* the boot-params segment ends below this; 0 = 4 GiB
 				    (i386: the lowmem a kernel without PAE maps) */
+	uint8_t loadflags_set;   /* bits to set in the zero page's loadflags (KASLR_FLAG
+				    for a kernel kx unpacked and randomized) */
 };
 
 /* Place the initrds (one contiguous span, one segment per file). */

@@ -124,6 +124,19 @@ static struct kx_err load(const struct kx_load_req *r, struct kx_plan *p, int bi
 	}
 	if (kx_strlen(r->cmdline) > bz.cmdline_size)
 		return kx_err(KX_E_CMDLINE_TOO_LONG, 0, kx_strlen(r->cmdline), bz.cmdline_size);
+	if (bits == 64) {
+		/* the kernel proper unpacked at load (unpacked.c), else as it is */
+		int u = kx_bzimage_load_unpacked(r, p, &bz, &err);
+		if (u < 0)
+			return err;
+		p->unpacked = u;
+		if (u == KX_UNPACKED_DONE) {
+			p->type = "bzimage";
+			if (!(bz.xloadflags & KX_XLF_5LEVEL))
+				p->purg_flags |= KX_PURG_4LEVEL;
+			return KX_NOERR;
+		}
+	}
 
 	/* The kernel: decompresses in place within init_size. */
 	kmemsz = bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
@@ -155,6 +168,7 @@ static struct kx_err load(const struct kx_load_req *r, struct kx_plan *p, int bi
 	lx.kernel_mem = kmem;
 	lx.efi_kexec = !!(bz.xloadflags & KX_XLF_EFI_KEXEC);
 	lx.bp_max = bits == 32 ? KX_X86_32_LOWMEM : 0;
+	lx.loadflags_set = 0;
 	err = kx_x86_place_initrds(r, p, &lx, &rd_mem, &rd_len);
 	if (KX_FAILED(err))
 		return err;

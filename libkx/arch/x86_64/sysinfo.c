@@ -269,6 +269,7 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->acpi_rsdp = rsdp_from_efi();
 	rsdp_bytes(si, (uint8_t *)l->iomem);
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
+	si->have_kaslr_seed = !sys_random(si->kaslr_seed, sizeof(si->kaslr_seed));
 	efi_runtime(l);
 	si->efi = &l->efi;
 	return 0;
