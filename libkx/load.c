@@ -116,6 +116,25 @@ void *load_grow(void *load, void *p, size_t n)
 	return q;
 }
 
+size_t load_mark(void *load)
+{
+	return ((struct kx_load *)load)->nallocs;
+}
+
+void load_release(void *load, size_t mark, const void *keep)
+{
+	struct kx_load *l = load;
+	unsigned i, n = (unsigned)mark;
+
+	for (i = (unsigned)mark; i < l->nallocs; i++) {
+		if (l->allocs[i].p == keep)
+			l->allocs[n++] = l->allocs[i];
+		else
+			sys_free(l->allocs[i].p, l->allocs[i].n);
+	}
+	l->nallocs = n;
+}
+
 /* A copy of the caller's name, or a fixed one when the store is full. */
 static const char *keep_name(struct kx_load *l, const char *s)
 {

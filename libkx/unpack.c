@@ -573,6 +573,7 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	struct zone zn = { load, 0, 0, 0, 0, 0 };
 	struct sink s = { load, 0, 0, 0, max < KX_UNPACK_MAX ? max : KX_UNPACK_MAX, 0, 0 };
 	int f = KX_UNPACK_NO_CODEC;
+	size_t mark = load_mark(load);
 
 	(void)zn, (void)in, (void)len; /* unused when no codec is built in */
 	if (s.max > SIZE_MAX)
@@ -602,6 +603,9 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	}
 	if (f == OK && !s.len)
 		f = KX_UNPACK_EMPTY;
+	/* the decoder's state (xz's dictionary: up to 64 MiB) goes now, not with
+	 * the load; only the output stays, and only when it is returned */
+	load_release(load, mark, f == OK ? s.buf : 0);
 	if (f == F_NOMEM)
 		return kx_err(KX_E_NO_UNPACK_MEMORY, kx_comp_name(c), s.cap, 0);
 	if (f != OK)

@@ -43,6 +43,26 @@ void *load_grow(void *load, void *p, size_t n)
 	return q;
 }
 
+size_t load_mark(void *load)
+{
+	(void)load;
+	return nmaps;
+}
+
+void load_release(void *load, size_t mark, const void *keep)
+{
+	unsigned i, n = (unsigned)mark;
+
+	(void)load;
+	for (i = (unsigned)mark; i < nmaps; i++) {
+		if (maps[i].p == keep)
+			maps[n++] = maps[i];
+		else
+			munmap(maps[i].p, maps[i].n);
+	}
+	nmaps = n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum kx_comp c = kx_comp_detect(data, size);

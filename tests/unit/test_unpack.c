@@ -56,6 +56,26 @@ void *load_grow(void *load, void *p, size_t n)
 	return q;
 }
 
+size_t load_mark(void *load)
+{
+	(void)load;
+	return nmaps;
+}
+
+void load_release(void *load, size_t mark, const void *keep)
+{
+	unsigned i, n = (unsigned)mark;
+
+	(void)load;
+	for (i = (unsigned)mark; i < nmaps; i++) {
+		if (maps[i].p == keep)
+			maps[n++] = maps[i];
+		else
+			munmap(maps[i].p, maps[i].n);
+	}
+	nmaps = n;
+}
+
 /* ---- fixtures: one input, compressed by the host's tools --------------------------- */
 
 #define IN_LEN (2u * 1024 * 1024 + 12345)
@@ -216,7 +236,7 @@ static struct kx_err unpack(const uint8_t *b, size_t n, uint64_t max, const uint
 TEST(unpack_byte_exact_every_format)
 {
 	const uint8_t *in = setup(IN_LEN);
-	unsigned i, missing = 0;
+	unsigned i, missing = 0, before;
 
 	REQUIRE(in);
 	for (i = 0; i < T_ARRAY_SIZE(rows); i++) {
@@ -233,7 +253,9 @@ TEST(unpack_byte_exact_every_format)
 		if (!CHECK(b))
 			continue;
 		CHECK_EQ(kx_comp_detect(b, n), r->comp);
+		before = nmaps;
 		if (CHECK_OK(unpack(b, n, KX_UNPACK_MAX, &out, &outlen)) && CHECK_EQ(outlen, want)) {
+			CHECK_EQ(nmaps, before + 1); /* the decoder's state is gone, the output stays */
 			CHECK_MEM(out, in, IN_LEN);
 			if (twice(r))
 				CHECK_MEM(out + IN_LEN, in, IN_LEN);
@@ -260,8 +282,10 @@ TEST(unpack_truncated_every_format)
 		if (r->appended || twice(r) || !have(r->tool) || !(b = fixture(r, &n)))
 			continue;
 		for (k = 0; k < T_ARRAY_SIZE(cut); k++) {
+			unsigned before = nmaps;
 			struct kx_err e = unpack(b, n * cut[k] / 100, KX_UNPACK_MAX, &out, &outlen);
 			T_ROW("%s cut to %u%%", r->cmd, cut[k]);
+			CHECK_EQ(nmaps, before); /* a failed unpack leaves nothing behind */
 			if (CHECK_ERR(e, KX_E_UNPACK)) {
 				CHECK_EQ(e.a, r->comp);
 				CHECK_EQ(e.b, KX_UNPACK_TRUNCATED);
