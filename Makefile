@@ -28,17 +28,17 @@ SHELL   := /bin/bash
 # (UNPACK_A_DIR) and headers (UNPACK_H_DIR) are.
 UNPACK_ALL    := gzip bzip2 xz lz4 lzo zstd
 UNPACK_CODECS ?= $(UNPACK_ALL)
-STATIC_UNPACK ?= gzip xz lzo
+STATIC_UNPACK ?= gzip xz lzo lz4
 unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst xz,lzma,$(patsubst lzo,lzo2,$(1)))))
 unpack_defs    = $(foreach c,$(filter-out $(1),$(UNPACK_ALL)),-DKX_NO_$(shell echo $(c) | tr a-z A-Z))
 UNPACK_LIBS   := $(foreach c,$(UNPACK_CODECS),$(call unpack_lib,$(c)))
-# STATIC_CODECS=source (the default): gzip, xz/lzma and lzo as decoder-only static
+# STATIC_CODECS=source (the default): gzip, xz/lzma, lzo and lz4 as decoder-only static
 # libraries built from Debian's source packages (mk/codecs.sh, into CODEC_DIR; the
 # sources are fetched once into the download cache); =debian: Debian's archives,
-# encoders and all (about 50 KB more). bzip2, lz4 and zstd always come from Debian's.
+# encoders and all (about 50 KB more; lz4's 130 KB more). bzip2 and zstd always come from Debian's.
 STATIC_CODECS ?= source
 CODEC_DIR     ?= $(B)/codecs
-CODEC_SRC_LIBS := z lzma lzo2
+CODEC_SRC_LIBS := z lzma lzo2 lz4
 codec_a        = $(if $(and $(filter source,$(STATIC_CODECS)),$(filter $(1),$(CODEC_SRC_LIBS))),$(CODEC_DIR),$(UNPACK_A_DIR))/lib$(1).a
 UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(call codec_a,$(call unpack_lib,$(c))))
 CODEC_DONE     = $(if $(filter source,$(STATIC_CODECS)),$(CODEC_DIR)/.done)

@@ -4,7 +4,8 @@
 # "What each library costs"): OUT/libz.a (zlib's inflate, CRC-32, Adler-32),
 # OUT/liblzma.a (xz-utils' liblzma: the .xz and .lzma decoders, the running
 # architecture's BCJ filter, CRC-32/CRC-64/SHA-256 checks, no encoders, no
-# threads) and OUT/liblzo2.a (lzo1x_decompress_safe and the checksums).
+# threads), OUT/liblzo2.a (lzo1x_decompress_safe and the checksums) and
+# OUT/liblz4.a (the block and frame decoders: the kernel's KERNEL_LZ4 payloads).
 #
 # The sources come from the download cache (KX_CODEC_SRC, default
 # tests/e2e/cache/codec-src); the first run fetches them with apt-get source
@@ -22,7 +23,8 @@ mirror=${KX_CODEC_MIRROR:-http://deb.debian.org/debian}
 # package, version, .dsc, its SHA-256
 pkgs="zlib 1:1.2.13.dfsg-1 zlib_1.2.13.dfsg-1.dsc 3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8
 xz-utils 5.4.1-1+deb12u1 xz-utils_5.4.1-1+deb12u1.dsc 38f98e356f7e7e89b0920d39c55dd5f3d1a9f2684bff83c8b4890561e1832e94
-lzo2 2.10-2 lzo2_2.10-2.dsc 65a35d9d2511a88f30d4b10313f807c184d1906062e2421833797dafc2682166"
+lzo2 2.10-2 lzo2_2.10-2.dsc 65a35d9d2511a88f30d4b10313f807c184d1906062e2421833797dafc2682166
+lz4 1.9.4-1 lz4_1.9.4-1.dsc e16302bca544d08d106efc216541f4a0403c8f8a5fad5eaac7588223a55af263"
 
 case $arch in
 x86_64) host=x86_64-linux-musl bcj=x86 ;;
@@ -122,6 +124,16 @@ for f in lzo1x_d2 lzo_crc lzo_init lzo_util; do
 done
 rm -f "$out/liblzo2.a" && $ar rcs "$out/liblzo2.a" "$b"/lzo/*.o
 
+# liblz4: the block decoder (the kernel's legacy frames) and the frame decoder;
+# lz4hc.o only resolves lz4frame.o's references to compressors, whose sections
+# --gc-sections then drops with the rest of the encoders
+mkdir -p "$b/lz4"
+for f in lz4 lz4frame lz4hc xxhash; do
+	# shellcheck disable=SC2086
+	$cc $cf -c "$b/lz4/lib/$f.c" -o "$b/lz4/$f.o"
+done
+rm -f "$out/liblz4.a" && $ar rcs "$out/liblz4.a" "$b"/lz4/*.o
+
 rm -rf "$b"
 touch "$out/.done"
-echo "codecs ($arch): $(cd "$out" && for l in libz.a liblzma.a liblzo2.a; do printf '%s %s  ' $l "$(stat -c %s $l)"; done)"
+echo "codecs ($arch): $(cd "$out" && for l in libz.a liblzma.a liblzo2.a liblz4.a; do printf '%s %s  ' $l "$(stat -c %s $l)"; done)"

@@ -497,8 +497,8 @@ log_value() {
 # $KX_BIN through kexec_load, asked on the host with --dry-run only: whether
 # this kx unpacks it at load ("kernel: unpacked at load (CODEC payload, N
 # bytes), N relocations"; KASLR's random part cut off) or loads it as it is
-# and why (a kx-static without the kernel's codec: Debian's cloud kernels
-# are lz4, the default kx-static carries gzip, xz and lzo).
+# and why (a kx-static without the kernel's codec, e.g. built with
+# STATIC_UNPACK="gzip xz lzo" for Debian's lz4 cloud kernels).
 e2e_kernel_line() {
 	local l
 	l=$("$KX_BIN" --dry-run -c "$1" 2>/dev/null | grep -m1 '^  kernel: ') || true

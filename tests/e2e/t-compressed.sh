@@ -2,7 +2,7 @@
 # t-compressed.sh - compressed kernels and kx's unpacking at load (KASLR kept),
 # in one QEMU run: a chain of six kexecs with kx-static built with every
 # decompressor (make static-full; the default kx-static carries gzip,
-# xz/lzma and lzo only: docs/compression.md). Five hops load a bzImage whose
+# xz/lzma, lzo and lz4 only: docs/compression.md). Five hops load a bzImage whose
 # *payload* is repacked with another codec (repack-payload.py: the kernel's
 # own decompressor could no longer run, so the boot proves kx unpacked and
 # relocated the kernel itself); one loads a whole gzip-wrapped bzImage with
