@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <kx/bytes.h>
 #include <kx/cmdline.h>
 #include "arch.h"
@@ -133,6 +134,32 @@ void load_release(void *load, size_t mark, const void *keep)
 			sys_free(l->allocs[i].p, l->allocs[i].n);
 	}
 	l->nallocs = n;
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct kx_err load_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t len, uint64_t max,
+			  const uint8_t **out, size_t *outlen)
+{
+	struct kx_load *l = load;
+	uint64_t t0 = mono_us(), us;
+	struct kx_err e = kx_unpack(load, c, in, len, max, out, outlen);
+
+	us = mono_us() - t0;
+	if (KX_FAILED(e))
+		dbg(l, "%s: unpacking %s failed after %" PRIu64 ".%03u ms", l->req.image.name,
+		    kx_comp_name(c), us / 1000, (unsigned)(us % 1000));
+	else
+		dbg(l, "%s: unpacked %s in %" PRIu64 ".%03u ms: %zu bytes from %zu", l->req.image.name,
+		    kx_comp_name(c), us / 1000, (unsigned)(us % 1000), *outlen, len);
+	return e;
 }
 
 /* A copy of the caller's name, or a fixed one when the store is full. */

@@ -145,6 +145,10 @@ const char *keep_string(struct kx_load *l, const char *s, size_t n);
 /* Anonymous memory freed with the load (unpacking room, device trees), and
  * the decompressor (kx_unpack_fn; ctx is the load): unpack.h. */
 #include "unpack.h"
+/* kx_unpack, timed: one debug line per unpack at load with its wall time and
+ * sizes (docs/benchmarks.md reads it); every unpack of a kernel goes through it. */
+struct kx_err load_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t len, uint64_t max,
+			  const uint8_t **out, size_t *outlen);
 /* unwrap.c: undo the image's wrappings (a uImage, compression) into l->req.image. */
 int unwrap_kernel(struct kx_load *l, struct kx_error *err);
 /* ... and a UKI's .linux (l->uki.kernel, and l->req.uki_linux for the loader). */

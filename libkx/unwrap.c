@@ -52,7 +52,7 @@ static int payload(struct kx_load *l, struct kx_blob *img, const uint8_t *p, siz
 		   !(named == KX_COMP_LZ4 && c == KX_COMP_LZ4_LEGACY)))
 		return fail_lib(err, kx_err(KX_E_UNPACK, kx_comp_name(named), named, KX_UNPACK_CORRUPT),
 				l->req.image.name);
-	e = kx_unpack(l, c, p, n, kx_unpack_bound(n), &out, &outlen);
+	e = load_unpack(l, c, p, n, kx_unpack_bound(n), &out, &outlen);
 	if (KX_FAILED(e))
 		return fail_lib(err, e, l->req.image.name);
 	if (what)

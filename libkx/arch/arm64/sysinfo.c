@@ -71,7 +71,7 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 	si->have_rng_seed = !sys_random(si->rng_seed, sizeof(si->rng_seed));
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
-	si->unpack = kx_unpack;
+	si->unpack = load_unpack;
 	return 0;
 }
 

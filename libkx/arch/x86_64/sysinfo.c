@@ -258,7 +258,7 @@ int arch_sysinfo(struct kx_load *l, struct kx_error *err)
 		return fail_lib(err, kx_err(KX_E_NO_RAM, 0, 0, 0), "the memory map");
 	si->alloc = load_alloc;
 	si->alloc_ctx = l;
-	si->unpack = kx_unpack;
+	si->unpack = load_unpack;
 	si->boot_params = 0;
 	si->boot_params_len = 0;
 	if (!sys_read_bin("/sys/kernel/boot_params/data", l->boot_params, sizeof(l->boot_params), &len) &&
