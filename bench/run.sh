@@ -16,7 +16,7 @@
 # Writes $BENCH_OUT/<stamp>-qemu.csv (one row per boot) and prints it.
 #
 # Environment:
-#   BENCH_ARCH        x86_64 (default), arm, i386 or ppc64le: the guest and the peer.
+#   BENCH_ARCH        x86_64 (default), arm, i386, ppc64le or arm64: the guest and the peer.
 #                     arm: qemu-system-arm virt cortex-a15, 1 GiB, Debian's
 #                     armmp zImage (tests/e2e/arm/lib.sh), build/arm/kx-static,
 #                     Debian's armhf kexec-tools (tests/e2e/arm/fetch.sh);
@@ -25,16 +25,24 @@
 #                     Debian's i386 kexec-tools; ppc64le: qemu-system-ppc64
 #                     pseries POWER9, 1 GiB, Debian's powerpc64le vmlinux
 #                     (tests/e2e/ppc64le/lib.sh), build/ppc64le/kx-static,
-#                     Debian's ppc64el kexec-tools. All three: default tools
-#                     kx-c kx-c-i kx-auto kexec kexec-i (no kexec_file_load
-#                     there), a 32 MiB initrd, and BENCH_CHECK_B=1 (kernel B
-#                     runs its /init and checks the payload, so that a peer
-#                     that damages the initrd shows as a failed boot).
+#                     Debian's ppc64el kexec-tools; arm64: qemu-system-aarch64
+#                     virt cortex-a57, 2 GiB (tests/e2e/arm64/lib.sh), Debian's
+#                     arm64 Image as kernel A and, gzip'd (Image.gz: both tools
+#                     unpack it at load), as kernel B, build/arm64/kx-static,
+#                     Debian's arm64 kexec-tools. All four: a 32 MiB initrd,
+#                     and BENCH_CHECK_B=1 (kernel B runs its /init and checks
+#                     the payload, so that a peer that damages the initrd shows
+#                     as a failed boot); default tools kx-c kx-c-i kx-auto
+#                     kexec kexec-i (Debian 12's kernels for these four have
+#                     no kexec_file_load: CONFIG_KEXEC_FILE is off).
 #                     The CSV is <stamp>-<arch>-qemu.csv.
 #   BENCH_ROUNDS      rounds (default 3)
 #   BENCH_TOOLS       tools to run, default:
 #                     kx-c kx-c-i kx-s kx-auto kexec kexec-i kexec-s
-#                     also kx-c-below (an experiment: guest/scenario.sh);
+#                     kx-auto-asis kx-auto-nokaslr (x86_64; kx-auto-asis:
+#                     kx -l --no-unpack, kexec-tools' payload through kx;
+#                     kx-auto-nokaslr: kx -l, kernel B with nokaslr);
+#                     also kx-c-asis, kx-c-below (an experiment: guest/scenario.sh);
 #                     NAME+OPT+OPT adds options to the load command
 #                     (e.g. kx-c+--mem-max=0x40000000)
 #   BENCH_INITRD_MIB  size of kernel B's initrd (default 96)
@@ -62,11 +70,15 @@ case $arch in
 		. "$root/tests/e2e/lib.sh"
 		export BENCH_QEMU=${BENCH_QEMU:-qemu-system-x86_64}
 		con=ttyS0 early="earlyprintk=serial,ttyS0"
-		def_tools="kx-c kx-c-i kx-s kx-auto kexec kexec-i kexec-s" def_mib=96 def_check=0 sfx= ;;
-	arm | i386 | ppc64le)
+		def_tools="kx-c kx-c-i kx-s kx-auto kexec kexec-i kexec-s kx-auto-asis kx-auto-nokaslr"
+		def_mib=96 def_check=0 sfx= ;;
+	arm | i386 | ppc64le | arm64)
 		# shellcheck disable=SC1090 # the arch's harness
 		. "$root/tests/e2e/$arch/lib.sh"
-		if [ "$arch" = arm ]; then
+		if [ "$arch" = arm64 ]; then
+			export BENCH_QEMU=${BENCH_QEMU:-qemu-system-aarch64}
+			con=ttyAMA0 early="earlycon=pl011,0x9000000"
+		elif [ "$arch" = arm ]; then
 			export BENCH_QEMU=${BENCH_QEMU:-qemu-system-arm}
 			con=ttyAMA0 early="earlycon=pl011,0x9000000"
 		elif [ "$arch" = ppc64le ]; then
@@ -84,7 +96,7 @@ case $arch in
 			con=ttyS0 early="earlyprintk=serial,ttyS0" kextra=" no_timer_check"
 		fi
 		def_tools="kx-c kx-c-i kx-auto kexec kexec-i" def_mib=32 def_check=1 sfx=-$arch ;;
-	*) echo "bench/run.sh: BENCH_ARCH=$arch: x86_64, arm, i386 or ppc64le" >&2; exit 2 ;;
+	*) echo "bench/run.sh: BENCH_ARCH=$arch: x86_64, arm, i386, ppc64le or arm64" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2034 # both read by lib.sh
 E2E_NAME=bench
@@ -115,6 +127,13 @@ else
 	kt_version=$(zcat "$kt_guest/usr/share/doc/kexec-tools/changelog.Debian.gz" |
 		sed -n '1s/^kexec-tools (\([^)]*\)).*/\1/p')
 	kt_version="$kt_version $arch"
+fi
+
+if [ "$arch" = arm64 ]; then
+	# Debian 12 ships the arm64 kernel as a plain Image; kernel B is it gzip'd
+	# (Image.gz, what the kernel's build makes): both tools unpack it at load
+	gzip -9 -n -c "$E2E_VMLINUZ_B" >"$E2E_WORK/$(basename "$E2E_VMLINUZ_B").gz"
+	E2E_VMLINUZ_B=$E2E_WORK/$(basename "$E2E_VMLINUZ_B").gz
 fi
 
 # --- initrd B: busybox + init-b (gzip'd cpio), then the random payload -------
@@ -152,14 +171,14 @@ else
 	# x86: "Command line:", ARM: "Kernel command line:"
 	export BENCH_STOP='[Cc]ommand line:.*kxbench\.nonce='
 fi
-echo "tool,round,load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,bb_floor_kb,exec_s,exec_cpu_s,b_first_line,copy_s,copy_cpu_s,ok,fail,host_load1,kernel,kernel_bytes,initrd_bytes,kexec_tools" >"$csv"
+echo "tool,round,load_s,load_host_s,load_cpu_s,rss_kb,rss_floor_kb,bb_load_s,bb_rss_kb,bb_floor_kb,exec_s,exec_cpu_s,b_first_line,copy_s,copy_cpu_s,unpack_ms,unpacked_bytes,kaslr,ok,fail,host_load1,kernel,kernel_bytes,initrd_bytes,kexec_tools" >"$csv"
 t_start=$(_e2e_ms)
 for r in $(seq 1 "$rounds"); do
 	for t in $tools; do
 		log=$E2E_WORK/console-$t-$r.log
 		export BENCH_TSLOG=$E2E_WORK/ts-$t-$r.log
 		run_qemu "$log" "$KX_E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "kxbench.tool=$t" || true
-		row=$(python3 "$here/report.py" row "$BENCH_TSLOG" "$nonce" "$check_b" "$payload_sha") || row=",,,,,,,,,,,,,0,no row"
+		row=$(python3 "$here/report.py" row "$BENCH_TSLOG" "$nonce" "$check_b" "$payload_sha") || row=",,,,,,,,,,,,,,,,0,no row"
 		echo "$t,$r,$row,$(cut -d' ' -f1 /proc/loadavg),$(basename "$E2E_VMLINUZ_B"),$kernel_bytes,$initrd_bytes,$kt_version" >>"$csv"
 		e2e_log "$t round $r: $(tail -n1 "$csv")"
 		case $row,$t in

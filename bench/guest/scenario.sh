@@ -34,6 +34,8 @@ case $tool in
 	# kx unpacked the kernel at load (issue 14)
 	kx-c-asis) load="kx -l -c --no-unpack" exe="kx -e" ;;
 	kx-auto-asis) load="kx -l --no-unpack" exe="kx -e" ;;
+	# the default with KASLR off: kx honours nokaslr on kernel B's command line
+	kx-auto-nokaslr) load="kx -l" exe="kx -e" BARGS="$BARGS nokaslr" ;;
 	kx-c-below)
 		# experiment: kx -c with everything below the memory kernel A's own
 		# initrd occupied (freed after boot, so the first pages the kernel's
@@ -46,14 +48,20 @@ case $tool in
 	*) echo "BENCH-ERROR: unknown tool '$tool'"; exit 1 ;;
 esac
 # SAY=1 (bench.conf): each purgatory prints a line at its entry (kx -d:
-# "kx purgatory: started"; kexec-tools --console-serial on x86, always on
-# ppc64: "I'm in purgatory"),
+# "kx purgatory: started"; kexec-tools --console-serial on x86, --serial on
+# arm64, always on ppc64: "I'm in purgatory"),
 # which ends the copy phase. kexec_file_load's purgatory (kernel's) is silent.
 if [ "${SAY:-0}" = 1 ]; then
 	case $tool in
-		kx-c | kx-c-i | kx-auto | kx-c-below | kx-c-asis | kx-auto-asis) load="$load -d" ;;
-		# --console-serial is x86's (ppc64's purgatory speaks on hvc0 anyway)
-		kexec | kexec-i) case $(uname -m) in x86_64 | i?86) load="$load --console-serial" ;; esac ;;
+		# kx -d also prints its plan (the KASLR line) and the time its unpack took
+		kx-c | kx-c-i | kx-auto | kx-c-below | kx-c-asis | kx-auto-asis | kx-auto-nokaslr) load="$load -d" ;;
+		# --console-serial is x86's, --serial=ttyAMA0 arm64's (the PL011);
+		# ppc64's purgatory speaks on hvc0 anyway
+		kexec | kexec-i)
+			case $(uname -m) in
+				x86_64 | i?86) load="$load --console-serial" ;;
+				aarch64) load="$load --serial=ttyAMA0" ;;
+			esac ;;
 	esac
 fi
 load="$load${more:+ $more}"
