@@ -332,12 +332,12 @@ clean:
 
 # ---- benchmark (docs/benchmarks.md): kx vs Debian's kexec-tools in QEMU TCG guests,
 # the purgatory's digest speed, sizes; results in bench/results/. BENCH_ROUNDS=3.
-# BENCH_ARCHES=x86_64 (default), any of x86_64 arm i386 ppc64le, or all: the other row
-# sets compare build/arm, build/i386 and build/ppc64le's kx-static with Debian's armhf,
-# i386 and ppc64el kexec-tools.
+# BENCH_ARCHES=x86_64 (default), any of x86_64 arm i386 ppc64le arm64, or all: the other
+# row sets compare build/arm, build/i386, build/ppc64le and build/arm64's kx-static with
+# Debian's armhf, i386, ppc64el and arm64 kexec-tools.
 BENCH_ARCHES ?= x86_64
 bench: deps all static
-	$(foreach a,$(filter arm i386 ppc64le,$(if $(filter all,$(BENCH_ARCHES)),arm i386 ppc64le,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
+	$(foreach a,$(filter arm i386 ppc64le arm64,$(if $(filter all,$(BENCH_ARCHES)),arm i386 ppc64le arm64,$(BENCH_ARCHES))),$(MAKE) ARCH=$(a) static &&) true
 	BENCH_CC="$(CC)" STATIC_CC="$(STATIC_CC)" BENCH_STATIC_UNPACK="$(STATIC_UNPACK)" BENCH_PURG_CFLAGS="$(PURG_CFLAGS)" KX_DYN=$(B)/kx \
 	  KX_BIN=$(B)/kx-static PURG_BIN=$(PURG_BIN) BENCH_BUILD=$(B)/bench BENCH_ARCHES="$(BENCH_ARCHES)" \
 	  bench/bench.sh

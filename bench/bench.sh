@@ -13,20 +13,20 @@
 #   5. medians, ratios, targets, chart (bench/report.py)   -> <stamp>-summary.csv,
 #      bench/results/chart.svg and the generated part of docs/benchmarks.md
 #
-#   6. the other architectures' peers (BENCH_ARCHES with arm, i386 and/or
-#      ppc64le): bench/run.sh with BENCH_ARCH=arm / i386 / ppc64le against
-#      Debian's armhf / i386 / ppc64el kexec-tools
+#   6. the other architectures' peers (BENCH_ARCHES with arm, i386, ppc64le
+#      and/or arm64): bench/run.sh with BENCH_ARCH=arm / i386 / ppc64le / arm64
+#      against Debian's armhf / i386 / ppc64el / arm64 kexec-tools
 #                                                          -> <stamp>-ARCH-qemu.csv,
 #      bench/report.py doc32: <stamp>-ARCH-summary.csv and docs/benchmarks.md's
 #      bench:ARCH block
 #
 # The Makefile passes the build's settings; run by hand it uses build/.
 # Environment (all optional):
-#   BENCH_ARCHES=x86_64     which row sets: any of x86_64 arm i386 ppc64le
-#                           ("all": the four); steps 2-5 are x86_64's. arm
+#   BENCH_ARCHES=x86_64     which row sets: any of x86_64 arm i386 ppc64le arm64
+#                           ("all": the five); steps 2-5 are x86_64's. arm
 #                           needs build/arm/kx-static, i386 build/i386/kx-static,
-#                           ppc64le build/ppc64le/kx-static (make bench builds
-#                           them)
+#                           ppc64le build/ppc64le/kx-static, arm64
+#                           build/arm64/kx-static (make bench builds them)
 #   BENCH_ROUNDS=3          QEMU rounds (each boots every tool once; ~2 min)
 #   BENCH_TOOLS=...         see bench/run.sh
 #   BENCH_SKIP_QEMU=1       steps 1-3 and 5 only, with the newest existing
@@ -56,17 +56,17 @@ stamp=$BENCH_STAMP
 # the purgatory's compiler flags, as the Makefile has them (run by hand: a copy)
 purg_cflags=${BENCH_PURG_CFLAGS:--std=c11 -Os -Iinclude -ffreestanding -nostdinc -isystem $($cc -print-file-name=include) -fvisibility=hidden -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -mno-red-zone -mgeneral-regs-only -fpie -fcf-protection=none -fno-builtin-memcpy}
 arches=${BENCH_ARCHES:-x86_64}
-[ "$arches" != all ] || arches="x86_64 arm i386 ppc64le"
+[ "$arches" != all ] || arches="x86_64 arm i386 ppc64le arm64"
 want() { case " $arches " in *" $1 "*) return 0 ;; esac; return 1; }
 for a in $arches; do
-	case $a in x86_64 | arm | i386 | ppc64le) ;; *) die "BENCH_ARCHES: '$a' is not x86_64, arm, i386 or ppc64le" ;; esac
+	case $a in x86_64 | arm | i386 | ppc64le | arm64) ;; *) die "BENCH_ARCHES: '$a' is not x86_64, arm, i386, ppc64le or arm64" ;; esac
 done
 case $KX_BIN in /*) ;; *) KX_BIN=$root/$KX_BIN ;; esac
 if want x86_64; then
 	[ -f "$KX_BIN" ] || die "no $KX_BIN: run 'make static' (or make bench)"
 	[ -f "$PURG_BIN" ] || die "no $PURG_BIN: run 'make static' (or make bench)"
 fi
-for a in arm i386 ppc64le; do
+for a in arm i386 ppc64le arm64; do
 	if want $a && [ ! -f "build/$a/kx-static" ]; then
 		die "no build/$a/kx-static: run 'make ARCH=$a static' (or make bench BENCH_ARCHES=...)"
 	fi
@@ -126,7 +126,7 @@ table "$digest" >&2
 # --- 4. QEMU ---------------------------------------------------------------------------
 if [ "${BENCH_SKIP_QEMU:-0}" = 1 ]; then
 	# shellcheck disable=SC2012,SC2010 # our own file names
-	qcsv=${BENCH_QEMU_CSV:-$(ls -t "$out"/*-qemu.csv 2>/dev/null | grep -v -e '-arm-qemu' -e '-i386-qemu' | head -n1)}
+	qcsv=${BENCH_QEMU_CSV:-$(ls -t "$out"/*-qemu.csv 2>/dev/null | grep -v -E -e '-(arm|i386|ppc64le|arm64)-qemu' | head -n1)}
 	if [ -z "$qcsv" ] || [ ! -f "$qcsv" ]; then
 		die "BENCH_SKIP_QEMU=1 but no *-qemu.csv in $out"
 	fi
@@ -142,17 +142,20 @@ python3 "$here/report.py" doc "$qcsv" "$digest" "$out/$stamp-sizes.csv" "$machin
 say "results in $out ($stamp-*), chart $out/chart.svg, table in $doc"
 fi
 
-# --- 6. the other peers: Debian's armhf / i386 / ppc64el kexec-tools in their own guests --
+# --- 6. the other peers: Debian's armhf / i386 / ppc64el / arm64 kexec-tools in their own guests --
 # (bench/run.sh BENCH_ARCH=...: the arch's e2e harness, 32 MiB initrd, kernel B checks it)
-for a in arm i386 ppc64le; do
+for a in arm i386 ppc64le arm64; do
 	want $a || continue
+	mem=1024
 	case $a in
 		arm) scc="arm-linux-gnueabihf-gcc -specs $root/build/arm/sysroot/musl-gcc.specs" ;;
 		i386) scc="${I386_CROSS:-i686-linux-gnu-}gcc -specs $root/build/i386/sysroot/musl-gcc.specs" ;;
 		ppc64le) scc="powerpc64le-linux-gnu-gcc -specs $root/build/ppc64le/sysroot/musl-gcc.specs" ;;
+		# arm64: the e2e harness's 2 GiB
+		arm64) scc="aarch64-linux-gnu-gcc -specs $root/build/arm64/sysroot/musl-gcc.specs" mem=2048 ;;
 	esac
 	say "QEMU TCG guests ($a): kx against Debian's $a kexec-tools"
-	BENCH_ARCH=$a BENCH_OUT=$out KX_BIN=$root/build/$a/kx-static STATIC_CC=$scc KX_E2E_MEM=1024 \
+	BENCH_ARCH=$a BENCH_OUT=$out KX_BIN=$root/build/$a/kx-static STATIC_CC=$scc KX_E2E_MEM=$mem \
 		"$here/run.sh" >/dev/null
 	python3 "$here/report.py" doc32 $a "$out/$stamp-$a-qemu.csv" "$machine" "$out" "$doc"
 	say "results in $out ($stamp-$a-*), table in $doc (bench:$a)"
