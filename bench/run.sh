@@ -177,6 +177,7 @@ for r in $(seq 1 "$rounds"); do
 	for t in $tools; do
 		log=$E2E_WORK/console-$t-$r.log
 		export BENCH_TSLOG=$E2E_WORK/ts-$t-$r.log
+		# shellcheck disable=SC2153 # E2E_VMLINUZ: set by e2e_init (lib.sh's e2e_fetch)
 		run_qemu "$log" "$KX_E2E_TIMEOUT" "$E2E_VMLINUZ" "$E2E_WORK/initrd-a.gz" "kxbench.tool=$t" || true
 		row=$(python3 "$here/report.py" row "$BENCH_TSLOG" "$nonce" "$check_b" "$payload_sha") || row=",,,,,,,,,,,,,,,,0,no row"
 		echo "$t,$r,$row,$(cut -d' ' -f1 /proc/loadavg),$(basename "$E2E_VMLINUZ_B"),$kernel_bytes,$initrd_bytes,$kt_version" >>"$csv"
