@@ -449,10 +449,15 @@ plot "%s" using 2:xtic(1) title "load (guest wall clock)" lc rgb "#9ecae1", \\
     rt("kx-c", "kexec", "exec", 0.65, "exec latency `kx -c` ≤ 0.65× `kexec`")
     rt("kx-c", "kexec-i", "exec", 1.15, "exec latency `kx -c` ≤ 1.15× `kexec -i`")
     rt("kx-c", "kexec", "load", 0.35, "load time `kx -c` ≤ 0.35× `kexec`")
+    # the payload: since issue 14, the one after decompression where kx loads
+    # the kernel it unpacked (issue 7 had the files; both shown)
     rss = g("kx-c", "rss")
-    r = rss * 1024 / payload if rss is not None else None
-    tgt("peak RSS `kx -c` (kexec_load) ≤ 1.1× payload", "%s (%s MB)" % (
-        fnum(r, "%.3f×"), fnum(rss / 1024 if rss else None, "%.1f")), None if r is None else r <= 1.1)
+    pa = after_unpack(m["kx-c"], r0) if "kx-c" in m else payload
+    r = rss * 1024 / pa if rss is not None else None
+    tgt("peak RSS `kx -c` (kexec_load) ≤ 1.1× payload (after decompression where kx unpacks the kernel)",
+        "%s (%s MB; %s of the files)" % (
+            fnum(r, "%.3f×"), fnum(rss / 1024 if rss else None, "%.1f"),
+            fnum(rss * 1024 / payload if rss is not None else None, "%.3f×")), None if r is None else r <= 1.1)
     rss = g("kx-s", "rss")
     tgt("peak RSS `kx -s` (kexec_file_load) ≤ 4 MB",
         fnum(rss / 1024 if rss else None, "%.2f MB"), None if rss is None else rss * 1024 <= 4e6)
