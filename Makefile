@@ -137,7 +137,7 @@ $(UNPACK_INC)/.done: $(filter %/.done,$(ARCH_DEPS))
 	touch $@
 ARCH_DEPS += $(UNPACK_INC)/.done
 # what every object waits for, and libraries for every link (mk/<arch>.mk; arm64: its sysroot, libfdt)
-$(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT): | $(ARCH_DEPS)
+$(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT) $(B)/objs/mk/musl-compat.c.o $(B)/objs/mk/musl-vfprintf.c.o: | $(ARCH_DEPS)
 $(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
 $(B)/objs/libkx/unpack.c.o: CFLAGS_COMMON += $(call unpack_defs,$(STATIC_UNPACK)) -isystem $(UNPACK_INC)
 $(B)/objs/tool/main.c.o: CFLAGS_COMMON += $(if $(filter no,$(STATIC_BOOT)),-DKX_NO_BOOT)
