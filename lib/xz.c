@@ -71,12 +71,14 @@ int kx_xz_end(const uint8_t *buf, size_t len, size_t *end)
 		int r;
 		if (len < tail + KX_XZ_HDR)
 			break;
+		if (tail && !kx_memcmp(buf + len - tail, magic, tail))
+			break; /* the start of another stream, not a length */
 		e = kx_xz_unpad(buf, len - tail);
-		if (e < KX_XZ_HDR || (e & 3))
+		if (e < KX_XZ_HDR || buf[e - 2] != 'Y' || buf[e - 1] != 'Z')
 			continue;
-		if (buf[e - 2] != 'Y' || buf[e - 1] != 'Z')
-			continue;
-		if (!(r = footer(buf + e - KX_XZ_HDR))) {
+		if (e & 3)
+			r = KX_UNPACK_CORRUPT; /* streams are multiples of 4 bytes, from 0 */
+		else if (!(r = footer(buf + e - KX_XZ_HDR))) {
 			*end = e;
 			return 0;
 		}
