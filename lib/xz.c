@@ -152,6 +152,52 @@ int kx_xz_stream(const uint8_t *buf, size_t end, struct kx_xz_stream *s)
 	return 0;
 }
 
+/* CRC-64 (ECMA-182, reflected, as xz), four bits at a time: a 16-entry table, no state */
+uint64_t kx_crc64(uint64_t crc, const uint8_t *p, size_t n)
+{
+	static const uint64_t t[16] = {
+		0x0000000000000000ull, 0x7d9ba13851336649ull, 0xfb374270a266cc92ull, 0x86ace348f355aadbull,
+		0x64b62bcaebc387a1ull, 0x192d8af2baf0e1e8ull, 0x9f8169ba49a54b33ull, 0xe21ac88218962d7aull,
+		0xc96c5795d7870f42ull, 0xb4f7f6ad86b4690bull, 0x325b15e575e1c3d0ull, 0x4fc0b4dd24d2a599ull,
+		0xadda7c5f3c4488e3ull, 0xd041dd676d77eeaaull, 0x56ed3e2f9e224471ull, 0x2b769f17cf112238ull,
+	};
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		crc = (crc >> 4) ^ t[crc & 15];
+		crc = (crc >> 4) ^ t[crc & 15];
+	}
+	return ~crc;
+}
+
+int kx_xz_verify(const uint8_t *buf, const struct kx_xz_stream *s, const uint8_t *out, size_t out_len)
+{
+	const uint8_t *ft;
+	size_t pos, lim, blk, o = 0;
+	uint64_t n, k;
+
+	if (s->check != 4)
+		return 0;
+	/* the index again (kx_xz_stream checked it): the blocks' sizes in order */
+	ft = buf + s->off + s->len - KX_XZ_HDR;
+	lim = s->off + s->len - KX_XZ_HDR - 4;
+	pos = s->off + s->len - KX_XZ_HDR - ((size_t)kx_le32(ft + 4) + 1) * 4 + 1;
+	blk = s->off + KX_XZ_HDR;
+	if (vli(buf, &pos, lim, &n))
+		return KX_UNPACK_CORRUPT;
+	for (k = 0; k < n; k++) {
+		uint64_t unpadded, size;
+		if (vli(buf, &pos, lim, &unpadded) || vli(buf, &pos, lim, &size) || size > out_len - o)
+			return KX_UNPACK_CORRUPT;
+		if (kx_le64(buf + blk + (((size_t)unpadded - 8 + 3) & ~(size_t)3)) !=
+		    kx_crc64(0, out + o, (size_t)size))
+			return KX_UNPACK_CHECK;
+		blk += ((size_t)unpadded + 3) & ~(size_t)3;
+		o += (size_t)size;
+	}
+	return 0;
+}
+
 int kx_xz_size(const uint8_t *buf, size_t len, uint64_t max, uint64_t *total, size_t *streams)
 {
 	struct kx_xz_stream s;

@@ -262,9 +262,9 @@ static int un_bzip2(struct zone *zn, struct sink *s, const uint8_t *in, size_t l
  *
  * .xz: the container is walked first (lib/xz.c): the output is allocated once, exactly the
  * size the streams' indexes give, and each stream is decoded in one call (XZ_SINGLE) into
- * its place. XZ Embedded checks CRC-32 (Linux's payloads use it); a stream with another
- * check (CRC-64, xz's default; SHA-256) is decoded and its check not verified, as Linux's
- * decompressor does (its index and block sizes still are). Its state (struct xz_dec and
+ * its place. XZ Embedded checks CRC-32 (Linux's payloads use it), lib/xz.c CRC-64 (xz's
+ * default) afterwards; a stream with another check (SHA-256) is decoded and its check not
+ * verified, as Linux's decompressor does (its index and block sizes still are). Its state (struct xz_dec and
  * the LZMA2 probabilities, about 30 KB) comes from malloc: its allocation hooks (kmalloc)
  * take no context to reach the load's zone, and the state is freed before kx_unpack
  * returns. BCJ: the running architecture's filter only; others (ARM64's, xz >= 5.4) are
@@ -354,6 +354,8 @@ static int un_xz(struct sink *s, const uint8_t *in, size_t len)
 			break;
 		left -= st.out;
 		f = xz_one(d, in + st.off, st.len, s->buf + left, (size_t)st.out);
+		if (!f)
+			f = kx_xz_verify(in, &st, s->buf + left, (size_t)st.out);
 		if (!st.off)
 			break;
 		e = kx_xz_unpad(in, st.off);

@@ -45,4 +45,13 @@ size_t kx_xz_unpad(const uint8_t *buf, size_t pos);
 /* Every stream, from the last to the first: the total they unpack to and how
  * many there are. KX_UNPACK_TOO_BIG as soon as the total passes max. */
 int kx_xz_size(const uint8_t *buf, size_t len, uint64_t max, uint64_t *total, size_t *streams);
+
+/* The checks XZ Embedded does not verify, once stream s is decoded into out
+ * (out_len bytes, s->out of them its own): CRC-64 of each block (xz's default
+ * check). Other check types pass (SHA-256 is not carried: as Linux's own
+ * decompressor, the data is used unverified; their index and sizes are). */
+int kx_xz_verify(const uint8_t *buf, const struct kx_xz_stream *s, const uint8_t *out, size_t out_len);
+
+/* CRC-64 (ECMA-182, as xz) of n bytes, continuing from crc. */
+uint64_t kx_crc64(uint64_t crc, const uint8_t *p, size_t n);
 #endif

@@ -50,8 +50,23 @@ static void fix_index(struct xzf *f)
 }
 static void fix_footer(struct xzf *f) { kx_put32(f->b + f->footer, kx_crc32(0, f->b + f->footer + 4, 6)); }
 
-/* one stream of n bytes (data(seed)) at the end of f */
-static void stream(struct xzf *f, size_t n, unsigned seed)
+/* CRC-64 bit by bit (the reference for lib/xz.c's table) */
+static uint64_t crc64_ref(const uint8_t *p, size_t n)
+{
+	uint64_t c = ~0ull;
+	unsigned k;
+
+	while (n--) {
+		c ^= *p++;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xC96C5795D7870F42ull : c >> 1;
+	}
+	return ~c;
+}
+
+/* one stream of n bytes (data(seed)) at the end of f, with a CRC-32 (1) or
+ * CRC-64 (4) check */
+static void stream_check(struct xzf *f, size_t n, unsigned seed, unsigned check)
 {
 	uint8_t d[DATA], *p;
 	size_t s = f->len, pos, hdr, unpadded, i;
@@ -59,7 +74,8 @@ static void stream(struct xzf *f, size_t n, unsigned seed)
 	data(d, n, seed);
 	p = f->b;
 	pos = s;
-	memcpy(p + pos, "\xfd" "7zXZ\0\0\x01", 8); /* magic, flags: CRC-32 */
+	memcpy(p + pos, "\xfd" "7zXZ\0\0", 7); /* magic, flags */
+	p[pos + 7] = (uint8_t)check;
 	f->start = s;
 	pos += 8;
 	kx_put32(p + pos, kx_crc32(0, p + s + 6, 2));
@@ -79,11 +95,16 @@ static void stream(struct xzf *f, size_t n, unsigned seed)
 		pos += c;
 	}
 	p[pos++] = 0; /* the end of LZMA2 */
-	unpadded = pos - hdr + 4;
+	unpadded = pos - hdr + (check == 4 ? 8 : 4);
 	while ((pos - hdr) & 3)
 		p[pos++] = 0;
-	kx_put32(p + pos, kx_crc32(0, d, n));
-	pos += 4;
+	if (check == 4) {
+		kx_put64(p + pos, crc64_ref(d, n));
+		pos += 8;
+	} else {
+		kx_put32(p + pos, kx_crc32(0, d, n));
+		pos += 4;
+	}
 	/* the index */
 	f->index = pos;
 	p[pos++] = 0;
@@ -99,11 +120,16 @@ static void stream(struct xzf *f, size_t n, unsigned seed)
 	f->footer = pos;
 	kx_put32(p + pos + 4, (uint32_t)(f->index_len / 4 - 1));
 	p[pos + 8] = 0;
-	p[pos + 9] = 1;
+	p[pos + 9] = (uint8_t)check;
 	p[pos + 10] = 'Y';
 	p[pos + 11] = 'Z';
 	fix_footer(f);
 	f->len = pos + 12;
+}
+
+static void stream(struct xzf *f, size_t n, unsigned seed)
+{
+	stream_check(f, n, seed, 1);
 }
 
 static void zeros(struct xzf *f, size_t n)
@@ -346,4 +372,38 @@ TEST(xz_unpack_index_and_check)
 	e = unpack(&f, &out, &outlen);
 	if (CHECK_ERR(e, KX_E_UNPACK))
 		CHECK_EQ(e.b, KX_UNPACK_UNSUPPORTED);
+}
+
+/* CRC-64 (xz's default check): verified by kx after XZ Embedded, block by block */
+TEST(xz_unpack_crc64)
+{
+	static const uint8_t v[] = "123456789";
+	struct xzf f;
+	uint8_t d[DATA];
+	const uint8_t *out;
+	size_t outlen;
+	struct kx_err e;
+
+	CHECK_EQ(kx_crc64(0, v, 9), 0x995DC9BBDF1939FAull); /* the check value of CRC-64/XZ */
+	CHECK_EQ(kx_crc64(0, v, 9), crc64_ref(v, 9));
+	memset(&f, 0, sizeof(f));
+	stream_check(&f, DATA, 4, 4);
+	stream_check(&f, 100, 5, 1);
+	stream_check(&f, 700, 6, 4);
+	if (CHECK_OK(unpack(&f, &out, &outlen)) && CHECK_EQ(outlen, DATA + 800)) {
+		data(d, DATA, 4);
+		CHECK_MEM(out, d, DATA);
+		data(d, 700, 6);
+		CHECK_MEM(out + DATA + 100, d, 700);
+	}
+	/* the last stream's CRC-64, then a byte of its data */
+	f.b[f.index - 1] ^= 0x40;
+	e = unpack(&f, &out, &outlen);
+	if (CHECK_ERR(e, KX_E_UNPACK))
+		CHECK_EQ(e.b, KX_UNPACK_CHECK);
+	f.b[f.index - 1] ^= 0x40;
+	f.b[f.block + 12 + 3 + 99] ^= 1;
+	e = unpack(&f, &out, &outlen);
+	if (CHECK_ERR(e, KX_E_UNPACK))
+		CHECK_EQ(e.b, KX_UNPACK_CHECK);
 }
