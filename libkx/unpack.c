@@ -1,12 +1,13 @@
 /*
  * The decompression layer (docs/compression.md): one entry, kx_unpack(),
  * for every format Linux builds kernels with, through the field's own
- * libraries. Nothing here calls malloc (but XZ Embedded's fixed state, below): each library gets an allocator that
- * draws from the load (load_alloc pieces, freed with the load), and the
- * output grows in one mapping of the load, never past the caller's bound
- * (a decompression bomb ends in KX_UNPACK_TOO_BIG, not in an exhausted
- * machine). Formats left out of a build (KX_NO_<FORMAT>) answer
- * KX_UNPACK_NO_CODEC.
+ * libraries. Nothing here calls malloc (but for XZ Embedded's fixed state,
+ * below): each library gets an allocator that draws from the load
+ * (load_alloc pieces, freed with the load), and the output is one mapping
+ * of the load (sized exactly when the format says how much, else growing),
+ * never past the caller's bound (a decompression bomb ends in
+ * KX_UNPACK_TOO_BIG, not in an exhausted machine). Formats left out of a
+ * build (KX_NO_<FORMAT>) answer KX_UNPACK_NO_CODEC.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -35,8 +36,8 @@
 #include <zstd_errors.h>
 #endif
 
-/* Memory a decoder may use for its own state (xz's dictionary is the
- * largest: 64 MiB at xz -9). */
+/* Memory a decoder may use for its own state (zstd's window, bzip2's blocks,
+ * lz4's; xz and lzma decode into the output and need no dictionary). */
 #define STATE_MAX   (256ull << 20)
 #define ZONE_CHUNK  (1u << 20)
 #define FEED_MAX    (1u << 30)   /* the most given to a library in one call */
@@ -264,10 +265,10 @@ static int un_bzip2(struct zone *zn, struct sink *s, const uint8_t *in, size_t l
  * size the streams' indexes give, and each stream is decoded in one call (XZ_SINGLE) into
  * its place. XZ Embedded checks CRC-32 (Linux's payloads use it), lib/xz.c CRC-64 (xz's
  * default) afterwards; a stream with another check (SHA-256) is decoded and its check not
- * verified, as Linux's decompressor does (its index and block sizes still are). Its state (struct xz_dec and
- * the LZMA2 probabilities, about 30 KB) comes from malloc: its allocation hooks (kmalloc)
- * take no context to reach the load's zone, and the state is freed before kx_unpack
- * returns. BCJ: the running architecture's filter only; others (ARM64's, xz >= 5.4) are
+ * verified, as Linux's decompressor does (its index and block sizes still are). Its state
+ * (struct xz_dec and the LZMA2 probabilities, about 30 KB) comes from malloc: its allocation
+ * hooks (kmalloc) take no context to reach the load's zone, and the state is freed before
+ * kx_unpack returns. BCJ: the running architecture's filter only; others (ARM64's, xz >= 5.4) are
  * KX_UNPACK_UNSUPPORTED. */
 #ifndef KX_NO_XZ
 #define XZ_EXTERN static
@@ -728,7 +729,7 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	}
 	if (f == OK && !s.len)
 		f = KX_UNPACK_EMPTY;
-	/* the decoder's state (xz's dictionary: up to 64 MiB) goes now, not with
+	/* the decoder's state (zstd's window, bzip2's blocks) goes now, not with
 	 * the load; only the output stays, and only when it is returned */
 	load_release(load, mark, f == OK ? s.buf : 0);
 	if (f == F_NOMEM)
