@@ -25,22 +25,26 @@ SHELL   := /bin/bash
 # code is in the binary (docs/compression.md has the sizes: gzip, xz and lzo fit,
 # bzip2, lz4 and zstd as Debian builds them do not). A codec left out answers
 # "built without that decompressor". mk/<arch>.mk says where the static archives
-# (UNPACK_A_DIR) and headers (UNPACK_H_DIR) are.
+# (UNPACK_A_DIR) and headers (UNPACK_H_DIR) are. xz and lzma have no library:
+# libkx/unpack.c compiles XZ Embedded and LzmaDec in, from Debian's sources
+# (mk/codecs.sh --src into XZ_SRC; fetched once into the download cache), in every
+# build (kx-static, the dynamic kx and libkx, unit tests, fuzzers).
 UNPACK_ALL    := gzip bzip2 xz lz4 lzo zstd
 UNPACK_CODECS ?= $(UNPACK_ALL)
 STATIC_UNPACK ?= gzip xz lzo lz4
-unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst xz,lzma,$(patsubst lzo,lzo2,$(1)))))
+unpack_lib     = $(patsubst gzip,z,$(patsubst bzip2,bz2,$(patsubst lzo,lzo2,$(filter-out xz,$(1)))))
 unpack_defs    = $(foreach c,$(filter-out $(1),$(UNPACK_ALL)),-DKX_NO_$(shell echo $(c) | tr a-z A-Z))
 UNPACK_LIBS   := $(foreach c,$(UNPACK_CODECS),$(call unpack_lib,$(c)))
-# STATIC_CODECS=source (the default): gzip, xz/lzma, lzo and lz4 as decoder-only static
+# STATIC_CODECS=source (the default): gzip, lzo and lz4 as decoder-only static
 # libraries built from Debian's source packages (mk/codecs.sh, into CODEC_DIR; the
 # sources are fetched once into the download cache); =debian: Debian's archives,
 # encoders and all (about 50 KB more; lz4's 130 KB more). bzip2 and zstd always come from Debian's.
 STATIC_CODECS ?= source
 CODEC_DIR     ?= $(B)/codecs
-CODEC_SRC_LIBS := z lzma lzo2 lz4
+CODEC_SRC_LIBS := z lzo2 lz4
+XZ_SRC        ?= $(B)/xz-src
 codec_a        = $(if $(and $(filter source,$(STATIC_CODECS)),$(filter $(1),$(CODEC_SRC_LIBS))),$(CODEC_DIR),$(UNPACK_A_DIR))/lib$(1).a
-UNPACK_STATIC  = $(foreach c,$(STATIC_UNPACK),$(call codec_a,$(call unpack_lib,$(c))))
+UNPACK_STATIC  = $(foreach c,$(filter-out xz,$(STATIC_UNPACK)),$(call codec_a,$(call unpack_lib,$(c))))
 CODEC_DONE     = $(if $(filter source,$(STATIC_CODECS)),$(CODEC_DIR)/.done)
 # libbz2.a calls __fprintf_chk (its assertion message): a shim where the C library has none
 UNPACK_COMPAT  = $(if $(filter bzip2,$(STATIC_UNPACK)),$(B)/objs/mk/musl-compat.c.o)
@@ -52,7 +56,7 @@ OPT     ?= -O2
 # kx-static's objects and link (docs/benchmarks.md, sizes)
 STATIC_OPT ?= -Os
 WERROR  ?= -Werror
-CFLAGS_COMMON = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -MMD -MP
+CFLAGS_COMMON = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -isystem $(XZ_SRC) -MMD -MP
 
 GCCINC  := $(shell $(CC) -print-file-name=include)
 # lib/: no libc headers at all, so nothing of the hosted world can creep in
@@ -128,7 +132,7 @@ OBJ_STAT := $(patsubst %,$(B)/objs/%.o,$(LIB_SRC) $(KX_SRC) $(KX_ASM) $(STATIC_T
 # the decompression layer: the codecs built in, the libraries' headers (links
 # to each library's headers only, so that musl's own headers stay the C library's)
 UNPACK_INC   := $(B)/unpack-include
-UNPACK_HDRS  := zlib.h zconf.h bzlib.h lzma.h lzma lz4.h lz4frame.h lzo zstd.h zstd_errors.h
+UNPACK_HDRS  := zlib.h zconf.h bzlib.h lz4.h lz4frame.h lzo zstd.h zstd_errors.h
 $(UNPACK_INC)/.done: $(filter %/.done,$(ARCH_DEPS))
 	rm -rf $(UNPACK_INC) && mkdir -p $(UNPACK_INC)
 	for h in $(UNPACK_HDRS); do test -e $(UNPACK_H_DIR)/$$h || \
@@ -136,6 +140,10 @@ $(UNPACK_INC)/.done: $(filter %/.done,$(ARCH_DEPS))
 	  ln -s $(abspath $(UNPACK_H_DIR))/$$h $(UNPACK_INC)/$$h; done
 	touch $@
 ARCH_DEPS += $(UNPACK_INC)/.done
+# the xz and lzma decoders' sources (libkx/unpack.c includes them)
+$(XZ_SRC)/.done: mk/codecs.sh
+	mk/codecs.sh --src $(XZ_SRC)
+ARCH_DEPS += $(XZ_SRC)/.done
 # what every object waits for, and libraries for every link (mk/<arch>.mk; arm64: its sysroot, libfdt)
 $(KX_OBJ) $(TOOL_OBJ) $(OBJ_STAT) $(B)/objs/mk/musl-compat.c.o $(B)/objs/mk/musl-vfprintf.c.o: | $(ARCH_DEPS)
 $(B)/obj/libkx/unpack.c.o $(B)/unpack-test: CFLAGS_COMMON += $(call unpack_defs,$(UNPACK_CODECS))
@@ -209,8 +217,8 @@ kernels:
 
 # ---- tests --------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/*.c) libkx/render_lib.c libkx/arch/$(ARCH)/render.c libkx/unpack.c
-UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h)
-UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Itests/boot -Ilibkx
+UNIT_DEPS := $(UNIT_SRC) $(LIB_SRC) $(wildcard include/kx/*.h tests/unit/*.h) $(XZ_SRC)/.done
+UNIT_CFLAGS = $(CSTD) -O1 -g $(WARN) $(WERROR) -Iinclude -Itests/unit -Itests/boot -Ilibkx -isystem $(XZ_SRC)
 # the decompression layer (libkx/unpack.c) runs in the unit tests with every codec
 UNIT_LIBS   = $(addprefix -l,$(call unpack_lib,$(UNPACK_ALL)))
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -256,8 +264,8 @@ FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 FUZZ_TIME ?= 60
 FUZZCC    ?= clang
 # fuzz_unpack also runs the decompression layer (libkx/unpack.c) with every codec
-$(B)/fuzz/fuzz_unpack: FUZZ_EXTRA = -Ilibkx libkx/unpack.c $(UNIT_LIBS)
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h) libkx/unpack.c
+$(B)/fuzz/fuzz_unpack: FUZZ_EXTRA = -Ilibkx -isystem $(XZ_SRC) libkx/unpack.c $(UNIT_LIBS)
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_SRC) $(wildcard include/kx/*.h) libkx/unpack.c $(XZ_SRC)/.done
 	@mkdir -p $(B)/fuzz
 	$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -Iinclude -Itests/boot -o $@ $< $(LIB_SRC) $(FUZZ_EXTRA)

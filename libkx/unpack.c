@@ -1,12 +1,13 @@
 /*
  * The decompression layer (docs/compression.md): one entry, kx_unpack(),
  * for every format Linux builds kernels with, through the field's own
- * libraries. Nothing here calls malloc: each library gets an allocator that
- * draws from the load (load_alloc pieces, freed with the load), and the
- * output grows in one mapping of the load, never past the caller's bound
- * (a decompression bomb ends in KX_UNPACK_TOO_BIG, not in an exhausted
- * machine). Formats left out of a build (KX_NO_<FORMAT>) answer
- * KX_UNPACK_NO_CODEC.
+ * libraries. Nothing here calls malloc (but for XZ Embedded's fixed state,
+ * below): each library gets an allocator that draws from the load
+ * (load_alloc pieces, freed with the load), and the output is one mapping
+ * of the load (sized exactly when the format says how much, else growing),
+ * never past the caller's bound (a decompression bomb ends in
+ * KX_UNPACK_TOO_BIG, not in an exhausted machine). Formats left out of a
+ * build (KX_NO_<FORMAT>) answer KX_UNPACK_NO_CODEC.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -20,9 +21,6 @@
 #endif
 #ifndef KX_NO_BZIP2
 #include <bzlib.h>
-#endif
-#ifndef KX_NO_XZ
-#include <lzma.h>
 #endif
 #ifndef KX_NO_LZ4
 #define LZ4F_STATIC_LINKING_ONLY
@@ -38,8 +36,8 @@
 #include <zstd_errors.h>
 #endif
 
-/* Memory a decoder may use for its own state (xz's dictionary is the
- * largest: 64 MiB at xz -9). */
+/* Memory a decoder may use for its own state (zstd's window, bzip2's blocks,
+ * lz4's; xz and lzma decode into the output and need no dictionary). */
 #define STATE_MAX   (256ull << 20)
 #define ZONE_CHUNK  (1u << 20)
 #define FEED_MAX    (1u << 30)   /* the most given to a library in one call */
@@ -255,62 +253,190 @@ static int un_bzip2(struct zone *zn, struct sink *s, const uint8_t *in, size_t l
 }
 #endif
 
-/* ---- xz and legacy lzma: liblzma ------------------------------------------------ */
+/* ---- xz and legacy lzma: XZ Embedded and the LZMA SDK's LzmaDec ---------------------
+ *
+ * Both decoders are compiled here, from Debian's sources (mk/codecs.sh --src: busybox's
+ * copy of XZ Embedded, the decoder Linux's own boot decompressor runs, and the lzma
+ * package's LzmaDec; both public domain), so that every build of kx runs the same code:
+ * their files come in through -isystem, as the libraries' headers do. Each writes straight
+ * into the output, which is also its dictionary: no dictionary of its own, no copy.
+ *
+ * .xz: the container is walked first (lib/xz.c): the output is allocated once, exactly the
+ * size the streams' indexes give, and each stream is decoded in one call (XZ_SINGLE) into
+ * its place. XZ Embedded checks CRC-32 (Linux's payloads use it), lib/xz.c CRC-64 (xz's
+ * default) afterwards; a stream with another check (SHA-256) is decoded and its check not
+ * verified, as Linux's decompressor does (its index and block sizes still are). Its state
+ * (struct xz_dec and the LZMA2 probabilities, about 30 KB) comes from malloc: its allocation
+ * hooks (kmalloc) take no context to reach the load's zone, and the state is freed before
+ * kx_unpack returns. BCJ: the running architecture's filter only; others (ARM64's, xz >= 5.4) are
+ * KX_UNPACK_UNSUPPORTED. */
 #ifndef KX_NO_XZ
-static void *lz_alloc(void *z, size_t nmemb, size_t size)
+#define XZ_EXTERN static
+#define XZ_FUNC
+#define XZ_DEC_SINGLE
+#define XZ_DEC_ANY_CHECK
+#define NOINLINE __attribute__((noinline)) /* (busybox's, which its copy uses) */
+#if defined(__x86_64__) || defined(__i386__)
+#define XZ_DEC_X86
+#elif defined(__arm__)
+#define XZ_DEC_ARM
+#define XZ_DEC_ARMTHUMB
+#elif defined(__powerpc__) || defined(__powerpc64__)
+#define XZ_DEC_POWERPC
+#endif
+#include <xz_dec_bcj.c>
+#include <xz_dec_lzma2.c>
+#include <xz_dec_stream.c>
+#include <LzmaDec.c>
+#include <kx/uimage.h>
+#include <kx/xz.h>
+
+MAYBE_UNUSED static void xz_crc32_init(void) {} /* (xz.h declares it; no table to build) */
+static uint32_t xz_crc32(const uint8_t *buf, size_t size, uint32_t crc)
 {
-	return size && nmemb > SIZE_MAX / size ? 0 : zone_alloc(z, nmemb * size);
+#ifndef KX_NO_GZIP
+	return (uint32_t)crc32(crc, buf, (uInt)size); /* zlib's: the fastest one kx carries */
+#else
+	return kx_crc32(crc, buf, size);
+#endif
 }
-static void lz_free(void *z, void *p) { (void)z; (void)p; }
 
-static int un_lzma(struct zone *zn, struct sink *s, const uint8_t *in, size_t len, int xz)
+/* One stream, exactly out_len bytes of output. dec_main rather than xz_dec_run: the
+ * latter stops single-call decoding at a check it does not verify. */
+static int xz_one(struct xz_dec *d, const uint8_t *in, size_t len, uint8_t *out, size_t out_len)
 {
-	lzma_allocator a = { lz_alloc, lz_free, zn };
-	lzma_stream st = LZMA_STREAM_INIT;
-	size_t pos = 0;
-	lzma_ret r;
+	struct xz_buf b = { in, 0, len, out, 0, out_len };
+	enum xz_ret r;
 
-	st.allocator = &a;
-	for (;;) { /* xz: one stream per round; stream padding (zeros) between them */
-		r = xz ? lzma_stream_decoder(&st, STATE_MAX, 0) : lzma_alone_decoder(&st, STATE_MAX);
-		if (r != LZMA_OK)
-			return F_NOMEM;
-		do {
-			if (!st.avail_in) {
-				st.next_in = in + pos;
-				st.avail_in = feed(len - pos);
-				pos += st.avail_in;
-			}
-			if (ROOM(s, 64 * 1024))
-				return room_fault(s);
-			st.next_out = s->buf + s->len;
-			st.avail_out = s->cap - s->len;
-			r = lzma_code(&st, pos == len ? LZMA_FINISH : LZMA_RUN);
-			s->len = (size_t)(st.next_out - s->buf);
-		} while (r == LZMA_OK);
-		switch (r) {
-		case LZMA_STREAM_END:
+	xz_dec_reset(d);
+	r = dec_main(d, &b);
+	if (r == XZ_UNSUPPORTED_CHECK)
+		r = dec_main(d, &b);
+	switch (r) {
+	case XZ_STREAM_END:
+		return b.in_pos == len && b.out_pos == out_len ? OK : F_CORRUPT;
+	case XZ_MEM_ERROR:
+		return F_NOMEM;
+	case XZ_MEMLIMIT_ERROR:
+	case XZ_OPTIONS_ERROR:
+		return F_UNSUP; /* a filter not built in (another architecture's BCJ) */
+	case XZ_DATA_ERROR:
+		return d->sequence == SEQ_BLOCK_CHECK || d->sequence == SEQ_INDEX_CRC32 ? F_CHECK : F_CORRUPT;
+	default:
+		/* XZ_OK, XZ_BUF_ERROR: the data wants more input or more output than
+		 * the stream's bounds and its index give */
+		return F_CORRUPT;
+	}
+}
+
+static int un_xz(struct sink *s, const uint8_t *in, size_t len)
+{
+	struct kx_xz_stream st;
+	struct xz_dec *d;
+	uint64_t total, left;
+	size_t n, e;
+	int f;
+
+	if ((f = kx_xz_size(in, len, s->max, &total, &n)))
+		return f;
+	if (!total)
+		return OK; /* (KX_UNPACK_EMPTY) */
+	if (total > SIZE_MAX || !(s->buf = load_alloc(s->l, (size_t)total))) {
+		s->no_mem = 1;
+		return F_NOMEM;
+	}
+	s->cap = (size_t)total;
+	if (!(d = xz_dec_init(XZ_SINGLE, 0)))
+		return F_NOMEM;
+	/* the streams from the last: each into its place */
+	f = kx_xz_end(in, len, &e);
+	for (left = total; !f;) {
+		if ((f = kx_xz_stream(in, e, &st)))
 			break;
-		case LZMA_MEM_ERROR:
+		left -= st.out;
+		f = xz_one(d, in + st.off, st.len, s->buf + left, (size_t)st.out);
+		if (!f)
+			f = kx_xz_verify(in, &st, s->buf + left, (size_t)st.out);
+		if (!st.off)
+			break;
+		e = kx_xz_unpad(in, st.off);
+	}
+	xz_dec_end(d);
+	if (!f)
+		s->len = s->cap;
+	return f;
+}
+
+/* legacy .lzma: 5 bytes of properties, the size (or all ones: unknown, an end mark
+ * closes the data), then LZMA. Known size: one output of it; unknown: the output grows,
+ * and the decoder's dictionary pointer follows it. */
+struct lz_alloc {
+	ISzAlloc a;
+	struct zone *z;
+};
+static void *lz_alloc(void *p, size_t n) { return zone_alloc(((struct lz_alloc *)p)->z, n); }
+static void lz_free(void *p, void *q) { (void)p; (void)q; }
+
+#define LZMA_HDR 13
+
+static int un_lzma(struct zone *zn, struct sink *s, const uint8_t *in, size_t len)
+{
+	struct lz_alloc a = { { lz_alloc, lz_free }, zn };
+	uint64_t size;
+	size_t pos = LZMA_HDR;
+	CLzmaDec d;
+	SRes r;
+
+	if (len < LZMA_HDR)
+		return F_TRUNC;
+	size = kx_le64(in + 5);
+	LzmaDec_Construct(&d);
+	r = LzmaDec_AllocateProbs(&d, in, LZMA_PROPS_SIZE, &a.a);
+	if (r == SZ_ERROR_MEM)
+		return F_NOMEM;
+	if (r != SZ_OK)
+		return F_UNSUP;
+	if (size != UINT64_MAX) {
+		if (size > s->max)
+			return F_BIG;
+		if (!size)
+			return OK;
+		if (!(s->buf = load_alloc(s->l, (size_t)size))) {
+			s->no_mem = 1;
 			return F_NOMEM;
-		case LZMA_MEMLIMIT_ERROR:
-		case LZMA_OPTIONS_ERROR:
-			return F_UNSUP;
-		case LZMA_DATA_ERROR:
-			return F_CORRUPT;
-		case LZMA_BUF_ERROR:
-			return pos == len && !st.avail_in ? F_TRUNC : F_CORRUPT;
-		default:
-			return F_CORRUPT; /* LZMA_FORMAT_ERROR ... */
 		}
-		pos -= st.avail_in;
-		st.avail_in = 0;
-		if (!xz)
+		s->cap = (size_t)size;
+	}
+	LzmaDec_Init(&d);
+	for (;;) {
+		size_t src = feed(len - pos), before = s->len;
+		ELzmaStatus st;
+		int last = 0;
+		if (size == UINT64_MAX && ROOM(s, 1u << 20)) {
+			if (s->no_mem)
+				return F_NOMEM;
+			last = 1; /* at the bound: only the end mark may follow */
+		}
+		d.dic = s->buf;
+		d.dicBufSize = s->cap;
+		r = LzmaDec_DecodeToDic(&d, s->cap, in + pos, &src, last ? LZMA_FINISH_END : LZMA_FINISH_ANY,
+					&st);
+		pos += src;
+		s->len = d.dicPos;
+		if (r == SZ_OK && st == LZMA_STATUS_FINISHED_WITH_MARK)
+			return size == UINT64_MAX || s->len == size ? OK : F_CORRUPT;
+		if (last)
+			return F_BIG;
+		if (r == SZ_ERROR_MEM)
+			return F_NOMEM;
+		if (r != SZ_OK)
+			return r == SZ_ERROR_UNSUPPORTED ? F_UNSUP : F_CORRUPT;
+		if (size != UINT64_MAX && s->len == size)
 			return OK;
-		while (len - pos >= 4 && !kx_le32(in + pos))
-			pos += 4;
-		if (!again(in + pos, len - pos, KX_COMP_XZ))
-			return OK;
+		if (st == LZMA_STATUS_NEEDS_MORE_INPUT && pos == len)
+			return F_TRUNC;
+		if (!src && s->len == before)
+			return pos == len ? F_TRUNC : F_CORRUPT; /* no progress */
 	}
 }
 #endif
@@ -586,8 +712,8 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	case KX_COMP_BZIP2: f = un_bzip2(&zn, &s, in, len); break;
 #endif
 #ifndef KX_NO_XZ
-	case KX_COMP_XZ: f = un_lzma(&zn, &s, in, len, 1); break;
-	case KX_COMP_LZMA: f = un_lzma(&zn, &s, in, len, 0); break;
+	case KX_COMP_XZ: f = un_xz(&s, in, len); break;
+	case KX_COMP_LZMA: f = un_lzma(&zn, &s, in, len); break;
 #endif
 #ifndef KX_NO_LZ4
 	case KX_COMP_LZ4: f = un_lz4(&zn, &s, in, len); break;
@@ -603,7 +729,7 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	}
 	if (f == OK && !s.len)
 		f = KX_UNPACK_EMPTY;
-	/* the decoder's state (xz's dictionary: up to 64 MiB) goes now, not with
+	/* the decoder's state (zstd's window, bzip2's blocks) goes now, not with
 	 * the load; only the output stays, and only when it is returned */
 	load_release(load, mark, f == OK ? s.buf : 0);
 	if (f == F_NOMEM)

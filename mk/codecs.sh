@@ -2,10 +2,16 @@
 # mk/codecs.sh OUT ARCH CC AR [CFLAGS]: kx-static's decompressors as decoder-only
 # static libraries, built from Debian 12's source packages (docs/compression.md,
 # "What each library costs"): OUT/libz.a (zlib's inflate, CRC-32, Adler-32),
-# OUT/liblzma.a (xz-utils' liblzma: the .xz and .lzma decoders, the running
-# architecture's BCJ filter, CRC-32/CRC-64/SHA-256 checks, no encoders, no
-# threads), OUT/liblzo2.a (lzo1x_decompress_safe and the checksums) and
-# OUT/liblz4.a (the block and frame decoders: the kernel's KERNEL_LZ4 payloads).
+# OUT/liblzo2.a (lzo1x_decompress_safe and the checksums) and OUT/liblz4.a (the
+# block and frame decoders: the kernel's KERNEL_LZ4 payloads).
+#
+# mk/codecs.sh --src DIR: the xz and lzma decoders' sources, into DIR: XZ
+# Embedded (Lasse Collin, public domain; busybox's archival/libarchive/unxz/,
+# the decoder Linux's own boot decompressor runs) and the LZMA SDK's LzmaDec
+# (Igor Pavlov, public domain). They are no library of their own: libkx/unpack.c
+# includes them, so every build of kx (kx-static, the dynamic kx and libkx, the
+# unit tests and fuzzers, every ARCH) runs the same decoder, with the running
+# architecture's BCJ filter only.
 #
 # The sources come from the download cache (KX_CODEC_SRC, default
 # tests/e2e/cache/codec-src); the first run fetches them with apt-get source
@@ -14,33 +20,34 @@
 # tarballs against the .dsc and applies Debian's patches. Offline, from the
 # cache, the build is the same every time.
 set -eu
-out=$1 arch=$2 cc=$3 ar=$4
-cflags=${5:--Os}
 here=$(cd "$(dirname "$0")" && pwd)
 src=${KX_CODEC_SRC:-$(dirname "$here")/tests/e2e/cache/codec-src}
 mirror=${KX_CODEC_MIRROR:-http://deb.debian.org/debian}
 
 # package, version, .dsc, its SHA-256
-pkgs="zlib 1:1.2.13.dfsg-1 zlib_1.2.13.dfsg-1.dsc 3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8
-xz-utils 5.4.1-1+deb12u1 xz-utils_5.4.1-1+deb12u1.dsc 38f98e356f7e7e89b0920d39c55dd5f3d1a9f2684bff83c8b4890561e1832e94
+libs="zlib 1:1.2.13.dfsg-1 zlib_1.2.13.dfsg-1.dsc 3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8
 lzo2 2.10-2 lzo2_2.10-2.dsc 65a35d9d2511a88f30d4b10313f807c184d1906062e2421833797dafc2682166
 lz4 1.9.4-1 lz4_1.9.4-1.dsc e16302bca544d08d106efc216541f4a0403c8f8a5fad5eaac7588223a55af263"
+xzsrc="busybox 1:1.35.0-4+deb12u1 busybox_1.35.0-4+deb12u1.dsc 9c01fe128b0eeded371c70e37d474fdb5055f71b5d0a778db44c6b0c62d3a7fa
+lzma 9.22-2.2 lzma_9.22-2.2.dsc e06740c7ab44e646b547cb79c825ebb63e04311b8579189f9848e0c04c619d5b"
 
-case $arch in
-x86_64) host=x86_64-linux-musl bcj=x86 ;;
-i386)   host=i686-linux-musl bcj=x86 ;;
-arm)    host=arm-linux-musleabihf bcj=arm,armthumb ;;
-arm64)  host=aarch64-linux-musl bcj=arm64 ;;
-ppc64le) host=powerpc64le-linux-musl bcj=powerpc ;;
-*) echo "codecs: unknown ARCH $arch" >&2; exit 1 ;;
-esac
+if [ "${1:-}" = --src ]; then
+	mode=src out=$2 pkgs=$xzsrc
+else
+	mode=lib out=$1 arch=$2 cc=$3 ar=$4 pkgs=$libs
+	cflags=${5:--Os}
+	case $arch in
+	x86_64|i386|arm|arm64|ppc64le) ;;
+	*) echo "codecs: unknown ARCH $arch" >&2; exit 1 ;;
+	esac
+fi
 
 mkdir -p "$src" "$out"
 src=$(cd "$src" && pwd) out=$(cd "$out" && pwd)
 # the compiler's own arguments that name files (a cross build's -specs FILE),
 # made absolute: configure and the compilations run elsewhere
 abs=
-for w in $cc; do
+for w in ${cc:-}; do
 	case $w in /*) ;; *) [ -e "$w" ] && w=$(pwd)/$w ;; esac
 	abs="$abs $w"
 done
@@ -85,6 +92,20 @@ echo "$pkgs" | while read -r p v dsc sum; do
 		{ cat "$b/$p.log" >&2; exit 1; }
 done
 
+if [ $mode = src ]; then
+	x=$b/busybox/archival/libarchive/unxz
+	for f in xz.h xz_config.h xz_private.h xz_stream.h xz_lzma2.h xz_dec_stream.c \
+		xz_dec_lzma2.c xz_dec_bcj.c; do
+		cp "$x/$f" "$out/$f"
+	done
+	for f in LzmaDec.c LzmaDec.h Types.h; do
+		cp "$b/lzma/C/$f" "$out/$f"
+	done
+	rm -rf "$b"
+	touch "$out/.done"
+	exit 0
+fi
+
 # no unwind tables, each function and datum in its own section for --gc-sections
 cf="$cflags -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -w"
 
@@ -96,25 +117,6 @@ for f in inflate inffast inftrees crc32 adler32 zutil; do
 	$cc $cf -DDYNAMIC_CRC_TABLE -c "$b/zlib/$f.c" -o "$b/z/$f.o"
 done
 rm -f "$out/libz.a" && $ar rcs "$out/libz.a" "$b"/z/*.o
-
-# liblzma: its own configure, decoders only
-(cd "$b/xz-utils" && CC="$cc" AR="$ar" CFLAGS="$cf" ./configure -q --host="$host" \
-	--disable-shared --enable-static --enable-threads=no --enable-encoders= \
-	--enable-decoders="lzma1,lzma2,$bcj" --enable-match-finders= \
-	--enable-checks=crc32,crc64,sha256 --disable-microlzma --disable-lzip-decoder \
-	--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo --disable-lzma-links \
-	--disable-scripts --disable-doc --disable-nls --disable-symbol-versions \
-	>"$b/xz-configure.log" 2>&1 && make -s -j2 -C src/liblzma liblzma.la >"$b/xz-make.log" 2>&1) ||
-	{ tail -n 30 "$b/xz-configure.log" "$b/xz-make.log" >&2; exit 1; }
-# CRC-64 (the default check of a .xz file made by xz; Linux's payloads use CRC-32,
-# whose 8 KB slice-by-8 table stays): xz's own small variant, byte by byte from a
-# table built at startup, 7 KB less than crc64_fast.c and its table
-x=$b/xz-utils/src/liblzma
-(cd "$x" && $cc $cf -DHAVE_CONFIG_H -I../.. -I../common -Iapi -Icommon -Icheck \
-	-c check/crc64_small.c -o crc64_small.o &&
-	$ar d .libs/liblzma.a $($ar t .libs/liblzma.a | grep '^liblzma_la-crc64_') &&
-	$ar rs .libs/liblzma.a crc64_small.o)
-cp "$x/.libs/liblzma.a" "$out/liblzma.a"
 
 # liblzo2: LZO1X's safe decompressor and the checksums lzop's format uses
 mkdir -p "$b/lzo"
@@ -136,4 +138,4 @@ rm -f "$out/liblz4.a" && $ar rcs "$out/liblz4.a" "$b"/lz4/*.o
 
 rm -rf "$b"
 touch "$out/.done"
-echo "codecs ($arch): $(cd "$out" && for l in libz.a liblzma.a liblzo2.a liblz4.a; do printf '%s %s  ' $l "$(stat -c %s $l)"; done)"
+echo "codecs ($arch): $(cd "$out" && for l in libz.a liblzo2.a liblz4.a; do printf '%s %s  ' $l "$(stat -c %s $l)"; done)"

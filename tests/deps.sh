@@ -9,7 +9,7 @@ pkgs="make gcc gcc-i686-linux-gnu libc6-dev-i386-cross binutils musl-tools clang
       gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
       abigail-tools pkgconf
       e2fsprogs dosfstools xfsprogs btrfs-progs xorriso fdisk util-linux
-      libbz2-dev liblzma-dev liblz4-dev liblzo2-dev libzstd-dev bzip2 xz-utils lzop zstd
+      libbz2-dev liblz4-dev liblzo2-dev libzstd-dev bzip2 xz-utils lzop zstd
       dpkg-dev debian-archive-keyring"
 [ -f "$here/e2e/deps.txt" ] && pkgs="$pkgs $(grep -v '^#' "$here/e2e/deps.txt" | tr '\n' ' ')"
 missing=""

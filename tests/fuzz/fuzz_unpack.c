@@ -3,12 +3,13 @@
  * with the bound kx uses (and a small one), plus the uImage and EFI zboot
  * headers. The load's memory is anonymous mappings, unmapped after each run.
  * Seeds: one stream per format (tests/fuzz/seeds.sh, from the host's
- * compressors).
+ * compressors), and .xz streams with stream padding and Linux's appended length.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
 #include <kx/comp.h>
 #include <kx/uimage.h>
+#include <kx/xz.h>
 #include <unpack.h>
 #include "fuzz.h"
 
@@ -74,6 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)kx_uimage_parse(data, size, KX_UI_ARCH_ARM64, &u);
 	(void)kx_zboot_parse(data, size, &z);
+	{ /* the .xz walk alone, whatever the magic (lib/xz.c) */
+		uint64_t total;
+		size_t streams;
+		(void)kx_xz_size(data, size, KX_UNPACK_MAX, &total, &streams);
+	}
 	if (c) {
 		/* the bound kx uses for this size, and a small one */
 		(void)kx_unpack(0, c, data, size, kx_unpack_bound(size), &out, &outlen);

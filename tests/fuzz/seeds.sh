@@ -18,6 +18,11 @@ for c in "gzip -9 -n" "bzip2" "lzma" "xz" "xz --check=crc32" "lzop" "lz4 -l" "lz
 	n=$(echo "$c" | tr ' ' '_')
 	$c -c "$out/unpack.in" >"$out/fuzz_unpack/$n" 2>/dev/null || rm -f "$out/fuzz_unpack/$n"
 done
+# xz: two streams, stream padding between and after them, Linux's appended length
+if command -v xz >/dev/null; then
+	{ xz --check=crc32 -c "$out/unpack.in"; printf '\0\0\0\0'; xz -1 -c "$out/unpack.in"
+	  printf '\0\0\0\0\220\053\0\0'; } >"$out/fuzz_unpack/xz_streams_padding_length"
+fi
 rm -f "$out/unpack.in"
 # plan: a few segments over a small map
 head -c 512 /dev/urandom >"$out/fuzz_plan/random"
