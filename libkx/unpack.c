@@ -131,6 +131,25 @@ MAYBE_UNUSED static size_t sink_room(struct sink *s, size_t want)
 	return s->cap - s->len;
 }
 
+/* Linux ends every compressed kernel with its unpacked length (gzip's own
+ * ISIZE; the others' appended little-endian 32 bits). When the last four
+ * bytes name a size the bound allows, the output starts that large, plus
+ * room for a decoder's last call: it then never grows and never moves. Only
+ * a guess: output that does not fit grows as before, and room never written
+ * is never touched (no memory, only address space). */
+#define PRESIZE_SLACK (4u << 20)
+MAYBE_UNUSED static void sink_presize(struct sink *s, const uint8_t *in, size_t len)
+{
+	uint64_t n = len >= 8 ? kx_le32(in + len - 4) : 0;
+
+	if (n < len || n > s->max)
+		return; /* no kernel unpacks smaller than it is packed */
+	n = n + PRESIZE_SLACK > s->max ? s->max : n + PRESIZE_SLACK;
+	if (n > SIZE_MAX || !(s->buf = load_alloc(s->l, (size_t)n)))
+		return; /* then the output grows from nothing, as without a guess */
+	s->cap = (size_t)n;
+}
+
 /* the output room, or the reason there is none */
 #define ROOM(s, want) (sink_room((s), (want)) ? 0 : (s)->no_mem ? -2 : -1)
 
@@ -704,6 +723,8 @@ struct kx_err kx_unpack(void *load, enum kx_comp c, const uint8_t *in, size_t le
 	(void)zn, (void)in, (void)len; /* unused when no codec is built in */
 	if (s.max > SIZE_MAX)
 		s.max = SIZE_MAX;
+	if (c != KX_COMP_XZ && c != KX_COMP_LZMA)
+		sink_presize(&s, in, len); /* (.xz and .lzma say their sizes themselves) */
 	switch (c) {
 #ifndef KX_NO_GZIP
 	case KX_COMP_GZIP: f = un_gzip(&zn, &s, in, len); break;
