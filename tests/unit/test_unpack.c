@@ -24,7 +24,7 @@
 
 /* (the sizes are kept, for load_grow's mremap; each case runs in its own process) */
 static struct { void *p; size_t n; } maps[4096];
-static unsigned nmaps;
+static unsigned nmaps, ngrows;
 
 void *load_alloc(void *load, size_t n)
 {
@@ -47,6 +47,7 @@ void *load_grow(void *load, void *p, size_t n)
 	void *q;
 
 	(void)load;
+	ngrows++;
 	for (i = 0; i < nmaps && maps[i].p != p; i++)
 		;
 	if (i == nmaps || (q = mremap(p, maps[i].n, n, MREMAP_MAYMOVE)) == MAP_FAILED)
@@ -259,6 +260,50 @@ TEST(unpack_byte_exact_every_format)
 			CHECK_MEM(out, in, IN_LEN);
 			if (twice(r))
 				CHECK_MEM(out + IN_LEN, in, IN_LEN);
+		}
+		free(b);
+	}
+	teardown();
+	if (missing)
+		SKIP("%u rows: compressors missing (run tests/deps.sh)", missing);
+}
+
+/* Linux's appended length sizes the output from the start: with it, the
+ * output never grows; with a length that lies (too small, too large, past
+ * the bound), the output is still exact. */
+TEST(unpack_appended_length_presizes)
+{
+	static const uint32_t lies[] = { IN_LEN / 2, 3 * IN_LEN, 0xffffffffu };
+	const uint8_t *in = setup(IN_LEN);
+	unsigned i, j, missing = 0;
+
+	REQUIRE(in);
+	for (i = 0; i < T_ARRAY_SIZE(rows); i++) {
+		const struct row *r = &rows[i];
+		const uint8_t *out;
+		size_t n, outlen = 0;
+		uint8_t *b;
+		if (!r->appended || r->comp == KX_COMP_XZ || r->comp == KX_COMP_LZMA)
+			continue; /* (those two size their output from their own headers) */
+		T_ROW("%s + appended length", r->cmd);
+		if (!have(r->tool)) {
+			missing++;
+			continue;
+		}
+		b = fixture(r, &n);
+		if (!CHECK(b))
+			continue;
+		ngrows = 0;
+		if (CHECK_OK(unpack(b, n, KX_UNPACK_MAX, &out, &outlen)) && CHECK_EQ(outlen, IN_LEN)) {
+			CHECK_EQ(ngrows, 0u);
+			CHECK_MEM(out, in, IN_LEN);
+		}
+		for (j = 0; j < T_ARRAY_SIZE(lies) && r->comp != KX_COMP_GZIP; j++) {
+			/* (gzip's last 4 bytes are its own ISIZE, which zlib checks) */
+			kx_put32(b + n - 4, lies[j]);
+			outlen = 0;
+			if (CHECK_OK(unpack(b, n, KX_UNPACK_MAX, &out, &outlen)) && CHECK_EQ(outlen, IN_LEN))
+				CHECK_MEM(out, in, IN_LEN);
 		}
 		free(b);
 	}
